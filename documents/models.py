@@ -1,0 +1,1 @@
+"""Releases and documents. The models arrive with the releases issue (#4)."""

@@ -1,0 +1,19 @@
+"""URL configuration: the admin, the API under /api/v1/, its schema and docs, and /healthz."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from requests_app.views import healthz
+
+admin.site.site_header = "foiatracker"
+admin.site.site_title = "foiatracker"
+admin.site.index_title = "Records requests, appeals and lawsuits"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("requests_app.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

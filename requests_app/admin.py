@@ -1,0 +1,627 @@
+"""The staff's workplace: requests, agencies, appeals and lawsuits in the Django admin.
+
+The admin is thin: forms validate with the same workflow rules and model constraints the services
+use, and every save that moves a request (status, appeal, tracking number, lawsuit) goes through
+requests_app.services, so the timeline and the history are the same whichever door staff use.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    Agency,
+    Appeal,
+    Jurisdiction,
+    Lawsuit,
+    RecordsRequest,
+    RequestEvent,
+    Topic,
+    TrackingNumber,
+)
+from .workflow import RequestStatus, TransitionNotAllowed, allowed_targets, can_transition
+
+User = get_user_model()
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "law_name", "law_citation"]
+    list_filter = ["level"]
+    search_fields = ["code", "name", "law_name"]
+
+
+class ComponentInline(admin.TabularInline):
+    model = Agency
+    fk_name = "parent"
+    fields = ["name", "abbreviation", "foia_email", "phone"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "component"
+    verbose_name_plural = "components"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TopLevelFilter(admin.SimpleListFilter):
+    title = "level"
+    parameter_name = "level"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("agency", "Top-level agencies"), ("component", "Components")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Agency]) -> QuerySet[Agency]:
+        if self.value() == "agency":
+            return queryset.filter(parent__isnull=True)
+        if self.value() == "component":
+            return queryset.filter(parent__isnull=False)
+        return queryset
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "abbreviation", "parent", "jurisdiction", "foia_email", "requests_count"]
+    list_filter = [TopLevelFilter, "jurisdiction"]
+    search_fields = ["name", "abbreviation", "parent__name", "parent__abbreviation"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent", "jurisdiction"]
+    inlines = [ComponentInline]
+    fieldsets = [
+        (None, {"fields": ["name", "abbreviation", "parent", "jurisdiction"]}),
+        (
+            "How to reach the FOIA office",
+            {"fields": ["foia_email", "request_url", "mailing_address", "phone", "website"]},
+        ),
+        (None, {"fields": ["notes"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Agency]:
+        return super().get_queryset(request).annotate(_requests=Count("requests"))
+
+    @admin.display(description="requests", ordering="_requests")
+    def requests_count(self, obj: Agency) -> int:
+        return obj._requests  # type: ignore[attr-defined]
+
+
+# --- Records requests -------------------------------------------------------------------------
+
+
+class TrackingNumberForm(forms.ModelForm):
+    class Meta:
+        model = TrackingNumber
+        fields = ["number", "agency", "assigned_on", "note"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("agency"):
+            # Default to the request's agency, before the model checks the per-agency uniqueness.
+            request = self.instance.request
+            if getattr(request, "agency_id", None):
+                cleaned["agency"] = request.agency
+        if cleaned.get("number"):
+            cleaned["number"] = cleaned["number"].strip()
+        return cleaned
+
+
+class TrackingNumberFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen: set[tuple[Any, str]] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not data.get("number"):
+                continue
+            key = (data.get("agency"), data["number"])
+            if key in seen:
+                raise ValidationError(f"Tracking number {data['number']} is entered twice.")
+            seen.add(key)
+
+
+class TrackingNumberInline(admin.TabularInline):
+    model = TrackingNumber
+    form = TrackingNumberForm
+    formset = TrackingNumberFormSet
+    extra = 0
+    autocomplete_fields = ["agency"]
+    verbose_name_plural = "tracking numbers (newest first; agencies re-number on referral and appeal)"
+
+
+class RequestEventForm(forms.ModelForm):
+    class Meta:
+        model = RequestEvent
+        fields = ["occurred_on", "kind", "direction", "text"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Status changes are written by the workflow, never typed in by hand.
+        if self.instance.kind != RequestEvent.Kind.STATUS_CHANGED:
+            kind: Any = self.fields["kind"]
+            kind.choices = [c for c in kind.choices if c[0] != RequestEvent.Kind.STATUS_CHANGED]
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    form = RequestEventForm
+    extra = 0
+    fields = ["occurred_on", "kind", "direction", "text", "status_change", "created_by"]
+    readonly_fields = ["status_change", "created_by"]
+    verbose_name_plural = "timeline"
+
+    @admin.display(description="status")
+    def status_change(self, obj: RequestEvent) -> str:
+        if not obj.to_status:
+            return ""
+        before = RequestStatus(obj.from_status).label if obj.from_status else "—"
+        return f"{before} → {RequestStatus(obj.to_status).label}"
+
+
+class AppealForm(forms.ModelForm):
+    class Meta:
+        model = Appeal
+        fields = ["filed_on", "received_on", "tracking_number", "decided_on", "outcome", "notes"]
+
+
+class AppealFormSet(forms.BaseInlineFormSet):
+    """An appeal can only be added after an adverse determination; say so before anything saves."""
+
+    def clean(self) -> None:
+        super().clean()
+        status = self.instance.status
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            if form.instance.pk is None and status != RequestStatus.APPEALED:
+                if not can_transition(status, RequestStatus.APPEALED):
+                    raise ValidationError(
+                        f"An appeal cannot be added while the request is "
+                        f"“{RequestStatus(status).label}”: appeals follow an adverse "
+                        f"determination (partially released, denied or no records)."
+                    )
+
+
+class AppealInline(admin.StackedInline):
+    model = Appeal
+    form = AppealForm
+    formset = AppealFormSet
+    extra = 0
+    show_change_link = True
+
+
+class RecordsRequestForm(forms.ModelForm):
+    class Meta:
+        model = RecordsRequest
+        fields = "__all__"
+
+    def clean_status(self) -> str:
+        new = self.cleaned_data["status"]
+        old = self.initial.get("status") if self.instance.pk else None
+        if old and old != new and not can_transition(old, new):
+            raise ValidationError(str(TransitionNotAllowed(old, new)))
+        return new
+
+
+class OverdueLawsuitFilter(admin.SimpleListFilter):
+    title = "lawsuit"
+    parameter_name = "lawsuit"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        items: list[tuple[str, str]] = [("none", "Not in litigation")]
+        items += [(str(pk), caption) for pk, caption in Lawsuit.objects.values_list("pk", "caption")]
+        return items
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[RecordsRequest]
+    ) -> QuerySet[RecordsRequest]:
+        value = self.value()
+        if value == "none":
+            return queryset.filter(lawsuits__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(lawsuits__pk=int(value))
+        return queryset
+
+
+class AssignOwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True, is_staff=True).order_by("username"),
+        help_text="The person who will be responsible for the selected requests.",
+    )
+
+
+class AcknowledgmentForm(forms.Form):
+    acknowledged_on = forms.DateField(
+        label="Acknowledged on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date of the agency's acknowledgment letter.",
+    )
+
+    def clean_acknowledged_on(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["acknowledged_on"]
+        if value > timezone.localdate():
+            raise ValidationError("An acknowledgment cannot be dated in the future.")
+        return value
+
+
+@admin.register(RecordsRequest)
+class RecordsRequestAdmin(SimpleHistoryAdmin):
+    form = RecordsRequestForm
+    list_display = [
+        "title",
+        "status",
+        "agency",
+        "owner",
+        "latest_tracking_number",
+        "filed_on",
+    ]
+    list_filter = [
+        "status",
+        "jurisdiction",
+        ("agency", admin.RelatedOnlyFieldListFilter),
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        OverdueLawsuitFilter,
+        "topics",
+    ]
+    search_fields = ["title", "tracking_numbers__number", "records_sought"]
+    date_hierarchy = "filed_on"
+    autocomplete_fields = ["agency", "owner", "assigned_staff", "topics"]
+    list_select_related = ["agency", "agency__parent", "owner"]
+    readonly_fields = ["lawsuit_links", "created_at", "updated_at"]
+    inlines = [TrackingNumberInline, AppealInline, RequestEventInline]
+    actions = ["assign_owner", "record_acknowledgment"]
+    fieldsets = [
+        (None, {"fields": ["title", "records_sought", "jurisdiction", "agency", "topics"]}),
+        ("People", {"fields": ["owner", "assigned_staff"]}),
+        (
+            "Status and dates",
+            {
+                "fields": [
+                    "status",
+                    "filed_on",
+                    "received_on",
+                    "acknowledged_on",
+                    "determined_on",
+                    "closed_on",
+                ],
+                "description": "Status moves along the workflow only; a forbidden move is refused "
+                "with the states it could go to.",
+            },
+        ),
+        (
+            "Expedited processing and fees",
+            {"fields": ["expedited_processing", "fee_waiver", "fees_estimated", "fees_paid"]},
+        ),
+        ("Litigation", {"fields": ["lawsuit_links"]}),
+        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RecordsRequest]:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("tracking_numbers", queryset=TrackingNumber.objects.order_by("-assigned_on"))
+            )
+        )
+
+    @admin.display(description="tracking number")
+    def latest_tracking_number(self, obj: RecordsRequest) -> str:
+        current = obj.current_tracking_number()
+        return current.number if current else "—"
+
+    @admin.display(description="lawsuits")
+    def lawsuit_links(self, obj: RecordsRequest) -> str:
+        if not obj.pk:
+            return "—"
+        suits = list(obj.lawsuits.all())
+        if not suits:
+            return "Not covered by a lawsuit."
+        return format_html_join(
+            ", ", '<a href="{}">{}</a>', ((s.get_admin_url(), str(s)) for s in suits)
+        )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("owner", request.user.pk)
+        return initial
+
+    def formfield_for_choice_field(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "status":
+            obj = getattr(request, "_editing_request", None)
+            if obj is not None:
+                allowed = {obj.status, *allowed_targets(obj.status)}
+                field.choices = [c for c in field.choices if c[0] in allowed]
+        return field
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[override]
+        request._editing_request = obj  # type: ignore[attr-defined]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: RecordsRequest, form: Any, change: bool) -> None:
+        if change and "status" in form.changed_data:
+            # Save the other edits first, then move the status through the workflow so the move
+            # is checked again under a row lock and lands in the timeline.
+            new_status = obj.status
+            obj.status = form.initial["status"]
+            super().save_model(request, obj, form, change)
+            services.request_transition(
+                request=obj, to_status=new_status, on=timezone.localdate(), by=request.user
+            )
+            return
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.request_log_created(request=obj, by=request.user)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is TrackingNumber:
+            self._save_tracking_numbers(request, formset)
+        elif formset.model is Appeal:
+            self._save_appeals(request, formset)
+        elif formset.model is RequestEvent:
+            events = formset.save(commit=False)
+            for event in events:
+                if event.pk is None:
+                    event.created_by = request.user
+                event.save()
+            for event in formset.deleted_objects:
+                event.delete()
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def _save_tracking_numbers(self, request: HttpRequest, formset: Any) -> None:
+        numbers = formset.save(commit=False)
+        for number in numbers:
+            if number.pk is None:
+                services.tracking_number_assign(
+                    request=formset.instance,
+                    number=number.number,
+                    assigned_on=number.assigned_on,
+                    agency=number.agency,
+                    note=number.note,
+                    by=request.user,
+                )
+            else:
+                number._history_user = request.user
+                number.save()
+        for number in formset.deleted_objects:
+            number.delete()
+
+    def _save_appeals(self, request: HttpRequest, formset: Any) -> None:
+        appeals = formset.save(commit=False)
+        for appeal in appeals:
+            if appeal.pk is None:
+                filed = services.appeal_file(
+                    request=formset.instance,
+                    filed_on=appeal.filed_on,
+                    received_on=appeal.received_on,
+                    tracking_number=appeal.tracking_number,
+                    notes=appeal.notes,
+                    by=request.user,
+                ) if formset.instance.status != RequestStatus.APPEALED else None
+                if filed is None:
+                    appeal._history_user = request.user
+                    appeal.save()
+                    filed = appeal
+                if appeal.outcome != Appeal.Outcome.PENDING and appeal.decided_on:
+                    services.appeal_decide(
+                        appeal=filed, decided_on=appeal.decided_on, outcome=appeal.outcome,
+                        by=request.user,
+                    )
+            else:
+                was_pending = Appeal.objects.filter(
+                    pk=appeal.pk, outcome=Appeal.Outcome.PENDING
+                ).exists()
+                if was_pending and appeal.outcome != Appeal.Outcome.PENDING and can_transition(
+                    formset.instance.status, RequestStatus.APPEAL_DECIDED
+                ):
+                    services.appeal_decide(
+                        appeal=appeal, decided_on=appeal.decided_on, outcome=appeal.outcome,
+                        by=request.user,
+                    )
+                else:
+                    appeal._history_user = request.user
+                    appeal.save()
+        for appeal in formset.deleted_objects:
+            appeal.delete()
+
+    @admin.action(description="Assign an owner to the selected requests")
+    def assign_owner(
+        self, request: HttpRequest, queryset: QuerySet[RecordsRequest]
+    ) -> HttpResponse | None:
+        form = AssignOwnerForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            changed = services.requests_assign_owner(
+                requests=list(queryset), owner=form.cleaned_data["owner"], by=request.user
+            )
+            self.message_user(
+                request,
+                f"{form.cleaned_data['owner']} now owns {changed} request(s); "
+                f"{queryset.count() - changed} already did.",
+                messages.SUCCESS,
+            )
+            return None
+        return self._action_page(request, queryset, form, "assign_owner", "Assign an owner")
+
+    @admin.action(description="Record acknowledgment (with its date)")
+    def record_acknowledgment(
+        self, request: HttpRequest, queryset: QuerySet[RecordsRequest]
+    ) -> HttpResponse | None:
+        form = AcknowledgmentForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done, refused = services.requests_acknowledge(
+                requests=list(queryset),
+                acknowledged_on=form.cleaned_data["acknowledged_on"],
+                by=request.user,
+            )
+            if done:
+                self.message_user(
+                    request, f"Recorded the acknowledgment of {len(done)} request(s).",
+                    messages.SUCCESS,
+                )
+            for req, reason in refused:
+                self.message_user(request, f"“{req}” was left unchanged: {reason}", messages.WARNING)
+            return None
+        return self._action_page(
+            request, queryset, form, "record_acknowledgment", "Record an acknowledgment"
+        )
+
+    def _action_page(
+        self, request: HttpRequest, queryset: QuerySet[Any], form: forms.Form, action: str, title: str
+    ) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "objects": queryset,
+            "form": form,
+            "action": action,
+            "opts": self.model._meta,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/requests_app/action_with_form.html", context)
+
+
+@admin.register(Appeal)
+class AppealAdmin(SimpleHistoryAdmin):
+    list_display = ["request", "filed_on", "received_on", "decided_on", "outcome", "tracking_number"]
+    list_filter = ["outcome", ("request__agency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["request__title", "tracking_number"]
+    date_hierarchy = "filed_on"
+    autocomplete_fields = ["request"]
+    list_select_related = ["request"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Appeals are added on their request's page, where the workflow can move the request.
+        return False
+
+
+# --- Lawsuits ------------------------------------------------------------------------------------
+
+
+class LawsuitForm(forms.ModelForm):
+    class Meta:
+        model = Lawsuit
+        fields = "__all__"
+
+    def clean_requests(self) -> Any:
+        chosen = self.cleaned_data.get("requests")
+        if not chosen:
+            return chosen
+        already = set(self.instance.requests.values_list("pk", flat=True)) if self.instance.pk else set()
+        problems = [
+            f"“{r}” is “{RequestStatus(r.status).label}”"
+            for r in chosen
+            if r.pk not in already
+            and r.status != RequestStatus.IN_LITIGATION
+            and not can_transition(r.status, RequestStatus.IN_LITIGATION)
+        ]
+        if problems:
+            raise ValidationError(
+                "These requests cannot go into litigation: " + "; ".join(problems) + "."
+            )
+        return chosen
+
+
+class LawsuitRequestInline(admin.TabularInline):
+    """The requests a suit covers, with where each stands; editing happens on the request."""
+
+    model = Lawsuit.requests.through
+    verbose_name = "covered request"
+    verbose_name_plural = "requests covered by this suit"
+    extra = 0
+    can_delete = False
+    fields = ["request_link", "agency", "status", "tracking_number", "filed_on"]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("recordsrequest__agency")
+            .prefetch_related("recordsrequest__tracking_numbers")
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="request")
+    def request_link(self, obj: Any) -> str:
+        r = obj.recordsrequest
+        return format_html('<a href="{}">{}</a>', r.get_admin_url(), r.title)
+
+    @admin.display(description="agency")
+    def agency(self, obj: Any) -> str:
+        return str(obj.recordsrequest.agency)
+
+    @admin.display(description="status")
+    def status(self, obj: Any) -> str:
+        return str(obj.recordsrequest.get_status_display())
+
+    @admin.display(description="tracking number")
+    def tracking_number(self, obj: Any) -> str:
+        current = obj.recordsrequest.current_tracking_number()
+        return current.number if current else "—"
+
+    @admin.display(description="filed")
+    def filed_on(self, obj: Any) -> Any:
+        return obj.recordsrequest.filed_on
+
+
+@admin.register(Lawsuit)
+class LawsuitAdmin(SimpleHistoryAdmin):
+    form = LawsuitForm
+    list_display = ["caption", "court", "docket_number", "status", "filed_on", "requests_count"]
+    list_filter = ["status", "court"]
+    search_fields = ["caption", "docket_number", "court", "plaintiffs", "judge"]
+    date_hierarchy = "filed_on"
+    autocomplete_fields = ["defendant_agencies", "requests", "counsel"]
+    inlines = [LawsuitRequestInline]
+    fieldsets = [
+        (None, {"fields": ["caption", "court", "docket_number", "judge", "status"]}),
+        ("Parties", {"fields": ["plaintiffs", "defendant_agencies", "counsel"]}),
+        ("Dates", {"fields": ["filed_on", "served_on"]}),
+        ("Requests", {"fields": ["requests"]}),
+        ("Result", {"fields": ["outcome", "notes"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lawsuit]:
+        return super().get_queryset(request).annotate(_requests=Count("requests"))
+
+    @admin.display(description="requests", ordering="_requests")
+    def requests_count(self, obj: Lawsuit) -> int:
+        return obj._requests  # type: ignore[attr-defined]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        lawsuit: Lawsuit = form.instance
+        before = set(lawsuit.requests.values_list("pk", flat=True)) if change else set()
+        chosen = list(form.cleaned_data.get("requests") or [])
+        super().save_related(request, form, formsets, change)
+        added = [r for r in chosen if r.pk not in before]
+        # Re-add through the service so each newly covered request enters litigation and its
+        # timeline says which suit covers it.
+        if added:
+            services.lawsuit_add_requests(lawsuit=lawsuit, requests=added, by=request.user)
+

@@ -1,0 +1,509 @@
+"""Agencies, jurisdictions, records requests and their timeline, appeals and lawsuits.
+
+Invariants that must never be false (date orders, one tracking number per agency, non-negative
+fees) are database constraints; Django's model validation runs the same constraints, so the admin
+shows their messages instead of failing at the database.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .workflow import ADVERSE, RequestStatus
+
+
+def _not_before(later: str, earlier: str, name: str, message: str) -> models.CheckConstraint:
+    """A date-order constraint that holds while either date is still unknown."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{later}__isnull": True})
+        | Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__gte": F(earlier)}),
+        name=name,
+        violation_error_message=message,
+    )
+
+
+class Jurisdiction(models.Model):
+    """Whose records law applies: `US` (federal FOIA) or a state coded ISO 3166-2 (`US-MA`)."""
+
+    class Level(models.TextChoices):
+        FEDERAL = "federal", _("Federal")
+        STATE = "state", _("State")
+        LOCAL = "local", _("Local")
+
+    code = models.CharField(
+        max_length=10,
+        unique=True,
+        help_text=_("US for federal law; ISO 3166-2 for a state, e.g. US-MA."),
+    )
+    name = models.CharField(max_length=100)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    law_name = models.CharField(max_length=200, help_text=_("e.g. Freedom of Information Act"))
+    law_citation = models.CharField(max_length=200, help_text=_("e.g. 5 U.S.C. 552"))
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code="US") | Q(code__regex=r"^US-[A-Z]{2}$"),
+                name="jurisdiction_code_iso_3166_2",
+                violation_error_message=_("A jurisdiction code is US or US- and two letters (US-MA)."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Agency(models.Model):
+    """A body subject to a records law; federal departments have components (DOJ → FBI, DEA)."""
+
+    name = models.CharField(max_length=255)
+    abbreviation = models.CharField(max_length=40, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="components",
+        help_text=_("The department this component belongs to (DEA → DOJ)."),
+    )
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="agencies")
+    foia_email = models.EmailField("FOIA office email", blank=True)
+    request_url = models.URLField("portal / request form", max_length=500, blank=True)
+    mailing_address = models.TextField(blank=True)
+    phone = models.CharField(max_length=60, blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    notes = models.TextField(blank=True)
+    # Where an imported agency came from ("18f:DOJ/Drug Enforcement Administration"), so that
+    # re-importing updates it instead of creating a copy. Empty for agencies entered by hand.
+    source_key = models.CharField(max_length=300, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key"],
+                condition=~Q(source_key=""),
+                name="agency_unique_source_key",
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "name"],
+                condition=Q(parent__isnull=True),
+                name="agency_unique_top_level_name",
+                violation_error_message=_("This jurisdiction already has an agency of that name."),
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="agency_unique_component_name",
+                violation_error_message=_("That agency already has a component of that name."),
+            ),
+        ]
+        indexes = [models.Index(fields=["abbreviation"])]
+
+    def __str__(self) -> str:
+        label = f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+        if self.parent_id and self.parent is not None:
+            parent = self.parent.abbreviation or self.parent.name
+            return f"{label} — {parent}"
+        return label
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An agency cannot be its own parent.")})
+        if self.parent_id and self.jurisdiction_id and self.parent is not None:
+            if self.parent.jurisdiction_id != self.jurisdiction_id:
+                raise ValidationError(
+                    {"parent": _("A component must be under the same jurisdiction as its agency.")}
+                )
+            if self.parent.parent_id:
+                raise ValidationError(
+                    {"parent": _("Components are one level deep: choose a top-level agency.")}
+                )
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:requests_app_agency_change", args=[self.pk])
+
+
+class Topic(models.Model):
+    """A tag for grouping requests (face recognition, biometrics, …)."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessingChoice(models.TextChoices):
+    """The life of an expedited-processing or fee-waiver request."""
+
+    NOT_REQUESTED = "not_requested", _("Not requested")
+    REQUESTED = "requested", _("Requested")
+    GRANTED = "granted", _("Granted")
+    DENIED = "denied", _("Denied")
+
+
+class RecordsRequest(models.Model):
+    """One request to one agency (or component) under one law."""
+
+    title = models.CharField(max_length=300)
+    records_sought = models.TextField(help_text=_("What the request asks for, as sent."))
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        help_text=_("The law the request is made under; the agency must be subject to it."),
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_requests",
+        help_text=_("The person in the organisation responsible for this request."),
+    )
+    assigned_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_requests"
+    )
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.DRAFT
+    )
+    filed_on = models.DateField("filed", null=True, blank=True)
+    received_on = models.DateField(
+        "received by agency", null=True, blank=True, help_text=_("Starts the agency's clock.")
+    )
+    acknowledged_on = models.DateField("acknowledged", null=True, blank=True)
+    determined_on = models.DateField("determined", null=True, blank=True)
+    closed_on = models.DateField("closed", null=True, blank=True)
+    expedited_processing = models.CharField(
+        max_length=20, choices=ProcessingChoice.choices, default=ProcessingChoice.NOT_REQUESTED
+    )
+    fee_waiver = models.CharField(
+        max_length=20, choices=ProcessingChoice.choices, default=ProcessingChoice.NOT_REQUESTED
+    )
+    fees_estimated = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    fees_paid = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="requests")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[assigned_staff, topics])
+
+    class Meta:
+        ordering = ["-filed_on", "-pk"]
+        verbose_name = "records request"
+        constraints = [
+            _not_before(
+                "received_on",
+                "filed_on",
+                "request_received_not_before_filed",
+                _("The agency cannot have received the request before it was filed."),
+            ),
+            _not_before(
+                "acknowledged_on",
+                "filed_on",
+                "request_acknowledged_not_before_filed",
+                _("The request cannot be acknowledged before it was filed."),
+            ),
+            _not_before(
+                "acknowledged_on",
+                "received_on",
+                "request_acknowledged_not_before_received",
+                _("The request cannot be acknowledged before the agency received it."),
+            ),
+            _not_before(
+                "determined_on",
+                "filed_on",
+                "request_determined_not_before_filed",
+                _("The request cannot be determined before it was filed."),
+            ),
+            _not_before(
+                "determined_on",
+                "received_on",
+                "request_determined_not_before_received",
+                _("The request cannot be determined before the agency received it."),
+            ),
+            _not_before(
+                "closed_on",
+                "filed_on",
+                "request_closed_not_before_filed",
+                _("The request cannot be closed before it was filed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fees_estimated__isnull=True) | Q(fees_estimated__gte=0),
+                name="request_fees_estimated_not_negative",
+                violation_error_message=_("Estimated fees cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fees_paid__isnull=True) | Q(fees_paid__gte=0),
+                name="request_fees_paid_not_negative",
+                violation_error_message=_("Fees paid cannot be negative."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["agency", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, str] = {}
+        if self.agency_id and self.jurisdiction_id:
+            if self.agency.jurisdiction_id != self.jurisdiction_id:
+                errors["agency"] = _(
+                    "%(agency)s is subject to %(agency_law)s, not %(law)s: "
+                    "choose an agency of the same jurisdiction as the law."
+                ) % {
+                    "agency": self.agency,
+                    "agency_law": self.agency.jurisdiction.code,
+                    "law": self.jurisdiction.code,
+                }
+        if self.status != RequestStatus.DRAFT and not self.filed_on:
+            errors["filed_on"] = _("A request that has been sent needs the date it was filed.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:requests_app_recordsrequest_change", args=[self.pk])
+
+    @property
+    def is_adverse(self) -> bool:
+        return self.status in ADVERSE
+
+    def current_tracking_number(self) -> TrackingNumber | None:
+        """The most recently assigned tracking number (agencies re-number on referral/appeal)."""
+        numbers = list(self.tracking_numbers.all())  # uses a prefetch when there is one
+        if not numbers:
+            return None
+        return max(numbers, key=lambda t: (t.assigned_on, t.pk))
+
+
+class TrackingNumber(models.Model):
+    """A number an agency gave the request; the history is kept because agencies re-assign them."""
+
+    request = models.ForeignKey(
+        RecordsRequest, on_delete=models.CASCADE, related_name="tracking_numbers"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="tracking_numbers",
+        blank=True,
+        help_text=_("The agency that assigned it; defaults to the request's agency."),
+    )
+    number = models.CharField(max_length=100)
+    assigned_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True, help_text=_("e.g. re-numbered on referral"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-assigned_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "number"],
+                name="tracking_number_unique_per_agency",
+                violation_error_message=_("This agency already used that tracking number."),
+            ),
+        ]
+        indexes = [models.Index(fields=["number"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RequestEvent(models.Model):
+    """One entry in a request's timeline: something sent, received, decided or noted."""
+
+    class Kind(models.TextChoices):
+        SENT = "sent", _("Request sent")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        TRACKING_NUMBER = "tracking_number", _("Tracking number assigned")
+        CLARIFICATION_REQUESTED = "clarification_requested", _("Clarification requested")
+        CLARIFICATION_ANSWERED = "clarification_answered", _("Clarification answered")
+        FEE_NOTICE = "fee_notice", _("Fee notice")
+        EXTENSION_NOTICE = "extension_notice", _("Extension notice")
+        INTERIM_RELEASE = "interim_release", _("Interim release")
+        DETERMINATION = "determination", _("Determination")
+        APPEAL_FILED = "appeal_filed", _("Appeal filed")
+        APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+        LAWSUIT_FILED = "lawsuit_filed", _("Lawsuit filed")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        NOTE = "note", _("Note")
+
+    class Direction(models.TextChoices):
+        TO_AGENCY = "to_agency", _("To agency")
+        FROM_AGENCY = "from_agency", _("From agency")
+        INTERNAL = "internal", _("Internal")
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    occurred_on = models.DateField("date")
+    direction = models.CharField(
+        max_length=20, choices=Direction.choices, default=Direction.INTERNAL
+    )
+    text = models.TextField(blank=True)
+    from_status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, blank=True, editable=False
+    )
+    to_status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_on", "pk"]
+        verbose_name = "timeline event"
+        indexes = [models.Index(fields=["request", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.get_kind_display()}"
+
+
+class Appeal(models.Model):
+    """The requester's administrative challenge of an adverse determination."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        GRANTED = "granted", _("Granted")
+        PARTIALLY_GRANTED = "partially_granted", _("Partially granted")
+        DENIED = "denied", _("Denied (affirmed)")
+        REMANDED = "remanded", _("Remanded for further processing")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="appeals")
+    filed_on = models.DateField("filed")
+    received_on = models.DateField("received by agency", null=True, blank=True)
+    decided_on = models.DateField("decided", null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    tracking_number = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-filed_on", "-pk"]
+        constraints = [
+            _not_before(
+                "received_on",
+                "filed_on",
+                "appeal_received_not_before_filed",
+                _("The appeal cannot have been received before it was filed."),
+            ),
+            _not_before(
+                "decided_on",
+                "received_on",
+                "appeal_decided_not_before_received",
+                _("The appeal cannot be decided before it was received."),
+            ),
+            _not_before(
+                "decided_on",
+                "filed_on",
+                "appeal_decided_not_before_filed",
+                _("The appeal cannot be decided before it was filed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="pending", decided_on__isnull=True)
+                | (~Q(outcome="pending") & Q(decided_on__isnull=False)),
+                name="appeal_decided_iff_outcome",
+                violation_error_message=_(
+                    "An appeal has a decision date exactly when it has an outcome other than pending."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appeal of “{self.request}” filed {self.filed_on}"
+
+
+class Lawsuit(models.Model):
+    """A FOIA case in court, covering one or more requests."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Preparing")
+        FILED = "filed", _("Filed")
+        SERVED = "served", _("Served")
+        BRIEFING = "briefing", _("Briefing / summary judgment")
+        PRODUCTION = "production", _("Production schedule")
+        SETTLED = "settled", _("Settled")
+        DECIDED = "decided", _("Decided")
+        DISMISSED = "dismissed", _("Dismissed")
+        CLOSED = "closed", _("Closed")
+
+    caption = models.CharField(max_length=300, help_text=_("e.g. ACLU v. DEA"))
+    court = models.CharField(max_length=200, help_text=_("e.g. U.S. District Court, D. Mass."))
+    docket_number = models.CharField(max_length=100, blank=True)
+    filed_on = models.DateField("filed", null=True, blank=True)
+    served_on = models.DateField("served", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREPARING)
+    plaintiffs = models.TextField(help_text=_("One per line."))
+    defendant_agencies = models.ManyToManyField(Agency, related_name="lawsuits_as_defendant")
+    requests = models.ManyToManyField(
+        RecordsRequest,
+        related_name="lawsuits",
+        blank=True,
+        help_text=_("The records requests this suit seeks to enforce."),
+    )
+    counsel = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="lawsuits_as_counsel"
+    )
+    judge = models.CharField(max_length=200, blank=True)
+    outcome = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[defendant_agencies, requests, counsel])
+
+    class Meta:
+        ordering = ["-filed_on", "-pk"]
+        constraints = [
+            _not_before(
+                "served_on",
+                "filed_on",
+                "lawsuit_served_not_before_filed",
+                _("A complaint cannot be served before it was filed."),
+            ),
+            models.UniqueConstraint(
+                fields=["court", "docket_number"],
+                condition=~Q(docket_number=""),
+                name="lawsuit_unique_docket_per_court",
+                violation_error_message=_("That court already has a case with this docket number."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caption} ({self.docket_number})" if self.docket_number else self.caption
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:requests_app_lawsuit_change", args=[self.pk])
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.status not in (self.Status.PREPARING,) and not self.filed_on:
+            raise ValidationError({"filed_on": _("A filed case needs its filing date.")})

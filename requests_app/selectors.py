@@ -1,0 +1,45 @@
+"""Reads: querysets shaped for the admin, the API and reports, with their joins prefetched."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import (
+    Agency,
+    Appeal,
+    Jurisdiction,
+    Lawsuit,
+    RecordsRequest,
+    RequestEvent,
+    TrackingNumber,
+)
+
+
+def jurisdiction_list() -> QuerySet[Jurisdiction]:
+    return Jurisdiction.objects.order_by("code")
+
+
+def agency_list() -> QuerySet[Agency]:
+    return Agency.objects.select_related("jurisdiction").order_by("name", "pk")
+
+
+def request_list() -> QuerySet[RecordsRequest]:
+    return (
+        RecordsRequest.objects.select_related("jurisdiction", "owner")
+        .prefetch_related(
+            "topics",
+            Prefetch("tracking_numbers", queryset=TrackingNumber.objects.order_by("-assigned_on")),
+            Prefetch("events", queryset=RequestEvent.objects.order_by("occurred_on", "pk")),
+        )
+        .order_by("-filed_on", "-pk")
+    )
+
+
+def appeal_list() -> QuerySet[Appeal]:
+    return Appeal.objects.order_by("-filed_on", "-pk")
+
+
+def lawsuit_list() -> QuerySet[Lawsuit]:
+    return Lawsuit.objects.prefetch_related(
+        "counsel", "defendant_agencies", "requests"
+    ).order_by("-filed_on", "-pk")

@@ -1,0 +1,507 @@
+"""Writes to records requests, appeals and lawsuits.
+
+Every write that spans rows goes through here: the admin, the API and the management commands all
+call these functions, so the workflow (requests_app.workflow) cannot be bypassed. Each function
+validates, runs in one transaction, locks the request it moves, and records what happened in the
+request's timeline. Errors are `django.core.exceptions.ValidationError` (bad input, keyed by field
+where there is one) or `TransitionNotAllowed` (a forbidden status change, naming both states).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Agency, Appeal, Lawsuit, RecordsRequest, RequestEvent, TrackingNumber
+from .workflow import DETERMINED, RequestStatus, TransitionNotAllowed, check_transition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    User = AbstractBaseUser
+else:
+    User = Any
+
+Kind = RequestEvent.Kind
+Direction = RequestEvent.Direction
+S = RequestStatus
+
+# The date field that a move into a state fills in, when it is still empty.
+_DATE_SET_BY_STATUS: dict[str, str] = {
+    S.SUBMITTED: "filed_on",
+    S.ACKNOWLEDGED: "acknowledged_on",
+    S.PARTIALLY_RELEASED: "determined_on",
+    S.RELEASED_IN_FULL: "determined_on",
+    S.DENIED: "determined_on",
+    S.NO_RECORDS: "determined_on",
+    S.WITHDRAWN: "closed_on",
+    S.CLOSED: "closed_on",
+}
+
+
+def _locked(request: RecordsRequest) -> RecordsRequest:
+    """Re-read the request under a row lock, so two status changes cannot interleave."""
+    return RecordsRequest.objects.select_for_update().select_related("agency").get(pk=request.pk)
+
+
+def _save(instance: Any, *, by: User | None) -> None:
+    instance.full_clean()
+    if by is not None:
+        instance._history_user = by
+    instance.save()
+
+
+def _event(
+    request: RecordsRequest,
+    *,
+    kind: str,
+    on: datetime.date,
+    direction: str = Direction.INTERNAL,
+    text: str = "",
+    by: User | None = None,
+    from_status: str = "",
+    to_status: str = "",
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        kind=kind,
+        occurred_on=on,
+        direction=direction,
+        text=text,
+        from_status=from_status,
+        to_status=to_status,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+
+
+@transaction.atomic
+def request_create(
+    *,
+    title: str,
+    records_sought: str,
+    agency: Agency,
+    owner: User,
+    jurisdiction_id: int | None = None,
+    assigned_staff: Iterable[User] = (),
+    topics: Iterable[Any] = (),
+    by: User | None = None,
+    **fields: Any,
+) -> RecordsRequest:
+    """Log a new request. The law defaults to the agency's own jurisdiction."""
+    request = RecordsRequest(
+        title=title,
+        records_sought=records_sought,
+        agency=agency,
+        owner=owner,
+        jurisdiction_id=jurisdiction_id or agency.jurisdiction_id,
+        **fields,
+    )
+    _save(request, by=by)
+    request.assigned_staff.set(list(assigned_staff))
+    request.topics.set(list(topics))
+    request_log_created(request=request, by=by)
+    return request
+
+
+def request_log_created(*, request: RecordsRequest, by: User | None = None) -> None:
+    """Start the timeline of a request just logged (in the admin or through request_create)."""
+    if request.filed_on:
+        _event(
+            request,
+            kind=Kind.SENT,
+            on=request.filed_on,
+            direction=Direction.TO_AGENCY,
+            text=f"Request sent to {request.agency}.",
+            by=by,
+        )
+    if request.status != S.DRAFT:
+        _event(
+            request,
+            kind=Kind.STATUS_CHANGED,
+            on=request.filed_on or timezone.localdate(),
+            text=f"Logged as “{request.get_status_display()}”.",
+            to_status=request.status,
+            by=by,
+        )
+
+
+
+@transaction.atomic
+def request_transition(
+    *,
+    request: RecordsRequest,
+    to_status: str,
+    on: datetime.date,
+    by: User | None = None,
+    text: str = "",
+) -> RecordsRequest:
+    """Move a request to another status, if the workflow allows it, and record it in the timeline.
+
+    The date field that belongs to the new state (filed, acknowledged, determined, closed) is set
+    to `on` when it is still empty; a date already entered by staff is kept.
+    """
+    locked = _locked(request)
+    current = locked.status
+    check_transition(current, to_status)
+    locked.status = to_status
+    date_field = _DATE_SET_BY_STATUS.get(to_status)
+    if date_field and getattr(locked, date_field) is None:
+        setattr(locked, date_field, on)
+    _save(locked, by=by)
+    _event(
+        locked,
+        kind=Kind.STATUS_CHANGED,
+        on=on,
+        text=text
+        or f"Status changed from “{S(current).label}” to “{S(to_status).label}”.",
+        from_status=current,
+        to_status=to_status,
+        by=by,
+    )
+    _refresh(request, locked)
+    return request
+
+
+def _refresh(stale: RecordsRequest, fresh: RecordsRequest) -> None:
+    """Copy the saved state back onto the caller's instance."""
+    for field in RecordsRequest._meta.concrete_fields:
+        setattr(stale, field.attname, getattr(fresh, field.attname))
+
+
+@transaction.atomic
+def request_submit(
+    *, request: RecordsRequest, filed_on: datetime.date, by: User | None = None
+) -> RecordsRequest:
+    """The request has been sent to the agency."""
+    locked = _locked(request)
+    locked.filed_on = filed_on
+    _save(locked, by=by)
+    _event(
+        locked,
+        kind=Kind.SENT,
+        on=filed_on,
+        direction=Direction.TO_AGENCY,
+        text=f"Request sent to {locked.agency}.",
+        by=by,
+    )
+    return request_transition(request=request, to_status=S.SUBMITTED, on=filed_on, by=by)
+
+
+@transaction.atomic
+def request_record_receipt(
+    *, request: RecordsRequest, received_on: datetime.date, by: User | None = None
+) -> RecordsRequest:
+    """The date the agency received the request: it starts the agency's clock."""
+    locked = _locked(request)
+    locked.received_on = received_on
+    _save(locked, by=by)
+    _refresh(request, locked)
+    return request
+
+
+@transaction.atomic
+def request_acknowledge(
+    *,
+    request: RecordsRequest,
+    acknowledged_on: datetime.date,
+    tracking_number: str = "",
+    by: User | None = None,
+) -> RecordsRequest:
+    """The agency acknowledged the request, perhaps with a tracking number."""
+    locked = _locked(request)
+    check_transition(locked.status, S.ACKNOWLEDGED)
+    locked.acknowledged_on = acknowledged_on
+    _save(locked, by=by)
+    _event(
+        locked,
+        kind=Kind.ACKNOWLEDGED,
+        on=acknowledged_on,
+        direction=Direction.FROM_AGENCY,
+        text="Agency acknowledged the request.",
+        by=by,
+    )
+    if tracking_number:
+        tracking_number_assign(
+            request=locked, number=tracking_number, assigned_on=acknowledged_on, by=by
+        )
+    return request_transition(request=request, to_status=S.ACKNOWLEDGED, on=acknowledged_on, by=by)
+
+
+def requests_acknowledge(
+    *, requests: Sequence[RecordsRequest], acknowledged_on: datetime.date, by: User | None = None
+) -> tuple[list[RecordsRequest], list[tuple[RecordsRequest, str]]]:
+    """Acknowledge several requests at once; each is its own transaction.
+
+    Returns (acknowledged, refused) where refused pairs a request with the reason, so a bulk
+    action can say exactly which ones were left alone and why.
+    """
+    done: list[RecordsRequest] = []
+    refused: list[tuple[RecordsRequest, str]] = []
+    for request in requests:
+        try:
+            request_acknowledge(request=request, acknowledged_on=acknowledged_on, by=by)
+        except (TransitionNotAllowed, ValidationError) as exc:
+            refused.append((request, _message(exc)))
+        else:
+            done.append(request)
+    return done, refused
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+@transaction.atomic
+def requests_assign_owner(
+    *, requests: Iterable[RecordsRequest], owner: User, by: User | None = None
+) -> int:
+    """Make `owner` responsible for each request; returns how many changed hands."""
+    changed = 0
+    for request in requests:
+        locked = _locked(request)
+        if locked.owner_id == owner.pk:
+            continue
+        previous = locked.owner
+        locked.owner = owner  # type: ignore[assignment]
+        _save(locked, by=by)
+        _event(
+            locked,
+            kind=Kind.NOTE,
+            on=timezone.localdate(),
+            text=f"Owner changed from {previous} to {owner}.",
+            by=by,
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def tracking_number_assign(
+    *,
+    request: RecordsRequest,
+    number: str,
+    assigned_on: datetime.date,
+    agency: Agency | None = None,
+    note: str = "",
+    by: User | None = None,
+) -> TrackingNumber:
+    """Record a tracking number the agency gave the request (kept with its history)."""
+    number = number.strip()
+    if not number:
+        raise ValidationError({"number": "A tracking number cannot be blank."})
+    tracking = TrackingNumber(
+        request=request,
+        agency=agency or request.agency,
+        number=number,
+        assigned_on=assigned_on,
+        note=note,
+    )
+    _save(tracking, by=by)
+    _event(
+        request,
+        kind=Kind.TRACKING_NUMBER,
+        on=assigned_on,
+        direction=Direction.FROM_AGENCY,
+        text=f"Tracking number {number} assigned by {tracking.agency}."
+        + (f" {note}" if note else ""),
+        by=by,
+    )
+    return tracking
+
+
+@transaction.atomic
+def request_record_determination(
+    *,
+    request: RecordsRequest,
+    outcome: str,
+    determined_on: datetime.date,
+    text: str = "",
+    by: User | None = None,
+) -> RecordsRequest:
+    """The agency's determination: released in full or in part, denied, or no records."""
+    if outcome not in DETERMINED:
+        raise ValidationError(
+            {"outcome": f"“{outcome}” is not a determination; choose one of "
+             + ", ".join(sorted(DETERMINED)) + "."}
+        )
+    locked = _locked(request)
+    check_transition(locked.status, outcome)
+    locked.determined_on = determined_on
+    _save(locked, by=by)
+    _event(
+        locked,
+        kind=Kind.DETERMINATION,
+        on=determined_on,
+        direction=Direction.FROM_AGENCY,
+        text=text or f"Determination: {S(outcome).label}.",
+        by=by,
+    )
+    return request_transition(request=request, to_status=outcome, on=determined_on, by=by)
+
+
+@transaction.atomic
+def request_toll(
+    *,
+    request: RecordsRequest,
+    on: datetime.date,
+    reason: str = Kind.CLARIFICATION_REQUESTED,
+    text: str = "",
+    by: User | None = None,
+) -> RecordsRequest:
+    """The agency asked us for clarification or about fees: its clock stops (552(a)(6)(A)(ii))."""
+    if reason not in (Kind.CLARIFICATION_REQUESTED, Kind.FEE_NOTICE):
+        raise ValidationError({"reason": "Tolling follows a clarification request or a fee notice."})
+    _event(request, kind=reason, on=on, direction=Direction.FROM_AGENCY, text=text, by=by)
+    return request_transition(request=request, to_status=S.TOLLED, on=on, by=by)
+
+
+@transaction.atomic
+def request_resume(
+    *, request: RecordsRequest, on: datetime.date, text: str = "", by: User | None = None
+) -> RecordsRequest:
+    """Our reply reached the agency: the clock runs again from the state it was tolled in."""
+    locked = _locked(request)
+    if locked.status != S.TOLLED:
+        raise TransitionNotAllowed(locked.status, S.PROCESSING)
+    tolled_from = (
+        locked.events.filter(kind=Kind.STATUS_CHANGED, to_status=S.TOLLED)
+        .order_by("-occurred_on", "-pk")
+        .values_list("from_status", flat=True)
+        .first()
+    ) or S.PROCESSING
+    _event(
+        locked,
+        kind=Kind.CLARIFICATION_ANSWERED,
+        on=on,
+        direction=Direction.TO_AGENCY,
+        text=text,
+        by=by,
+    )
+    return request_transition(request=request, to_status=tolled_from, on=on, by=by)
+
+
+@transaction.atomic
+def appeal_file(
+    *,
+    request: RecordsRequest,
+    filed_on: datetime.date,
+    received_on: datetime.date | None = None,
+    tracking_number: str = "",
+    notes: str = "",
+    by: User | None = None,
+) -> Appeal:
+    """Appeal an adverse determination."""
+    locked = _locked(request)
+    check_transition(locked.status, S.APPEALED)
+    if locked.determined_on and filed_on < locked.determined_on:
+        raise ValidationError(
+            {"filed_on": f"An appeal cannot be filed before the determination ({locked.determined_on})."}
+        )
+    appeal = Appeal(
+        request=locked,
+        filed_on=filed_on,
+        received_on=received_on,
+        tracking_number=tracking_number,
+        notes=notes,
+    )
+    _save(appeal, by=by)
+    _event(
+        locked,
+        kind=Kind.APPEAL_FILED,
+        on=filed_on,
+        direction=Direction.TO_AGENCY,
+        text=f"Administrative appeal filed{f' ({tracking_number})' if tracking_number else ''}.",
+        by=by,
+    )
+    request_transition(request=request, to_status=S.APPEALED, on=filed_on, by=by)
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(
+    *, appeal: Appeal, decided_on: datetime.date, outcome: str, by: User | None = None
+) -> Appeal:
+    """Record the decision on an appeal; the request moves to "appeal decided"."""
+    if outcome == Appeal.Outcome.PENDING:
+        raise ValidationError({"outcome": "A decided appeal needs an outcome other than pending."})
+    locked = _locked(appeal.request)
+    check_transition(locked.status, S.APPEAL_DECIDED)
+    appeal.decided_on = decided_on
+    appeal.outcome = outcome
+    _save(appeal, by=by)
+    _event(
+        locked,
+        kind=Kind.APPEAL_DECIDED,
+        on=decided_on,
+        direction=Direction.FROM_AGENCY,
+        text=f"Appeal decided: {appeal.get_outcome_display()}.",
+        by=by,
+    )
+    request_transition(request=appeal.request, to_status=S.APPEAL_DECIDED, on=decided_on, by=by)
+    return appeal
+
+
+@transaction.atomic
+def lawsuit_file(
+    *,
+    caption: str,
+    court: str,
+    plaintiffs: str,
+    filed_on: datetime.date,
+    defendant_agencies: Sequence[Agency],
+    requests: Sequence[RecordsRequest] = (),
+    docket_number: str = "",
+    served_on: datetime.date | None = None,
+    counsel: Iterable[User] = (),
+    judge: str = "",
+    notes: str = "",
+    by: User | None = None,
+) -> Lawsuit:
+    """File suit over one or more requests; each moves into litigation."""
+    if not defendant_agencies:
+        raise ValidationError({"defendant_agencies": "A lawsuit needs at least one defendant."})
+    lawsuit = Lawsuit(
+        caption=caption,
+        court=court,
+        plaintiffs=plaintiffs,
+        filed_on=filed_on,
+        served_on=served_on,
+        docket_number=docket_number,
+        judge=judge,
+        notes=notes,
+        status=Lawsuit.Status.SERVED if served_on else Lawsuit.Status.FILED,
+    )
+    _save(lawsuit, by=by)
+    lawsuit.defendant_agencies.set(defendant_agencies)
+    lawsuit.counsel.set(list(counsel))
+    lawsuit_add_requests(lawsuit=lawsuit, requests=requests, by=by)
+    return lawsuit
+
+
+@transaction.atomic
+def lawsuit_add_requests(
+    *, lawsuit: Lawsuit, requests: Iterable[RecordsRequest], by: User | None = None
+) -> None:
+    """Bring requests under a lawsuit: timeline entry, and into litigation unless already there."""
+    on = lawsuit.filed_on or timezone.localdate()
+    for request in requests:
+        locked = _locked(request)
+        if locked.status != S.IN_LITIGATION:
+            check_transition(locked.status, S.IN_LITIGATION)
+        lawsuit.requests.add(locked)
+        _event(
+            locked,
+            kind=Kind.LAWSUIT_FILED,
+            on=on,
+            text=f"Covered by {lawsuit}, {lawsuit.court}.",
+            by=by,
+        )
+        if locked.status != S.IN_LITIGATION:
+            request_transition(request=locked, to_status=S.IN_LITIGATION, on=on, by=by)

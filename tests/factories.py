@@ -1,0 +1,70 @@
+"""factory_boy factories for the domain. Jurisdictions come from the data migration."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from requests_app.models import Agency, Appeal, Jurisdiction, Lawsuit, RecordsRequest
+from requests_app.workflow import RequestStatus
+
+
+def jurisdiction(code: str = "US") -> Jurisdiction:
+    return Jurisdiction.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    abbreviation = factory.Sequence(lambda n: f"AG{n}")
+    jurisdiction = factory.LazyFunction(jurisdiction)
+
+
+class RecordsRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecordsRequest
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Request {n}")
+    records_sought = "All records about face recognition."
+    agency = factory.SubFactory(AgencyFactory)
+    jurisdiction = factory.LazyAttribute(lambda r: r.agency.jurisdiction)
+    owner = factory.SubFactory(UserFactory)
+    status = RequestStatus.SUBMITTED
+    filed_on = datetime.date(2019, 1, 16)
+
+
+class AppealFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appeal
+
+    request = factory.SubFactory(RecordsRequestFactory, status=RequestStatus.APPEALED)
+    filed_on = datetime.date(2019, 4, 1)
+
+
+class LawsuitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lawsuit
+        skip_postgeneration_save = True
+
+    caption = factory.Sequence(lambda n: f"ACLU v. Agency {n}")
+    court = "U.S. District Court for the District of Massachusetts"
+    docket_number = factory.Sequence(lambda n: f"1:19-cv-{n:05d}")
+    filed_on = datetime.date(2019, 10, 31)
+    status = Lawsuit.Status.FILED
+    plaintiffs = "American Civil Liberties Union"
