@@ -1,4 +1,7 @@
-"""The Celery application. Tasks live in the apps; the whole beat schedule lives here, in one place."""
+"""The Celery application.
+
+Tasks live in the apps; the whole beat schedule lives here, in one place.
+"""
 
 from __future__ import annotations
 

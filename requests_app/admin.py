@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
@@ -37,6 +38,11 @@ from .workflow import RequestStatus, TransitionNotAllowed, allowed_targets, can_
 User = get_user_model()
 
 
+def _actor(request: HttpRequest) -> Any:
+    """The logged-in staff member, for the timeline and the history (admin views need a login)."""
+    return request.user
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name"]
@@ -54,7 +60,7 @@ class ComponentInline(admin.TabularInline):
     model = Agency
     fk_name = "parent"
     fields = ["name", "abbreviation", "foia_email", "phone"]
-    readonly_fields = fields
+    readonly_fields = ["name", "abbreviation", "foia_email", "phone"]
     extra = 0
     can_delete = False
     show_change_link = True
@@ -82,7 +88,14 @@ class TopLevelFilter(admin.SimpleListFilter):
 
 @admin.register(Agency)
 class AgencyAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "abbreviation", "parent", "jurisdiction", "foia_email", "requests_count"]
+    list_display = [
+        "name",
+        "abbreviation",
+        "parent",
+        "jurisdiction",
+        "foia_email",
+        "requests_count",
+    ]
     list_filter = [TopLevelFilter, "jurisdiction"]
     search_fields = ["name", "abbreviation", "parent__name", "parent__abbreviation"]
     autocomplete_fields = ["parent"]
@@ -145,7 +158,9 @@ class TrackingNumberInline(admin.TabularInline):
     formset = TrackingNumberFormSet
     extra = 0
     autocomplete_fields = ["agency"]
-    verbose_name_plural = "tracking numbers (newest first; agencies re-number on referral and appeal)"
+    verbose_name_plural = (
+        "tracking numbers (newest first; agencies re-number on referral and appeal)"
+    )
 
 
 class RequestEventForm(forms.ModelForm):
@@ -193,13 +208,13 @@ class AppealFormSet(forms.BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None) or {}
             if not data or data.get("DELETE"):
                 continue
-            if form.instance.pk is None and status != RequestStatus.APPEALED:
-                if not can_transition(status, RequestStatus.APPEALED):
-                    raise ValidationError(
-                        f"An appeal cannot be added while the request is "
-                        f"“{RequestStatus(status).label}”: appeals follow an adverse "
-                        f"determination (partially released, denied or no records)."
-                    )
+            adding = form.instance.pk is None and status != RequestStatus.APPEALED
+            if adding and not can_transition(status, RequestStatus.APPEALED):
+                raise ValidationError(
+                    f"An appeal cannot be added while the request is "
+                    f"“{RequestStatus(status).label}”: appeals follow an adverse "
+                    f"determination (partially released, denied or no records)."
+                )
 
 
 class AppealInline(admin.StackedInline):
@@ -211,9 +226,7 @@ class AppealInline(admin.StackedInline):
 
 
 class RecordsRequestForm(forms.ModelForm):
-    class Meta:
-        model = RecordsRequest
-        fields = "__all__"
+    """The request page's form (fields come from RecordsRequestAdmin.fieldsets)."""
 
     def clean_status(self) -> str:
         new = self.cleaned_data["status"]
@@ -229,7 +242,9 @@ class OverdueLawsuitFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         items: list[tuple[str, str]] = [("none", "Not in litigation")]
-        items += [(str(pk), caption) for pk, caption in Lawsuit.objects.values_list("pk", "caption")]
+        items += [
+            (str(pk), caption) for pk, caption in Lawsuit.objects.values_list("pk", "caption")
+        ]
         return items
 
     def queryset(
@@ -321,7 +336,9 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .prefetch_related(
-                Prefetch("tracking_numbers", queryset=TrackingNumber.objects.order_by("-assigned_on"))
+                Prefetch(
+                    "tracking_numbers", queryset=TrackingNumber.objects.order_by("-assigned_on")
+                )
             )
         )
 
@@ -346,9 +363,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
         initial.setdefault("owner", request.user.pk)
         return initial
 
-    def formfield_for_choice_field(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> Any:
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_choice_field(db_field, request, **kwargs)
         if db_field.name == "status":
             obj = getattr(request, "_editing_request", None)
@@ -357,11 +372,15 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
                 field.choices = [c for c in field.choices if c[0] in allowed]
         return field
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[override]
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         request._editing_request = obj  # type: ignore[attr-defined]
         return super().get_form(request, obj, change, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj: RecordsRequest, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: RecordsRequest, form: Any, change: bool
+    ) -> None:
         if change and "status" in form.changed_data:
             # Save the other edits first, then move the status through the workflow so the move
             # is checked again under a row lock and lands in the timeline.
@@ -369,12 +388,12 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
             obj.status = form.initial["status"]
             super().save_model(request, obj, form, change)
             services.request_transition(
-                request=obj, to_status=new_status, on=timezone.localdate(), by=request.user
+                request=obj, to_status=new_status, on=timezone.localdate(), by=_actor(request)
             )
             return
         super().save_model(request, obj, form, change)
         if not change:
-            services.request_log_created(request=obj, by=request.user)
+            services.request_log_created(request=obj, by=_actor(request))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is TrackingNumber:
@@ -402,7 +421,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
                     assigned_on=number.assigned_on,
                     agency=number.agency,
                     note=number.note,
-                    by=request.user,
+                    by=_actor(request),
                 )
             else:
                 number._history_user = request.user
@@ -414,33 +433,43 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
         appeals = formset.save(commit=False)
         for appeal in appeals:
             if appeal.pk is None:
-                filed = services.appeal_file(
-                    request=formset.instance,
-                    filed_on=appeal.filed_on,
-                    received_on=appeal.received_on,
-                    tracking_number=appeal.tracking_number,
-                    notes=appeal.notes,
-                    by=request.user,
-                ) if formset.instance.status != RequestStatus.APPEALED else None
+                filed = (
+                    services.appeal_file(
+                        request=formset.instance,
+                        filed_on=appeal.filed_on,
+                        received_on=appeal.received_on,
+                        tracking_number=appeal.tracking_number,
+                        notes=appeal.notes,
+                        by=_actor(request),
+                    )
+                    if formset.instance.status != RequestStatus.APPEALED
+                    else None
+                )
                 if filed is None:
                     appeal._history_user = request.user
                     appeal.save()
                     filed = appeal
                 if appeal.outcome != Appeal.Outcome.PENDING and appeal.decided_on:
                     services.appeal_decide(
-                        appeal=filed, decided_on=appeal.decided_on, outcome=appeal.outcome,
-                        by=request.user,
+                        appeal=filed,
+                        decided_on=appeal.decided_on,
+                        outcome=appeal.outcome,
+                        by=_actor(request),
                     )
             else:
                 was_pending = Appeal.objects.filter(
                     pk=appeal.pk, outcome=Appeal.Outcome.PENDING
                 ).exists()
-                if was_pending and appeal.outcome != Appeal.Outcome.PENDING and can_transition(
-                    formset.instance.status, RequestStatus.APPEAL_DECIDED
+                if (
+                    was_pending
+                    and appeal.outcome != Appeal.Outcome.PENDING
+                    and can_transition(formset.instance.status, RequestStatus.APPEAL_DECIDED)
                 ):
                     services.appeal_decide(
-                        appeal=appeal, decided_on=appeal.decided_on, outcome=appeal.outcome,
-                        by=request.user,
+                        appeal=appeal,
+                        decided_on=appeal.decided_on,
+                        outcome=appeal.outcome,
+                        by=_actor(request),
                     )
                 else:
                     appeal._history_user = request.user
@@ -455,7 +484,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
         form = AssignOwnerForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             changed = services.requests_assign_owner(
-                requests=list(queryset), owner=form.cleaned_data["owner"], by=request.user
+                requests=list(queryset), owner=form.cleaned_data["owner"], by=_actor(request)
             )
             self.message_user(
                 request,
@@ -475,22 +504,30 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
             done, refused = services.requests_acknowledge(
                 requests=list(queryset),
                 acknowledged_on=form.cleaned_data["acknowledged_on"],
-                by=request.user,
+                by=_actor(request),
             )
             if done:
                 self.message_user(
-                    request, f"Recorded the acknowledgment of {len(done)} request(s).",
+                    request,
+                    f"Recorded the acknowledgment of {len(done)} request(s).",
                     messages.SUCCESS,
                 )
             for req, reason in refused:
-                self.message_user(request, f"“{req}” was left unchanged: {reason}", messages.WARNING)
+                self.message_user(
+                    request, f"“{req}” was left unchanged: {reason}", messages.WARNING
+                )
             return None
         return self._action_page(
             request, queryset, form, "record_acknowledgment", "Record an acknowledgment"
         )
 
     def _action_page(
-        self, request: HttpRequest, queryset: QuerySet[Any], form: forms.Form, action: str, title: str
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Any],
+        form: forms.Form,
+        action: str,
+        title: str,
     ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
@@ -499,14 +536,21 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
             "form": form,
             "action": action,
             "opts": self.model._meta,
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
         }
         return TemplateResponse(request, "admin/requests_app/action_with_form.html", context)
 
 
 @admin.register(Appeal)
 class AppealAdmin(SimpleHistoryAdmin):
-    list_display = ["request", "filed_on", "received_on", "decided_on", "outcome", "tracking_number"]
+    list_display = [
+        "request",
+        "filed_on",
+        "received_on",
+        "decided_on",
+        "outcome",
+        "tracking_number",
+    ]
     list_filter = ["outcome", ("request__agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["request__title", "tracking_number"]
     date_hierarchy = "filed_on"
@@ -522,15 +566,15 @@ class AppealAdmin(SimpleHistoryAdmin):
 
 
 class LawsuitForm(forms.ModelForm):
-    class Meta:
-        model = Lawsuit
-        fields = "__all__"
+    """The lawsuit page's form (fields come from LawsuitAdmin.fieldsets)."""
 
     def clean_requests(self) -> Any:
         chosen = self.cleaned_data.get("requests")
         if not chosen:
             return chosen
-        already = set(self.instance.requests.values_list("pk", flat=True)) if self.instance.pk else set()
+        already = (
+            set(self.instance.requests.values_list("pk", flat=True)) if self.instance.pk else set()
+        )
         problems = [
             f"“{r}” is “{RequestStatus(r.status).label}”"
             for r in chosen
@@ -554,7 +598,7 @@ class LawsuitRequestInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["request_link", "agency", "status", "tracking_number", "filed_on"]
-    readonly_fields = fields
+    readonly_fields = ["request_link", "agency", "status", "tracking_number", "filed_on"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return (
@@ -623,5 +667,4 @@ class LawsuitAdmin(SimpleHistoryAdmin):
         # Re-add through the service so each newly covered request enters litigation and its
         # timeline says which suit covers it.
         if added:
-            services.lawsuit_add_requests(lawsuit=lawsuit, requests=added, by=request.user)
-
+            services.lawsuit_add_requests(lawsuit=lawsuit, requests=added, by=_actor(request))

@@ -7,6 +7,8 @@ shows their messages instead of failing at the database.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -17,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from .workflow import ADVERSE, RequestStatus
 
 
-def _not_before(later: str, earlier: str, name: str, message: str) -> models.CheckConstraint:
+def _not_before(later: str, earlier: str, name: str, message: Any) -> models.CheckConstraint:
     """A date-order constraint that holds while either date is still unknown."""
     return models.CheckConstraint(
         condition=Q(**{f"{later}__isnull": True})
@@ -52,7 +54,9 @@ class Jurisdiction(models.Model):
             models.CheckConstraint(
                 condition=Q(code="US") | Q(code__regex=r"^US-[A-Z]{2}$"),
                 name="jurisdiction_code_iso_3166_2",
-                violation_error_message=_("A jurisdiction code is US or US- and two letters (US-MA)."),
+                violation_error_message=_(
+                    "A jurisdiction code is US or US- and two letters (US-MA)."
+                ),
             ),
         ]
 
@@ -73,7 +77,9 @@ class Agency(models.Model):
         related_name="components",
         help_text=_("The department this component belongs to (DEA → DOJ)."),
     )
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="agencies")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="agencies"
+    )
     foia_email = models.EmailField("FOIA office email", blank=True)
     request_url = models.URLField("portal / request form", max_length=500, blank=True)
     mailing_address = models.TextField(blank=True)
@@ -263,17 +269,20 @@ class RecordsRequest(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        errors: dict[str, str] = {}
-        if self.agency_id and self.jurisdiction_id:
-            if self.agency.jurisdiction_id != self.jurisdiction_id:
-                errors["agency"] = _(
-                    "%(agency)s is subject to %(agency_law)s, not %(law)s: "
-                    "choose an agency of the same jurisdiction as the law."
-                ) % {
-                    "agency": self.agency,
-                    "agency_law": self.agency.jurisdiction.code,
-                    "law": self.jurisdiction.code,
-                }
+        errors: dict[str, Any] = {}
+        if (
+            self.agency_id
+            and self.jurisdiction_id
+            and self.agency.jurisdiction_id != self.jurisdiction_id
+        ):
+            errors["agency"] = _(
+                "%(agency)s is subject to %(agency_law)s, not %(law)s: "
+                "choose an agency of the same jurisdiction as the law."
+            ) % {
+                "agency": self.agency,
+                "agency_law": self.agency.jurisdiction.code,
+                "law": self.jurisdiction.code,
+            }
         if self.status != RequestStatus.DRAFT and not self.filed_on:
             errors["filed_on"] = _("A request that has been sent needs the date it was filed.")
         if errors:
@@ -431,7 +440,7 @@ class Appeal(models.Model):
                 | (~Q(outcome="pending") & Q(decided_on__isnull=False)),
                 name="appeal_decided_iff_outcome",
                 violation_error_message=_(
-                    "An appeal has a decision date exactly when it has an outcome other than pending."
+                    "An appeal has a decision date exactly when its outcome is not pending."
                 ),
             ),
         ]

@@ -40,6 +40,6 @@ def appeal_list() -> QuerySet[Appeal]:
 
 
 def lawsuit_list() -> QuerySet[Lawsuit]:
-    return Lawsuit.objects.prefetch_related(
-        "counsel", "defendant_agencies", "requests"
-    ).order_by("-filed_on", "-pk")
+    return Lawsuit.objects.prefetch_related("counsel", "defendant_agencies", "requests").order_by(
+        "-filed_on", "-pk"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from .models import (
@@ -22,7 +24,9 @@ class JurisdictionSerializer(serializers.ModelSerializer[Jurisdiction]):
 
 
 class AgencySerializer(serializers.ModelSerializer[Agency]):
-    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    jurisdiction: serializers.SlugRelatedField[Jurisdiction] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Agency
@@ -67,9 +71,11 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
 
 
 class RecordsRequestSerializer(serializers.ModelSerializer[RecordsRequest]):
-    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    owner = serializers.StringRelatedField()
-    topics = serializers.StringRelatedField(many=True)
+    jurisdiction: serializers.SlugRelatedField[Jurisdiction] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    owner: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    topics: serializers.StringRelatedField[Any] = serializers.StringRelatedField(many=True)
     tracking_numbers = TrackingNumberSerializer(many=True, read_only=True)
     events = RequestEventSerializer(many=True, read_only=True)
 
@@ -99,7 +105,7 @@ class RecordsRequestSerializer(serializers.ModelSerializer[RecordsRequest]):
 
 
 class LawsuitSerializer(serializers.ModelSerializer[Lawsuit]):
-    counsel = serializers.StringRelatedField(many=True)
+    counsel: serializers.StringRelatedField[Any] = serializers.StringRelatedField(many=True)
 
     class Meta:
         model = Lawsuit

@@ -21,9 +21,7 @@ from .models import Agency, Appeal, Lawsuit, RecordsRequest, RequestEvent, Track
 from .workflow import DETERMINED, RequestStatus, TransitionNotAllowed, check_transition
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-    User = AbstractBaseUser
+    from django.contrib.auth.models import User
 else:
     User = Any
 
@@ -130,7 +128,6 @@ def request_log_created(*, request: RecordsRequest, by: User | None = None) -> N
         )
 
 
-
 @transaction.atomic
 def request_transition(
     *,
@@ -157,8 +154,7 @@ def request_transition(
         locked,
         kind=Kind.STATUS_CHANGED,
         on=on,
-        text=text
-        or f"Status changed from “{S(current).label}” to “{S(to_status).label}”.",
+        text=text or f"Status changed from “{S(current).label}” to “{S(to_status).label}”.",
         from_status=current,
         to_status=to_status,
         by=by,
@@ -269,7 +265,7 @@ def requests_assign_owner(
         if locked.owner_id == owner.pk:
             continue
         previous = locked.owner
-        locked.owner = owner  # type: ignore[assignment]
+        locked.owner = owner
         _save(locked, by=by)
         _event(
             locked,
@@ -328,8 +324,11 @@ def request_record_determination(
     """The agency's determination: released in full or in part, denied, or no records."""
     if outcome not in DETERMINED:
         raise ValidationError(
-            {"outcome": f"“{outcome}” is not a determination; choose one of "
-             + ", ".join(sorted(DETERMINED)) + "."}
+            {
+                "outcome": f"“{outcome}” is not a determination; choose one of "
+                + ", ".join(sorted(DETERMINED))
+                + "."
+            }
         )
     locked = _locked(request)
     check_transition(locked.status, outcome)
@@ -357,7 +356,9 @@ def request_toll(
 ) -> RecordsRequest:
     """The agency asked us for clarification or about fees: its clock stops (552(a)(6)(A)(ii))."""
     if reason not in (Kind.CLARIFICATION_REQUESTED, Kind.FEE_NOTICE):
-        raise ValidationError({"reason": "Tolling follows a clarification request or a fee notice."})
+        raise ValidationError(
+            {"reason": "Tolling follows a clarification request or a fee notice."}
+        )
     _event(request, kind=reason, on=on, direction=Direction.FROM_AGENCY, text=text, by=by)
     return request_transition(request=request, to_status=S.TOLLED, on=on, by=by)
 
@@ -402,7 +403,7 @@ def appeal_file(
     check_transition(locked.status, S.APPEALED)
     if locked.determined_on and filed_on < locked.determined_on:
         raise ValidationError(
-            {"filed_on": f"An appeal cannot be filed before the determination ({locked.determined_on})."}
+            {"filed_on": f"An appeal cannot predate the determination ({locked.determined_on})."}
         )
     appeal = Appeal(
         request=locked,

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,463 +15,1430 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('abbreviation', models.CharField(blank=True, max_length=40)),
-                ('foia_email', models.EmailField(blank=True, max_length=254, verbose_name='FOIA office email')),
-                ('request_url', models.URLField(blank=True, max_length=500, verbose_name='portal / request form')),
-                ('mailing_address', models.TextField(blank=True)),
-                ('phone', models.CharField(blank=True, max_length=60)),
-                ('website', models.URLField(blank=True, max_length=500)),
-                ('notes', models.TextField(blank=True)),
-                ('source_key', models.CharField(blank=True, editable=False, max_length=300)),
-                ('parent', models.ForeignKey(blank=True, help_text='The department this component belongs to (DEA → DOJ).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='components', to='requests_app.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("abbreviation", models.CharField(blank=True, max_length=40)),
+                (
+                    "foia_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="FOIA office email"),
+                ),
+                (
+                    "request_url",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="portal / request form"
+                    ),
+                ),
+                ("mailing_address", models.TextField(blank=True)),
+                ("phone", models.CharField(blank=True, max_length=60)),
+                ("website", models.URLField(blank=True, max_length=500)),
+                ("notes", models.TextField(blank=True)),
+                ("source_key", models.CharField(blank=True, editable=False, max_length=300)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The department this component belongs to (DEA → DOJ).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="components",
+                        to="requests_app.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalLawsuit',
+            name="HistoricalLawsuit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('caption', models.CharField(help_text='e.g. ACLU v. DEA', max_length=300)),
-                ('court', models.CharField(help_text='e.g. U.S. District Court, D. Mass.', max_length=200)),
-                ('docket_number', models.CharField(blank=True, max_length=100)),
-                ('filed_on', models.DateField(blank=True, null=True, verbose_name='filed')),
-                ('served_on', models.DateField(blank=True, null=True, verbose_name='served')),
-                ('status', models.CharField(choices=[('preparing', 'Preparing'), ('filed', 'Filed'), ('served', 'Served'), ('briefing', 'Briefing / summary judgment'), ('production', 'Production schedule'), ('settled', 'Settled'), ('decided', 'Decided'), ('dismissed', 'Dismissed'), ('closed', 'Closed')], default='preparing', max_length=20)),
-                ('plaintiffs', models.TextField(help_text='One per line.')),
-                ('judge', models.CharField(blank=True, max_length=200)),
-                ('outcome', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("caption", models.CharField(help_text="e.g. ACLU v. DEA", max_length=300)),
+                (
+                    "court",
+                    models.CharField(
+                        help_text="e.g. U.S. District Court, D. Mass.", max_length=200
+                    ),
+                ),
+                ("docket_number", models.CharField(blank=True, max_length=100)),
+                ("filed_on", models.DateField(blank=True, null=True, verbose_name="filed")),
+                ("served_on", models.DateField(blank=True, null=True, verbose_name="served")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("preparing", "Preparing"),
+                            ("filed", "Filed"),
+                            ("served", "Served"),
+                            ("briefing", "Briefing / summary judgment"),
+                            ("production", "Production schedule"),
+                            ("settled", "Settled"),
+                            ("decided", "Decided"),
+                            ("dismissed", "Dismissed"),
+                            ("closed", "Closed"),
+                        ],
+                        default="preparing",
+                        max_length=20,
+                    ),
+                ),
+                ("plaintiffs", models.TextField(help_text="One per line.")),
+                ("judge", models.CharField(blank=True, max_length=200)),
+                ("outcome", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical lawsuit',
-                'verbose_name_plural': 'historical lawsuits',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical lawsuit",
+                "verbose_name_plural": "historical lawsuits",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Jurisdiction',
+            name="Jurisdiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='US for federal law; ISO 3166-2 for a state, e.g. US-MA.', max_length=10, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('level', models.CharField(choices=[('federal', 'Federal'), ('state', 'State'), ('local', 'Local')], max_length=10)),
-                ('law_name', models.CharField(help_text='e.g. Freedom of Information Act', max_length=200)),
-                ('law_citation', models.CharField(help_text='e.g. 5 U.S.C. 552', max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="US for federal law; ISO 3166-2 for a state, e.g. US-MA.",
+                        max_length=10,
+                        unique=True,
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("federal", "Federal"), ("state", "State"), ("local", "Local")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "law_name",
+                    models.CharField(help_text="e.g. Freedom of Information Act", max_length=200),
+                ),
+                ("law_citation", models.CharField(help_text="e.g. 5 U.S.C. 552", max_length=200)),
             ],
             options={
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code', 'US'), ('code__regex', '^US-[A-Z]{2}$'), _connector='OR'), name='jurisdiction_code_iso_3166_2', violation_error_message='A jurisdiction code is US or US- and two letters (US-MA).')],
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("code", "US"), ("code__regex", "^US-[A-Z]{2}$"), _connector="OR"
+                        ),
+                        name="jurisdiction_code_iso_3166_2",
+                        violation_error_message="A jurisdiction code is US or US- and two letters (US-MA).",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalRecordsRequest',
+            name="HistoricalRecordsRequest",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('records_sought', models.TextField(help_text='What the request asks for, as sent.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('acknowledged', 'Acknowledged'), ('processing', 'Processing'), ('tolled', 'Tolled (waiting on us)'), ('partially_released', 'Partially released'), ('released_in_full', 'Released in full'), ('denied', 'Denied'), ('no_records', 'No records'), ('withdrawn', 'Withdrawn'), ('appealed', 'Appealed'), ('appeal_decided', 'Appeal decided'), ('in_litigation', 'In litigation'), ('closed', 'Closed')], default='draft', max_length=20)),
-                ('filed_on', models.DateField(blank=True, null=True, verbose_name='filed')),
-                ('received_on', models.DateField(blank=True, help_text="Starts the agency's clock.", null=True, verbose_name='received by agency')),
-                ('acknowledged_on', models.DateField(blank=True, null=True, verbose_name='acknowledged')),
-                ('determined_on', models.DateField(blank=True, null=True, verbose_name='determined')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed')),
-                ('expedited_processing', models.CharField(choices=[('not_requested', 'Not requested'), ('requested', 'Requested'), ('granted', 'Granted'), ('denied', 'Denied')], default='not_requested', max_length=20)),
-                ('fee_waiver', models.CharField(choices=[('not_requested', 'Not requested'), ('requested', 'Requested'), ('granted', 'Granted'), ('denied', 'Denied')], default='not_requested', max_length=20)),
-                ('fees_estimated', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('fees_paid', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.agency')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, help_text='The person in the organisation responsible for this request.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('jurisdiction', models.ForeignKey(blank=True, db_constraint=False, help_text='The law the request is made under; the agency must be subject to it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.jurisdiction')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "records_sought",
+                    models.TextField(help_text="What the request asks for, as sent."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("acknowledged", "Acknowledged"),
+                            ("processing", "Processing"),
+                            ("tolled", "Tolled (waiting on us)"),
+                            ("partially_released", "Partially released"),
+                            ("released_in_full", "Released in full"),
+                            ("denied", "Denied"),
+                            ("no_records", "No records"),
+                            ("withdrawn", "Withdrawn"),
+                            ("appealed", "Appealed"),
+                            ("appeal_decided", "Appeal decided"),
+                            ("in_litigation", "In litigation"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("filed_on", models.DateField(blank=True, null=True, verbose_name="filed")),
+                (
+                    "received_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Starts the agency's clock.",
+                        null=True,
+                        verbose_name="received by agency",
+                    ),
+                ),
+                (
+                    "acknowledged_on",
+                    models.DateField(blank=True, null=True, verbose_name="acknowledged"),
+                ),
+                (
+                    "determined_on",
+                    models.DateField(blank=True, null=True, verbose_name="determined"),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "expedited_processing",
+                    models.CharField(
+                        choices=[
+                            ("not_requested", "Not requested"),
+                            ("requested", "Requested"),
+                            ("granted", "Granted"),
+                            ("denied", "Denied"),
+                        ],
+                        default="not_requested",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "fee_waiver",
+                    models.CharField(
+                        choices=[
+                            ("not_requested", "Not requested"),
+                            ("requested", "Requested"),
+                            ("granted", "Granted"),
+                            ("denied", "Denied"),
+                        ],
+                        default="not_requested",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "fees_estimated",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                (
+                    "fees_paid",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.agency",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The person in the organisation responsible for this request.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The law the request is made under; the agency must be subject to it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical records request',
-                'verbose_name_plural': 'historical records requests',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical records request",
+                "verbose_name_plural": "historical records requests",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAgency',
+            name="HistoricalAgency",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('abbreviation', models.CharField(blank=True, max_length=40)),
-                ('foia_email', models.EmailField(blank=True, max_length=254, verbose_name='FOIA office email')),
-                ('request_url', models.URLField(blank=True, max_length=500, verbose_name='portal / request form')),
-                ('mailing_address', models.TextField(blank=True)),
-                ('phone', models.CharField(blank=True, max_length=60)),
-                ('website', models.URLField(blank=True, max_length=500)),
-                ('notes', models.TextField(blank=True)),
-                ('source_key', models.CharField(blank=True, editable=False, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='The department this component belongs to (DEA → DOJ).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.agency')),
-                ('jurisdiction', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.jurisdiction')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("abbreviation", models.CharField(blank=True, max_length=40)),
+                (
+                    "foia_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="FOIA office email"),
+                ),
+                (
+                    "request_url",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="portal / request form"
+                    ),
+                ),
+                ("mailing_address", models.TextField(blank=True)),
+                ("phone", models.CharField(blank=True, max_length=60)),
+                ("website", models.URLField(blank=True, max_length=500)),
+                ("notes", models.TextField(blank=True)),
+                ("source_key", models.CharField(blank=True, editable=False, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The department this component belongs to (DEA → DOJ).",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.agency",
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical agency',
-                'verbose_name_plural': 'historical agencies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical agency",
+                "verbose_name_plural": "historical agencies",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='agency',
-            name='jurisdiction',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='requests_app.jurisdiction'),
+            model_name="agency",
+            name="jurisdiction",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agencies",
+                to="requests_app.jurisdiction",
+            ),
         ),
         migrations.CreateModel(
-            name='Lawsuit',
+            name="Lawsuit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('caption', models.CharField(help_text='e.g. ACLU v. DEA', max_length=300)),
-                ('court', models.CharField(help_text='e.g. U.S. District Court, D. Mass.', max_length=200)),
-                ('docket_number', models.CharField(blank=True, max_length=100)),
-                ('filed_on', models.DateField(blank=True, null=True, verbose_name='filed')),
-                ('served_on', models.DateField(blank=True, null=True, verbose_name='served')),
-                ('status', models.CharField(choices=[('preparing', 'Preparing'), ('filed', 'Filed'), ('served', 'Served'), ('briefing', 'Briefing / summary judgment'), ('production', 'Production schedule'), ('settled', 'Settled'), ('decided', 'Decided'), ('dismissed', 'Dismissed'), ('closed', 'Closed')], default='preparing', max_length=20)),
-                ('plaintiffs', models.TextField(help_text='One per line.')),
-                ('judge', models.CharField(blank=True, max_length=200)),
-                ('outcome', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('counsel', models.ManyToManyField(blank=True, related_name='lawsuits_as_counsel', to=settings.AUTH_USER_MODEL)),
-                ('defendant_agencies', models.ManyToManyField(related_name='lawsuits_as_defendant', to='requests_app.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("caption", models.CharField(help_text="e.g. ACLU v. DEA", max_length=300)),
+                (
+                    "court",
+                    models.CharField(
+                        help_text="e.g. U.S. District Court, D. Mass.", max_length=200
+                    ),
+                ),
+                ("docket_number", models.CharField(blank=True, max_length=100)),
+                ("filed_on", models.DateField(blank=True, null=True, verbose_name="filed")),
+                ("served_on", models.DateField(blank=True, null=True, verbose_name="served")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("preparing", "Preparing"),
+                            ("filed", "Filed"),
+                            ("served", "Served"),
+                            ("briefing", "Briefing / summary judgment"),
+                            ("production", "Production schedule"),
+                            ("settled", "Settled"),
+                            ("decided", "Decided"),
+                            ("dismissed", "Dismissed"),
+                            ("closed", "Closed"),
+                        ],
+                        default="preparing",
+                        max_length=20,
+                    ),
+                ),
+                ("plaintiffs", models.TextField(help_text="One per line.")),
+                ("judge", models.CharField(blank=True, max_length=200)),
+                ("outcome", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "counsel",
+                    models.ManyToManyField(
+                        blank=True, related_name="lawsuits_as_counsel", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "defendant_agencies",
+                    models.ManyToManyField(
+                        related_name="lawsuits_as_defendant", to="requests_app.agency"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-filed_on', '-pk'],
+                "ordering": ["-filed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalLawsuit_defendant_agencies',
+            name="HistoricalLawsuit_defendant_agencies",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('agency', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.agency')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='requests_app.historicallawsuit')),
-                ('lawsuit', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.lawsuit')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.agency",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="requests_app.historicallawsuit",
+                    ),
+                ),
+                (
+                    "lawsuit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.lawsuit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalLawsuit_defendant_agencies',
+                "verbose_name": "HistoricalLawsuit_defendant_agencies",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLawsuit_counsel',
+            name="HistoricalLawsuit_counsel",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='requests_app.historicallawsuit')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lawsuit', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.lawsuit')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="requests_app.historicallawsuit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lawsuit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.lawsuit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalLawsuit_counsel',
+                "verbose_name": "HistoricalLawsuit_counsel",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='RecordsRequest',
+            name="RecordsRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('records_sought', models.TextField(help_text='What the request asks for, as sent.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('acknowledged', 'Acknowledged'), ('processing', 'Processing'), ('tolled', 'Tolled (waiting on us)'), ('partially_released', 'Partially released'), ('released_in_full', 'Released in full'), ('denied', 'Denied'), ('no_records', 'No records'), ('withdrawn', 'Withdrawn'), ('appealed', 'Appealed'), ('appeal_decided', 'Appeal decided'), ('in_litigation', 'In litigation'), ('closed', 'Closed')], default='draft', max_length=20)),
-                ('filed_on', models.DateField(blank=True, null=True, verbose_name='filed')),
-                ('received_on', models.DateField(blank=True, help_text="Starts the agency's clock.", null=True, verbose_name='received by agency')),
-                ('acknowledged_on', models.DateField(blank=True, null=True, verbose_name='acknowledged')),
-                ('determined_on', models.DateField(blank=True, null=True, verbose_name='determined')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed')),
-                ('expedited_processing', models.CharField(choices=[('not_requested', 'Not requested'), ('requested', 'Requested'), ('granted', 'Granted'), ('denied', 'Denied')], default='not_requested', max_length=20)),
-                ('fee_waiver', models.CharField(choices=[('not_requested', 'Not requested'), ('requested', 'Requested'), ('granted', 'Granted'), ('denied', 'Denied')], default='not_requested', max_length=20)),
-                ('fees_estimated', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('fees_paid', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='requests_app.agency')),
-                ('assigned_staff', models.ManyToManyField(blank=True, related_name='assigned_requests', to=settings.AUTH_USER_MODEL)),
-                ('jurisdiction', models.ForeignKey(help_text='The law the request is made under; the agency must be subject to it.', on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='requests_app.jurisdiction')),
-                ('owner', models.ForeignKey(help_text='The person in the organisation responsible for this request.', on_delete=django.db.models.deletion.PROTECT, related_name='owned_requests', to=settings.AUTH_USER_MODEL)),
-                ('topics', models.ManyToManyField(blank=True, related_name='requests', to='requests_app.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "records_sought",
+                    models.TextField(help_text="What the request asks for, as sent."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("acknowledged", "Acknowledged"),
+                            ("processing", "Processing"),
+                            ("tolled", "Tolled (waiting on us)"),
+                            ("partially_released", "Partially released"),
+                            ("released_in_full", "Released in full"),
+                            ("denied", "Denied"),
+                            ("no_records", "No records"),
+                            ("withdrawn", "Withdrawn"),
+                            ("appealed", "Appealed"),
+                            ("appeal_decided", "Appeal decided"),
+                            ("in_litigation", "In litigation"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("filed_on", models.DateField(blank=True, null=True, verbose_name="filed")),
+                (
+                    "received_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Starts the agency's clock.",
+                        null=True,
+                        verbose_name="received by agency",
+                    ),
+                ),
+                (
+                    "acknowledged_on",
+                    models.DateField(blank=True, null=True, verbose_name="acknowledged"),
+                ),
+                (
+                    "determined_on",
+                    models.DateField(blank=True, null=True, verbose_name="determined"),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "expedited_processing",
+                    models.CharField(
+                        choices=[
+                            ("not_requested", "Not requested"),
+                            ("requested", "Requested"),
+                            ("granted", "Granted"),
+                            ("denied", "Denied"),
+                        ],
+                        default="not_requested",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "fee_waiver",
+                    models.CharField(
+                        choices=[
+                            ("not_requested", "Not requested"),
+                            ("requested", "Requested"),
+                            ("granted", "Granted"),
+                            ("denied", "Denied"),
+                        ],
+                        default="not_requested",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "fees_estimated",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                (
+                    "fees_paid",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="requests_app.agency",
+                    ),
+                ),
+                (
+                    "assigned_staff",
+                    models.ManyToManyField(
+                        blank=True, related_name="assigned_requests", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        help_text="The law the request is made under; the agency must be subject to it.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="requests_app.jurisdiction",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        help_text="The person in the organisation responsible for this request.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True, related_name="requests", to="requests_app.topic"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'records request',
-                'ordering': ['-filed_on', '-pk'],
+                "verbose_name": "records request",
+                "ordering": ["-filed_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='lawsuit',
-            name='requests',
-            field=models.ManyToManyField(blank=True, help_text='The records requests this suit seeks to enforce.', related_name='lawsuits', to='requests_app.recordsrequest'),
+            model_name="lawsuit",
+            name="requests",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The records requests this suit seeks to enforce.",
+                related_name="lawsuits",
+                to="requests_app.recordsrequest",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalTrackingNumber',
+            name="HistoricalTrackingNumber",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.CharField(max_length=100)),
-                ('assigned_on', models.DateField()),
-                ('note', models.CharField(blank=True, help_text='e.g. re-numbered on referral', max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agency', models.ForeignKey(blank=True, db_constraint=False, help_text="The agency that assigned it; defaults to the request's agency.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.agency')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.recordsrequest')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=100)),
+                ("assigned_on", models.DateField()),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="e.g. re-numbered on referral", max_length=300
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The agency that assigned it; defaults to the request's agency.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.agency",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.recordsrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical tracking number',
-                'verbose_name_plural': 'historical tracking numbers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical tracking number",
+                "verbose_name_plural": "historical tracking numbers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRecordsRequest_assigned_staff',
+            name="HistoricalRecordsRequest_assigned_staff",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='requests_app.historicalrecordsrequest')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recordsrequest', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.recordsrequest')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="requests_app.historicalrecordsrequest",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recordsrequest",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.recordsrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalRecordsRequest_assigned_staff',
+                "verbose_name": "HistoricalRecordsRequest_assigned_staff",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLawsuit_requests',
+            name="HistoricalLawsuit_requests",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='requests_app.historicallawsuit')),
-                ('lawsuit', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.lawsuit')),
-                ('recordsrequest', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.recordsrequest')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="requests_app.historicallawsuit",
+                    ),
+                ),
+                (
+                    "lawsuit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.lawsuit",
+                    ),
+                ),
+                (
+                    "recordsrequest",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.recordsrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalLawsuit_requests',
+                "verbose_name": "HistoricalLawsuit_requests",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAppeal',
+            name="HistoricalAppeal",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('filed_on', models.DateField(verbose_name='filed')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='received by agency')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided')),
-                ('outcome', models.CharField(choices=[('pending', 'Pending'), ('granted', 'Granted'), ('partially_granted', 'Partially granted'), ('denied', 'Denied (affirmed)'), ('remanded', 'Remanded for further processing'), ('withdrawn', 'Withdrawn')], default='pending', max_length=20)),
-                ('tracking_number', models.CharField(blank=True, max_length=100)),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.recordsrequest')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("filed_on", models.DateField(verbose_name="filed")),
+                (
+                    "received_on",
+                    models.DateField(blank=True, null=True, verbose_name="received by agency"),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("granted", "Granted"),
+                            ("partially_granted", "Partially granted"),
+                            ("denied", "Denied (affirmed)"),
+                            ("remanded", "Remanded for further processing"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("tracking_number", models.CharField(blank=True, max_length=100)),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.recordsrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical appeal',
-                'verbose_name_plural': 'historical appeals',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical appeal",
+                "verbose_name_plural": "historical appeals",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filed_on', models.DateField(verbose_name='filed')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='received by agency')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided')),
-                ('outcome', models.CharField(choices=[('pending', 'Pending'), ('granted', 'Granted'), ('partially_granted', 'Partially granted'), ('denied', 'Denied (affirmed)'), ('remanded', 'Remanded for further processing'), ('withdrawn', 'Withdrawn')], default='pending', max_length=20)),
-                ('tracking_number', models.CharField(blank=True, max_length=100)),
-                ('notes', models.TextField(blank=True)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appeals', to='requests_app.recordsrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filed_on", models.DateField(verbose_name="filed")),
+                (
+                    "received_on",
+                    models.DateField(blank=True, null=True, verbose_name="received by agency"),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("granted", "Granted"),
+                            ("partially_granted", "Partially granted"),
+                            ("denied", "Denied (affirmed)"),
+                            ("remanded", "Remanded for further processing"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("tracking_number", models.CharField(blank=True, max_length=100)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appeals",
+                        to="requests_app.recordsrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-filed_on', '-pk'],
+                "ordering": ["-filed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sent', 'Request sent'), ('acknowledged', 'Acknowledged'), ('tracking_number', 'Tracking number assigned'), ('clarification_requested', 'Clarification requested'), ('clarification_answered', 'Clarification answered'), ('fee_notice', 'Fee notice'), ('extension_notice', 'Extension notice'), ('interim_release', 'Interim release'), ('determination', 'Determination'), ('appeal_filed', 'Appeal filed'), ('appeal_decided', 'Appeal decided'), ('lawsuit_filed', 'Lawsuit filed'), ('status_changed', 'Status changed'), ('note', 'Note')], max_length=30)),
-                ('occurred_on', models.DateField(verbose_name='date')),
-                ('direction', models.CharField(choices=[('to_agency', 'To agency'), ('from_agency', 'From agency'), ('internal', 'Internal')], default='internal', max_length=20)),
-                ('text', models.TextField(blank=True)),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('acknowledged', 'Acknowledged'), ('processing', 'Processing'), ('tolled', 'Tolled (waiting on us)'), ('partially_released', 'Partially released'), ('released_in_full', 'Released in full'), ('denied', 'Denied'), ('no_records', 'No records'), ('withdrawn', 'Withdrawn'), ('appealed', 'Appealed'), ('appeal_decided', 'Appeal decided'), ('in_litigation', 'In litigation'), ('closed', 'Closed')], editable=False, max_length=20)),
-                ('to_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('acknowledged', 'Acknowledged'), ('processing', 'Processing'), ('tolled', 'Tolled (waiting on us)'), ('partially_released', 'Partially released'), ('released_in_full', 'Released in full'), ('denied', 'Denied'), ('no_records', 'No records'), ('withdrawn', 'Withdrawn'), ('appealed', 'Appealed'), ('appeal_decided', 'Appeal decided'), ('in_litigation', 'In litigation'), ('closed', 'Closed')], editable=False, max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='requests_app.recordsrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Request sent"),
+                            ("acknowledged", "Acknowledged"),
+                            ("tracking_number", "Tracking number assigned"),
+                            ("clarification_requested", "Clarification requested"),
+                            ("clarification_answered", "Clarification answered"),
+                            ("fee_notice", "Fee notice"),
+                            ("extension_notice", "Extension notice"),
+                            ("interim_release", "Interim release"),
+                            ("determination", "Determination"),
+                            ("appeal_filed", "Appeal filed"),
+                            ("appeal_decided", "Appeal decided"),
+                            ("lawsuit_filed", "Lawsuit filed"),
+                            ("status_changed", "Status changed"),
+                            ("note", "Note"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="date")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("to_agency", "To agency"),
+                            ("from_agency", "From agency"),
+                            ("internal", "Internal"),
+                        ],
+                        default="internal",
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("acknowledged", "Acknowledged"),
+                            ("processing", "Processing"),
+                            ("tolled", "Tolled (waiting on us)"),
+                            ("partially_released", "Partially released"),
+                            ("released_in_full", "Released in full"),
+                            ("denied", "Denied"),
+                            ("no_records", "No records"),
+                            ("withdrawn", "Withdrawn"),
+                            ("appealed", "Appealed"),
+                            ("appeal_decided", "Appeal decided"),
+                            ("in_litigation", "In litigation"),
+                            ("closed", "Closed"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("acknowledged", "Acknowledged"),
+                            ("processing", "Processing"),
+                            ("tolled", "Tolled (waiting on us)"),
+                            ("partially_released", "Partially released"),
+                            ("released_in_full", "Released in full"),
+                            ("denied", "Denied"),
+                            ("no_records", "No records"),
+                            ("withdrawn", "Withdrawn"),
+                            ("appealed", "Appealed"),
+                            ("appeal_decided", "Appeal decided"),
+                            ("in_litigation", "In litigation"),
+                            ("closed", "Closed"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="requests_app.recordsrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'timeline event',
-                'ordering': ['occurred_on', 'pk'],
+                "verbose_name": "timeline event",
+                "ordering": ["occurred_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalRecordsRequest_topics',
+            name="HistoricalRecordsRequest_topics",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='requests_app.historicalrecordsrequest')),
-                ('recordsrequest', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.recordsrequest')),
-                ('topic', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_app.topic')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="requests_app.historicalrecordsrequest",
+                    ),
+                ),
+                (
+                    "recordsrequest",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.recordsrequest",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="requests_app.topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalRecordsRequest_topics',
+                "verbose_name": "HistoricalRecordsRequest_topics",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='TrackingNumber',
+            name="TrackingNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=100)),
-                ('assigned_on', models.DateField()),
-                ('note', models.CharField(blank=True, help_text='e.g. re-numbered on referral', max_length=300)),
-                ('agency', models.ForeignKey(blank=True, help_text="The agency that assigned it; defaults to the request's agency.", on_delete=django.db.models.deletion.PROTECT, related_name='tracking_numbers', to='requests_app.agency')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tracking_numbers', to='requests_app.recordsrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=100)),
+                ("assigned_on", models.DateField()),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="e.g. re-numbered on referral", max_length=300
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The agency that assigned it; defaults to the request's agency.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tracking_numbers",
+                        to="requests_app.agency",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tracking_numbers",
+                        to="requests_app.recordsrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assigned_on', '-pk'],
+                "ordering": ["-assigned_on", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='agency',
-            index=models.Index(fields=['abbreviation'], name='requests_ap_abbrevi_f86325_idx'),
+            model_name="agency",
+            index=models.Index(fields=["abbreviation"], name="requests_ap_abbrevi_f86325_idx"),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_key', ''), _negated=True), fields=('source_key',), name='agency_unique_source_key'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_key", ""), _negated=True),
+                fields=("source_key",),
+                name="agency_unique_source_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('jurisdiction', 'name'), name='agency_unique_top_level_name', violation_error_message='This jurisdiction already has an agency of that name.'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("parent__isnull", True)),
+                fields=("jurisdiction", "name"),
+                name="agency_unique_top_level_name",
+                violation_error_message="This jurisdiction already has an agency of that name.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='agency_unique_component_name', violation_error_message='That agency already has a component of that name.'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"),
+                name="agency_unique_component_name",
+                violation_error_message="That agency already has a component of that name.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lawsuit',
-            constraint=models.CheckConstraint(condition=models.Q(('served_on__isnull', True), ('filed_on__isnull', True), ('served_on__gte', models.F('filed_on')), _connector='OR'), name='lawsuit_served_not_before_filed', violation_error_message='A complaint cannot be served before it was filed.'),
+            model_name="lawsuit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("served_on__isnull", True),
+                    ("filed_on__isnull", True),
+                    ("served_on__gte", models.F("filed_on")),
+                    _connector="OR",
+                ),
+                name="lawsuit_served_not_before_filed",
+                violation_error_message="A complaint cannot be served before it was filed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lawsuit',
-            constraint=models.UniqueConstraint(condition=models.Q(('docket_number', ''), _negated=True), fields=('court', 'docket_number'), name='lawsuit_unique_docket_per_court', violation_error_message='That court already has a case with this docket number.'),
+            model_name="lawsuit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("docket_number", ""), _negated=True),
+                fields=("court", "docket_number"),
+                name="lawsuit_unique_docket_per_court",
+                violation_error_message="That court already has a case with this docket number.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(('received_on__isnull', True), ('filed_on__isnull', True), ('received_on__gte', models.F('filed_on')), _connector='OR'), name='appeal_received_not_before_filed', violation_error_message='The appeal cannot have been received before it was filed.'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("received_on__isnull", True),
+                    ("filed_on__isnull", True),
+                    ("received_on__gte", models.F("filed_on")),
+                    _connector="OR",
+                ),
+                name="appeal_received_not_before_filed",
+                violation_error_message="The appeal cannot have been received before it was filed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(('decided_on__isnull', True), ('received_on__isnull', True), ('decided_on__gte', models.F('received_on')), _connector='OR'), name='appeal_decided_not_before_received', violation_error_message='The appeal cannot be decided before it was received.'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decided_on__isnull", True),
+                    ("received_on__isnull", True),
+                    ("decided_on__gte", models.F("received_on")),
+                    _connector="OR",
+                ),
+                name="appeal_decided_not_before_received",
+                violation_error_message="The appeal cannot be decided before it was received.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(('decided_on__isnull', True), ('filed_on__isnull', True), ('decided_on__gte', models.F('filed_on')), _connector='OR'), name='appeal_decided_not_before_filed', violation_error_message='The appeal cannot be decided before it was filed.'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decided_on__isnull", True),
+                    ("filed_on__isnull", True),
+                    ("decided_on__gte", models.F("filed_on")),
+                    _connector="OR",
+                ),
+                name="appeal_decided_not_before_filed",
+                violation_error_message="The appeal cannot be decided before it was filed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decided_on__isnull', True), ('outcome', 'pending')), models.Q(models.Q(('outcome', 'pending'), _negated=True), ('decided_on__isnull', False)), _connector='OR'), name='appeal_decided_iff_outcome', violation_error_message='An appeal has a decision date exactly when it has an outcome other than pending.'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decided_on__isnull", True), ("outcome", "pending")),
+                    models.Q(
+                        models.Q(("outcome", "pending"), _negated=True),
+                        ("decided_on__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="appeal_decided_iff_outcome",
+                violation_error_message="An appeal has a decision date exactly when it has an outcome other than pending.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='requestevent',
-            index=models.Index(fields=['request', 'occurred_on'], name='requests_ap_request_ececd9_idx'),
+            model_name="requestevent",
+            index=models.Index(
+                fields=["request", "occurred_on"], name="requests_ap_request_ececd9_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='recordsrequest',
-            index=models.Index(fields=['status'], name='requests_ap_status_edb87f_idx'),
+            model_name="recordsrequest",
+            index=models.Index(fields=["status"], name="requests_ap_status_edb87f_idx"),
         ),
         migrations.AddIndex(
-            model_name='recordsrequest',
-            index=models.Index(fields=['agency', 'status'], name='requests_ap_agency__d4b658_idx'),
+            model_name="recordsrequest",
+            index=models.Index(fields=["agency", "status"], name="requests_ap_agency__d4b658_idx"),
         ),
         migrations.AddConstraint(
-            model_name='recordsrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('received_on__isnull', True), ('filed_on__isnull', True), ('received_on__gte', models.F('filed_on')), _connector='OR'), name='request_received_not_before_filed', violation_error_message='The agency cannot have received the request before it was filed.'),
+            model_name="recordsrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("received_on__isnull", True),
+                    ("filed_on__isnull", True),
+                    ("received_on__gte", models.F("filed_on")),
+                    _connector="OR",
+                ),
+                name="request_received_not_before_filed",
+                violation_error_message="The agency cannot have received the request before it was filed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recordsrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('acknowledged_on__isnull', True), ('filed_on__isnull', True), ('acknowledged_on__gte', models.F('filed_on')), _connector='OR'), name='request_acknowledged_not_before_filed', violation_error_message='The request cannot be acknowledged before it was filed.'),
+            model_name="recordsrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("acknowledged_on__isnull", True),
+                    ("filed_on__isnull", True),
+                    ("acknowledged_on__gte", models.F("filed_on")),
+                    _connector="OR",
+                ),
+                name="request_acknowledged_not_before_filed",
+                violation_error_message="The request cannot be acknowledged before it was filed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recordsrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('acknowledged_on__isnull', True), ('received_on__isnull', True), ('acknowledged_on__gte', models.F('received_on')), _connector='OR'), name='request_acknowledged_not_before_received', violation_error_message='The request cannot be acknowledged before the agency received it.'),
+            model_name="recordsrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("acknowledged_on__isnull", True),
+                    ("received_on__isnull", True),
+                    ("acknowledged_on__gte", models.F("received_on")),
+                    _connector="OR",
+                ),
+                name="request_acknowledged_not_before_received",
+                violation_error_message="The request cannot be acknowledged before the agency received it.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recordsrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('determined_on__isnull', True), ('filed_on__isnull', True), ('determined_on__gte', models.F('filed_on')), _connector='OR'), name='request_determined_not_before_filed', violation_error_message='The request cannot be determined before it was filed.'),
+            model_name="recordsrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("determined_on__isnull", True),
+                    ("filed_on__isnull", True),
+                    ("determined_on__gte", models.F("filed_on")),
+                    _connector="OR",
+                ),
+                name="request_determined_not_before_filed",
+                violation_error_message="The request cannot be determined before it was filed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recordsrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('determined_on__isnull', True), ('received_on__isnull', True), ('determined_on__gte', models.F('received_on')), _connector='OR'), name='request_determined_not_before_received', violation_error_message='The request cannot be determined before the agency received it.'),
+            model_name="recordsrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("determined_on__isnull", True),
+                    ("received_on__isnull", True),
+                    ("determined_on__gte", models.F("received_on")),
+                    _connector="OR",
+                ),
+                name="request_determined_not_before_received",
+                violation_error_message="The request cannot be determined before the agency received it.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recordsrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('filed_on__isnull', True), ('closed_on__gte', models.F('filed_on')), _connector='OR'), name='request_closed_not_before_filed', violation_error_message='The request cannot be closed before it was filed.'),
+            model_name="recordsrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closed_on__isnull", True),
+                    ("filed_on__isnull", True),
+                    ("closed_on__gte", models.F("filed_on")),
+                    _connector="OR",
+                ),
+                name="request_closed_not_before_filed",
+                violation_error_message="The request cannot be closed before it was filed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recordsrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('fees_estimated__isnull', True), ('fees_estimated__gte', 0), _connector='OR'), name='request_fees_estimated_not_negative', violation_error_message='Estimated fees cannot be negative.'),
+            model_name="recordsrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fees_estimated__isnull", True), ("fees_estimated__gte", 0), _connector="OR"
+                ),
+                name="request_fees_estimated_not_negative",
+                violation_error_message="Estimated fees cannot be negative.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recordsrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('fees_paid__isnull', True), ('fees_paid__gte', 0), _connector='OR'), name='request_fees_paid_not_negative', violation_error_message='Fees paid cannot be negative.'),
+            model_name="recordsrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fees_paid__isnull", True), ("fees_paid__gte", 0), _connector="OR"
+                ),
+                name="request_fees_paid_not_negative",
+                violation_error_message="Fees paid cannot be negative.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='trackingnumber',
-            index=models.Index(fields=['number'], name='requests_ap_number_179867_idx'),
+            model_name="trackingnumber",
+            index=models.Index(fields=["number"], name="requests_ap_number_179867_idx"),
         ),
         migrations.AddConstraint(
-            model_name='trackingnumber',
-            constraint=models.UniqueConstraint(fields=('agency', 'number'), name='tracking_number_unique_per_agency', violation_error_message='This agency already used that tracking number.'),
+            model_name="trackingnumber",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "number"),
+                name="tracking_number_unique_per_agency",
+                violation_error_message="This agency already used that tracking number.",
+            ),
         ),
     ]

@@ -4,11 +4,29 @@ from django.db import migrations
 
 JURISDICTIONS = [
     ("US", "United States (federal)", "federal", "Freedom of Information Act", "5 U.S.C. 552"),
-    ("US-CA", "California", "state", "California Public Records Act", "Cal. Gov. Code §7920.000 et seq."),
+    (
+        "US-CA",
+        "California",
+        "state",
+        "California Public Records Act",
+        "Cal. Gov. Code §7920.000 et seq.",
+    ),
     ("US-FL", "Florida", "state", "Florida Public Records Act", "Fla. Stat. ch. 119"),
     ("US-IL", "Illinois", "state", "Illinois Freedom of Information Act", "5 ILCS 140"),
-    ("US-MA", "Massachusetts", "state", "Massachusetts Public Records Law", "G.L. c.66 §10; G.L. c.4 §7(26)"),
-    ("US-NY", "New York", "state", "Freedom of Information Law", "N.Y. Public Officers Law §§84-90"),
+    (
+        "US-MA",
+        "Massachusetts",
+        "state",
+        "Massachusetts Public Records Law",
+        "G.L. c.66 §10; G.L. c.4 §7(26)",
+    ),
+    (
+        "US-NY",
+        "New York",
+        "state",
+        "Freedom of Information Law",
+        "N.Y. Public Officers Law §§84-90",
+    ),
     ("US-TX", "Texas", "state", "Texas Public Information Act", "Tex. Gov't Code ch. 552"),
     ("US-WA", "Washington", "state", "Public Records Act", "RCW 42.56"),
 ]

@@ -1,0 +1,65 @@
+# foiatracker — two commands on a fresh clone: `make run` and `make test`.
+# Only Python 3.12 and make are assumed; everything else is installed into .venv from the lock files.
+
+PYTHON ?= python3.12
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run migrate demo worker beat test lint typecheck pytest test-sqlite test-postgres lock clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/dev.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required, found " + sys.version' \
+		|| { echo "Set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/dev.lock
+	@touch $@
+
+venv: $(STAMP)  ## create .venv and install the locked dependencies
+
+run: $(STAMP)  ## set up from nothing, load the demo, print the login, serve on :8000 with background work
+	@scripts/run.sh
+
+migrate: $(STAMP)  ## apply database migrations
+	$(BIN)/python manage.py migrate
+
+demo: $(STAMP)  ## import the agency directory and load the demo case (idempotent)
+	$(BIN)/python manage.py import_agencies
+	$(BIN)/python manage.py seed_demo
+
+worker: $(STAMP)  ## run a Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A foiatracker worker --loglevel=INFO
+
+beat: $(STAMP)  ## run Celery beat, the one place the periodic schedule lives (needs REDIS_URL)
+	$(BIN)/celery -A foiatracker beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)  ## mypy with django-stubs
+	SECRET_KEY=mypy-only $(BIN)/mypy .
+
+pytest: $(STAMP)  ## the test suite alone, on whatever DATABASE_URL says (SQLite if unset)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest  ## set up from nothing, then ruff, mypy and the whole suite
+
+test-postgres: $(STAMP)  ## the suite on the local PostgreSQL and Redis
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foiatracker} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} $(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite: $(STAMP)  ## the suite on SQLite with in-process tasks
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+lock:  ## re-pin requirements/*.lock from pyproject.toml (needs network)
+	$(PYTHON) -m venv /tmp/foiatracker-uv && /tmp/foiatracker-uv/bin/pip install --quiet uv
+	/tmp/foiatracker-uv/bin/uv pip compile pyproject.toml --python-version 3.12 --generate-hashes -o requirements/base.lock
+	/tmp/foiatracker-uv/bin/uv pip compile pyproject.toml --group dev --python-version 3.12 --generate-hashes -o requirements/dev.lock
+
+clean:  ## remove the virtualenv and local data (var/)
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
