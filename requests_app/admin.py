@@ -122,23 +122,29 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 class TrackingNumberForm(forms.ModelForm):
+    parent_request: RecordsRequest | None = None  # set by TrackingNumberFormSet
+
     class Meta:
         model = TrackingNumber
         fields = ["number", "agency", "assigned_on", "note"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not cleaned.get("agency"):
+        parent = self.parent_request
+        if not cleaned.get("agency") and parent is not None and parent.agency_id:
             # Default to the request's agency, before the model checks the per-agency uniqueness.
-            request = self.instance.request
-            if getattr(request, "agency_id", None):
-                cleaned["agency"] = request.agency
+            cleaned["agency"] = parent.agency
         if cleaned.get("number"):
             cleaned["number"] = cleaned["number"].strip()
         return cleaned
 
 
 class TrackingNumberFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)
+        form.parent_request = self.instance
+        return form
+
     def clean(self) -> None:
         super().clean()
         seen: set[tuple[Any, str]] = set()
@@ -226,7 +232,29 @@ class AppealInline(admin.StackedInline):
 
 
 class RecordsRequestForm(forms.ModelForm):
-    """The request page's form (fields come from RecordsRequestAdmin.fieldsets)."""
+    """The request page's form: the status may only move along the workflow."""
+
+    class Meta:
+        model = RecordsRequest
+        fields = [
+            "title",
+            "records_sought",
+            "jurisdiction",
+            "agency",
+            "topics",
+            "owner",
+            "assigned_staff",
+            "status",
+            "filed_on",
+            "received_on",
+            "acknowledged_on",
+            "determined_on",
+            "closed_on",
+            "expedited_processing",
+            "fee_waiver",
+            "fees_estimated",
+            "fees_paid",
+        ]
 
     def clean_status(self) -> str:
         new = self.cleaned_data["status"]
@@ -488,8 +516,8 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
             )
             self.message_user(
                 request,
-                f"{form.cleaned_data['owner']} now owns {changed} request(s); "
-                f"{queryset.count() - changed} already did.",
+                f"Assigned {changed} request(s) to {form.cleaned_data['owner']}; "
+                f"{queryset.count() - changed} already had that owner.",
                 messages.SUCCESS,
             )
             return None
@@ -566,7 +594,25 @@ class AppealAdmin(SimpleHistoryAdmin):
 
 
 class LawsuitForm(forms.ModelForm):
-    """The lawsuit page's form (fields come from LawsuitAdmin.fieldsets)."""
+    """The lawsuit page's form: newly covered requests must be able to enter litigation."""
+
+    class Meta:
+        model = Lawsuit
+        fields = [
+            "caption",
+            "court",
+            "docket_number",
+            "judge",
+            "status",
+            "plaintiffs",
+            "defendant_agencies",
+            "counsel",
+            "filed_on",
+            "served_on",
+            "requests",
+            "outcome",
+            "notes",
+        ]
 
     def clean_requests(self) -> Any:
         chosen = self.cleaned_data.get("requests")

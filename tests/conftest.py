@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory
 
 
 @pytest.fixture
 def staff_user(db):
     """A paralegal: staff, with every permission on the tracker (superuser until roles land)."""
+    from tests.factories import UserFactory  # imported here so pure-module tests need no Django
+
     return UserFactory(username="paralegal", is_staff=True, is_superuser=True)
 
 
@@ -19,3 +20,13 @@ def admin_client_staff(staff_user) -> Client:
     client = Client()
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Production uses WhiteNoise's manifest storage, which needs `collectstatic` first; pages
+    rendered in tests only need the URLs."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,343 @@
+"""The admin as staff use it: every page renders, and the workflow holds at the form."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from requests_app import services
+from requests_app.demo import demo_seed
+from requests_app.models import Appeal, Lawsuit, RecordsRequest, RequestEvent, TrackingNumber
+from requests_app.workflow import RequestStatus
+from tests.factories import AgencyFactory, AppealFactory, RecordsRequestFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+S = RequestStatus
+D = datetime.date
+
+REGISTERED = sorted((m._meta.app_label, m._meta.model_name) for m in admin.site._registry)
+
+
+@pytest.fixture
+def demo(db):
+    demo_seed(password="pw-for-tests")
+    Group.objects.get_or_create(name="staff")
+    Token.objects.get_or_create(user=User.objects.get(username="demo"))
+    # The demo case has no administrative appeal (the suit followed the agencies' silence).
+    AppealFactory()
+
+
+@pytest.mark.parametrize(("app", "model"), REGISTERED)
+def test_every_changelist_change_and_history_page_renders(admin_client_staff, demo, app, model):
+    changelist = admin_client_staff.get(reverse(f"admin:{app}_{model}_changelist"))
+    assert changelist.status_code == 200
+    model_class = next(m for m in admin.site._registry if m._meta.model_name == model)
+    obj = model_class._default_manager.first()
+    if obj is None:
+        pytest.fail(f"the demo data has no {model} to open")  # every model should be demoed
+    change = admin_client_staff.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk]))
+    assert change.status_code == 200
+    history = admin_client_staff.get(reverse(f"admin:{app}_{model}_history", args=[obj.pk]))
+    assert history.status_code == 200
+
+
+@pytest.mark.parametrize(("app", "model"), REGISTERED)
+def test_every_add_page_renders_or_is_deliberately_closed(admin_client_staff, app, model):
+    response = admin_client_staff.get(reverse(f"admin:{app}_{model}_add"))
+    if model == "appeal":
+        assert response.status_code == 403  # appeals are added on their request's page
+    else:
+        assert response.status_code == 200
+
+
+def test_changelist_filters_search_and_date_hierarchy(admin_client_staff, demo):
+    url = reverse("admin:requests_app_recordsrequest_changelist")
+    dea = RecordsRequest.objects.get(agency__abbreviation="DEA")
+    TrackingNumber.objects.create(
+        request=dea, agency=dea.agency, number="19-00789-F", assigned_on=D(2019, 1, 25)
+    )
+    lawsuit = Lawsuit.objects.get(caption="ACLU v. DOJ, FBI and DEA")
+    for query, expected in [
+        ({"q": "19-00789"}, 1),
+        ({"q": "biometric"}, 4),
+        ({"status__exact": "in_litigation"}, 4),
+        ({"lawsuit": str(lawsuit.pk)}, 3),
+        ({"lawsuit": "none"}, 1),  # the appeal's request, added by the fixture
+        ({"agency__id__exact": str(dea.agency_id)}, 1),
+        ({"filed_on__year": "2019"}, 5),
+        ({"filed_on__year": "2019", "filed_on__month": "11"}, 1),  # the CBP request
+    ]:
+        response = admin_client_staff.get(url, query)
+        assert response.status_code == 200, query
+        assert response.context["cl"].result_count == expected, query
+    page = admin_client_staff.get(url).content.decode()
+    assert "19-00789-F" in page  # latest tracking number column
+
+
+def test_forbidden_status_change_in_the_admin_is_refused_with_both_states(admin_client_staff):
+    request = RecordsRequestFactory(status=S.SUBMITTED)
+    url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
+    form = admin_client_staff.get(url).context["adminform"].form
+    data = _form_data(form, status=S.CLOSED)
+    response = admin_client_staff.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["status"]
+    assert any("Select a valid choice" in e or "from “Submitted” to “Closed”" in e for e in errors)
+    request.refresh_from_db()
+    assert request.status == S.SUBMITTED
+
+
+def test_status_select_only_offers_allowed_moves(admin_client_staff):
+    request = RecordsRequestFactory(status=S.DENIED, determined_on=D(2019, 3, 1))
+    url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
+    form = admin_client_staff.get(url).context["adminform"].form
+    offered = {value for value, _ in form.fields["status"].choices}
+    assert offered == {S.DENIED, S.APPEALED, S.IN_LITIGATION, S.CLOSED}
+
+
+def test_the_form_check_names_both_states_even_if_the_select_is_bypassed():
+    from requests_app.admin import RecordsRequestForm
+
+    request = RecordsRequestFactory(status=S.SUBMITTED)
+    form = RecordsRequestForm(instance=request)
+    form.cleaned_data = {"status": S.CLOSED}
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="from “Submitted” to “Closed”"):
+        form.clean_status()
+
+
+def test_allowed_status_change_in_the_admin_lands_in_timeline_and_history(
+    admin_client_staff, staff_user
+):
+    request = RecordsRequestFactory(status=S.SUBMITTED)
+    url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
+    form = admin_client_staff.get(url).context["adminform"].form
+    response = admin_client_staff.post(url, _form_data(form, status=S.PROCESSING))
+    assert response.status_code == 302, (
+        response.context and response.context["adminform"].form.errors
+    )
+    request.refresh_from_db()
+    assert request.status == S.PROCESSING
+    event = request.events.get(kind=RequestEvent.Kind.STATUS_CHANGED)
+    assert (event.from_status, event.to_status, event.created_by) == (
+        S.SUBMITTED,
+        S.PROCESSING,
+        staff_user,
+    )
+    assert request.history.latest().history_user == staff_user
+
+
+def test_impossible_dates_in_the_admin_show_the_message_and_save_nothing(admin_client_staff):
+    request = RecordsRequestFactory(filed_on=D(2019, 1, 16))
+    url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
+    form = admin_client_staff.get(url).context["adminform"].form
+    response = admin_client_staff.post(
+        url, _form_data(form, received_on="2019-01-10", title="Changed")
+    )
+    assert response.status_code == 200
+    assert "cannot have received the request before it was filed" in response.content.decode()
+    request.refresh_from_db()
+    assert (request.received_on, request.title) == (None, request.title)
+    assert request.title != "Changed"
+
+
+def test_add_request_with_tracking_number_and_duplicate_is_refused(admin_client_staff, staff_user):
+    agency = AgencyFactory(name="Federal Bureau of Investigation", abbreviation="FBI")
+    other = RecordsRequestFactory(agency=agency)
+    TrackingNumber.objects.create(
+        request=other, agency=agency, number="1428745-000", assigned_on=D(2019, 1, 20)
+    )
+    url = reverse("admin:requests_app_recordsrequest_add")
+    base = {
+        "title": "FBI face recognition",
+        "records_sought": "Records about FACE Services",
+        "jurisdiction": agency.jurisdiction_id,
+        "agency": agency.pk,
+        "owner": staff_user.pk,
+        "status": S.SUBMITTED,
+        "filed_on": "2019-01-16",
+        "expedited_processing": "not_requested",
+        "fee_waiver": "requested",
+        **_inline_management(),
+        "tracking_numbers-TOTAL_FORMS": "1",
+        "tracking_numbers-0-number": "1428745-000",
+        "tracking_numbers-0-assigned_on": "2019-01-25",
+    }
+    response = admin_client_staff.post(url, base)
+    assert response.status_code == 200
+    assert "already used that tracking number" in response.content.decode()
+    assert not RecordsRequest.objects.filter(title="FBI face recognition").exists()
+
+    base["tracking_numbers-0-number"] = "1428999-000"
+    response = admin_client_staff.post(url, base)
+    assert response.status_code == 302
+    created = RecordsRequest.objects.get(title="FBI face recognition")
+    assert created.current_tracking_number().agency == agency  # defaulted to the request's agency
+    assert set(created.events.values_list("kind", flat=True)) == {
+        RequestEvent.Kind.SENT,
+        RequestEvent.Kind.STATUS_CHANGED,
+        RequestEvent.Kind.TRACKING_NUMBER,
+    }
+
+
+def test_appeal_inline_moves_the_request_and_is_refused_before_a_determination(admin_client_staff):
+    request = RecordsRequestFactory(status=S.PROCESSING)
+    url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
+    form = admin_client_staff.get(url).context["adminform"].form
+    appeal = {
+        "appeals-TOTAL_FORMS": "1",
+        "appeals-0-filed_on": "2019-04-01",
+        "appeals-0-outcome": "pending",
+    }
+    response = admin_client_staff.post(url, {**_form_data(form), **appeal})
+    assert response.status_code == 200
+    assert "appeals follow an adverse determination" in response.content.decode()
+    assert not Appeal.objects.exists()
+
+    services.request_record_determination(
+        request=request, outcome=S.DENIED, determined_on=D(2019, 3, 20)
+    )
+    form = admin_client_staff.get(url).context["adminform"].form
+    response = admin_client_staff.post(url, {**_form_data(form), **appeal})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == S.APPEALED
+    assert request.appeals.get().filed_on == D(2019, 4, 1)
+
+
+def test_bulk_assign_owner_asks_then_assigns(admin_client_staff):
+    requests = RecordsRequestFactory.create_batch(2)
+    new_owner = UserFactory(username="newowner")
+    url = reverse("admin:requests_app_recordsrequest_changelist")
+    selected = [str(r.pk) for r in requests]
+    page = admin_client_staff.post(url, {"action": "assign_owner", "_selected_action": selected})
+    assert page.status_code == 200
+    assert "Assign an owner" in page.content.decode()
+    done = admin_client_staff.post(
+        url,
+        {
+            "action": "assign_owner",
+            "_selected_action": selected,
+            "apply": "1",
+            "owner": new_owner.pk,
+        },
+        follow=True,
+    )
+    assert "Assigned 2 request(s) to newowner; 0 already had that owner." in done.content.decode()
+    assert set(RecordsRequest.objects.values_list("owner", flat=True)) == {new_owner.pk}
+
+
+def test_bulk_acknowledgment_with_a_date_and_a_refusal(admin_client_staff):
+    ready = RecordsRequestFactory(status=S.SUBMITTED, title="Ready one")
+    denied = RecordsRequestFactory(status=S.DENIED, determined_on=D(2019, 3, 1), title="Denied one")
+    url = reverse("admin:requests_app_recordsrequest_changelist")
+    selected = [str(ready.pk), str(denied.pk)]
+    bad = admin_client_staff.post(
+        url,
+        {
+            "action": "record_acknowledgment",
+            "_selected_action": selected,
+            "apply": "1",
+            "acknowledged_on": "not a date",
+        },
+    )
+    assert bad.status_code == 200
+    assert "Enter a valid date" in bad.content.decode()
+    done = admin_client_staff.post(
+        url,
+        {
+            "action": "record_acknowledgment",
+            "_selected_action": selected,
+            "apply": "1",
+            "acknowledged_on": "2019-01-24",
+        },
+        follow=True,
+    )
+    text = done.content.decode()
+    assert "Recorded the acknowledgment of 1 request(s)" in text
+    assert "Denied one” was left unchanged" in text
+    ready.refresh_from_db()
+    assert (ready.status, ready.acknowledged_on) == (S.ACKNOWLEDGED, D(2019, 1, 24))
+
+
+def test_lawsuit_page_lists_its_requests_with_links(admin_client_staff, demo):
+    lawsuit = Lawsuit.objects.get(caption="ACLU v. DOJ, FBI and DEA")
+    page = admin_client_staff.get(
+        reverse("admin:requests_app_lawsuit_change", args=[lawsuit.pk])
+    ).content.decode()
+    for request in lawsuit.requests.all():
+        assert request.get_admin_url() in page
+        assert request.title in page
+    assert "In litigation" in page
+
+
+def test_adding_a_request_to_a_lawsuit_in_the_admin_moves_it_into_litigation(
+    admin_client_staff, demo
+):
+    lawsuit = Lawsuit.objects.get(caption="ACLU v. DHS")
+    newcomer = RecordsRequestFactory(
+        status=S.DENIED, determined_on=D(2020, 1, 10), title="ICE records"
+    )
+    draft = RecordsRequestFactory(status=S.DRAFT, filed_on=None, title="Unsent draft")
+    url = reverse("admin:requests_app_lawsuit_change", args=[lawsuit.pk])
+    form = admin_client_staff.get(url).context["adminform"].form
+    current = [r.pk for r in lawsuit.requests.all()]
+    response = admin_client_staff.post(
+        url, _form_data(form, requests=[*current, draft.pk], **_lawsuit_inline(lawsuit))
+    )
+    assert response.status_code == 200
+    assert "“Unsent draft” is “Draft”" in response.content.decode()
+    response = admin_client_staff.post(
+        url, _form_data(form, requests=[*current, newcomer.pk], **_lawsuit_inline(lawsuit))
+    )
+    assert response.status_code == 302
+    newcomer.refresh_from_db()
+    assert newcomer.status == S.IN_LITIGATION
+    assert newcomer.events.filter(kind=RequestEvent.Kind.LAWSUIT_FILED).exists()
+
+
+def _inline_management() -> dict[str, str]:
+    data = {}
+    for prefix in ("tracking_numbers", "appeals", "events"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data
+
+
+def _lawsuit_inline(lawsuit: Lawsuit) -> dict[str, str]:
+    prefix = "Lawsuit_requests-"
+    return {
+        f"{prefix}TOTAL_FORMS": "0",
+        f"{prefix}INITIAL_FORMS": "0",
+        f"{prefix}MIN_NUM_FORMS": "0",
+        f"{prefix}MAX_NUM_FORMS": "0",
+    }
+
+
+def _form_data(form, **overrides) -> dict:
+    """The values a browser would post back for the main form, plus inline management data."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if hasattr(value, "all"):
+            value = [obj.pk for obj in value.all()]
+        elif isinstance(value, list):
+            value = [getattr(v, "pk", v) for v in value]
+        data[name] = value
+    data.update(_inline_management())
+    data.update(overrides)
+    return data
