@@ -122,11 +122,13 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 class TrackingNumberForm(forms.ModelForm):
-    parent_request: RecordsRequest | None = None  # set by TrackingNumberFormSet
-
     class Meta:
         model = TrackingNumber
         fields = ["number", "agency", "assigned_on", "note"]
+
+    def __init__(self, *args: Any, parent_request: RecordsRequest | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.parent_request = parent_request
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -140,10 +142,8 @@ class TrackingNumberForm(forms.ModelForm):
 
 
 class TrackingNumberFormSet(forms.BaseInlineFormSet):
-    def _construct_form(self, i: int, **kwargs: Any) -> Any:
-        form = super()._construct_form(i, **kwargs)
-        form.parent_request = self.instance
-        return form
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "parent_request": self.instance}
 
     def clean(self) -> None:
         super().clean()

@@ -16,13 +16,15 @@ How a record finds its row, so that re-importing updates and never duplicates:
    describe the same offices; the model cannot hold two DOJ components named "Office of
    Information Policy", and staff may have entered DOJ by hand before the first import.
 
-What an update writes: name, parent and jurisdiction always; every contact field (email, request
-form, mailing address, phone, website) and the abbreviation when the directory publishes a value
-(a value it leaves out never erases one that staff filled in); notes only while they are empty (the
-directory's notes seed them, staff own them after). Where both directories publish a field, the
-later import wins. Nothing is ever deleted: an office that disappears from the directory stays, as
-requests may point to it. A row is saved only when a value changes, so a second run writes nothing
-(and adds no history).
+What an update writes, to a row that carries this record's key (or none): name, parent and
+jurisdiction; every contact field (email, request form, mailing address, phone, website) and the
+abbreviation when the directory publishes a value (a value it leaves out never erases one that
+staff filled in); notes only while they are empty (the directory's notes seed them, staff own them
+after). A row that carries the *other* directory's key belongs to that directory: this one only
+fills its empty fields, so importing both, in either order and repeatedly, settles instead of
+flipping a field back and forth. Nothing is ever deleted: an office that disappears from the
+directory stays, as requests may point to it. A row is saved only when a value changes, so a
+second run writes nothing (and adds no history).
 """
 
 from __future__ import annotations
@@ -269,7 +271,10 @@ class _Upsert:
             self.report.notes.append(f"{record.name}: matched to the agency entered by hand")
             return row
         if not row.source_key.startswith(f"{source}:"):
-            self.report.notes.append(f"{record.name}: matched by name to {row.source_key}")
+            self.report.notes.append(
+                f"{record.name}: matched by name to {row.source_key}; only its empty fields "
+                "are filled from this file"
+            )
             return row
         return None
 
@@ -289,21 +294,25 @@ class _Upsert:
             self.report.created.append(str(row))
             return row
 
+        # A row keyed by the other directory belongs to it: this one only fills its blanks, so
+        # that importing both directories, in any order and as often as you like, settles.
+        owned = row.source_key in ("", record.source_key)
         changed = False
-        if not row.source_key:
-            row.source_key = record.source_key
-            changed = True
-        if row.jurisdiction_id != self.jurisdiction.pk:
-            row.jurisdiction = self.jurisdiction
-            changed = True
-        if row.parent_id != (parent.pk if parent else None):
-            row.parent = parent
-            changed = True
+        if owned:
+            if not row.source_key:
+                row.source_key = record.source_key
+                changed = True
+            if row.jurisdiction_id != self.jurisdiction.pk:
+                row.jurisdiction = self.jurisdiction
+                changed = True
+            if row.parent_id != (parent.pk if parent else None):
+                row.parent = parent
+                changed = True
         for name, value in values.items():
             current = getattr(row, name)
-            if value == current:
-                continue
-            if name == "name" or (value and name != "notes") or (name == "notes" and not current):
+            if not value or value == current:
+                continue  # a value the directory leaves out never erases one staff entered
+            if not current or (owned and name != "notes"):
                 setattr(row, name, value)
                 changed = True
         if changed:

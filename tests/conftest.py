@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 
 
-
 @pytest.fixture
 def staff_user(db):
     """A paralegal: staff, with every permission on the tracker (superuser until roles land)."""

@@ -457,20 +457,38 @@ def test_import_updates_demo_and_hand_entered_rows_instead_of_duplicating(db, di
     assert fbi.foia_email == "foiparequest@ic.fbi.gov"
 
 
-def test_foiagov_component_links_to_doj_and_updates_its_office(imported, oip):
+def test_foiagov_component_links_to_doj_and_fills_the_18f_office(imported, oip):
+    """18F and FOIA.gov describe the same Office of Information Policy: one row, owned by 18F,
+    whose empty fields FOIA.gov fills."""
     doj = Agency.objects.get(source_key="18f:DOJ")
+    office = doj.components.get(name="Office of Information Policy")
+    address = office.mailing_address
+    Agency.objects.filter(pk=office.pk).update(phone="")
 
     report = directory_import(paths=[oip])
 
     assert not report.rejected
     assert (report.components.created, report.components.updated) == (0, 1)
-    assert doj.components.count() == 38  # the same office as 18F's: not a second one
-    office = doj.components.get(name="Office of Information Policy")
+    assert "matched by name to 18f:DOJ/Office of Information Policy" in report.files[0].notes[0]
+    assert doj.components.count() == 38  # not a second one
+    office.refresh_from_db()
     assert office.source_key == "18f:DOJ/Office of Information Policy"
-    assert office.mailing_address.startswith("Laurie Day, Chief, Initial Request Staff")
-    assert "gmail" not in office.foia_email
+    assert office.phone == "202-514-3642"
+    assert office.mailing_address == address  # 18F's, not overwritten
+    assert office.foia_email == ""  # FOIA.gov's is a personal gmail address
     again = directory_import(paths=[oip])
     assert (again.components.updated, again.components.unchanged) == (0, 1)
+
+
+def test_importing_both_directories_again_changes_nothing(imported, directory, oip):
+    directory_import(paths=[directory, oip])
+    history = Agency.history.count()
+
+    again = directory_import(paths=[oip, directory])
+
+    assert (again.agencies.updated, again.components.updated) == (0, 0)
+    assert (again.agencies.created, again.components.created) == (0, 0)
+    assert Agency.history.count() == history
 
 
 def test_foiagov_component_is_created_under_doj_when_doj_lacks_it(db, oip):

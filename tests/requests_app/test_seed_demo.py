@@ -1,0 +1,62 @@
+"""`seed_demo` loads the demo case of DESIGN.md, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from requests_app.models import Lawsuit, RecordsRequest, RequestEvent
+from requests_app.workflow import RequestStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
+
+
+def test_the_demo_case_is_loaded_with_its_real_dates():
+    out = StringIO()
+    call_command("seed_demo", "--password", "demo-pass-1", stdout=out)
+    assert "Demo data loaded" in out.getvalue()
+
+    suit = Lawsuit.objects.get(caption="ACLU v. DOJ, FBI and DEA")
+    assert suit.filed_on == datetime.date(2019, 10, 31)  # October 2019
+    assert suit.court == "U.S. District Court for the District of Massachusetts"
+    assert "ACLU of Massachusetts" in suit.plaintiffs
+    assert {a.abbreviation for a in suit.defendant_agencies.all()} == {"DOJ", "FBI", "DEA"}
+    assert {r.agency.abbreviation for r in suit.requests.all()} == {"DOJ", "FBI", "DEA"}
+    assert all(r.status == RequestStatus.IN_LITIGATION for r in suit.requests.all())
+    assert suit.counsel.get().username == "lawyer"
+
+    dea = RecordsRequest.objects.get(agency__abbreviation="DEA")
+    assert dea.agency.parent.abbreviation == "DOJ"
+    release = dea.events.get(kind=RequestEvent.Kind.INTERIM_RELEASE)
+    assert release.occurred_on == datetime.date(2020, 6, 17)
+    assert "2017-09-15" in release.text
+    assert "Reston, Virginia" in release.text
+    assert "Demo data" in release.text  # the demo documents say what they are
+
+    dhs = Lawsuit.objects.get(caption="ACLU v. DHS")
+    assert (dhs.filed_on.year, dhs.filed_on.month) == (2020, 3)
+    assert "22 airports" in dhs.requests.get().events.get(kind=RequestEvent.Kind.NOTE).text
+
+    assert authenticate(username="demo", password="demo-pass-1") is not None
+
+
+def test_running_it_twice_changes_nothing():
+    call_command("seed_demo", stdout=StringIO())
+    before = row_counts()
+    history_before = {m: RecordsRequest.history.count() for m in ("requests",)}
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    assert row_counts() == before
+    assert {m: RecordsRequest.history.count() for m in ("requests",)} == history_before
+    assert before["requests_app.RecordsRequest"] == 4
+    assert before["requests_app.Lawsuit"] == 2

@@ -1,0 +1,63 @@
+"""docker-compose.yml describes the production shape; there is no Docker engine here, so it is
+checked by parsing, and each service's command is checked against the code it names."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def command(service: dict) -> str:
+    cmd = service["command"]
+    return " ".join(cmd) if isinstance(cmd, list) else cmd
+
+
+def test_the_five_services():
+    assert set(compose()["services"]) == {"web", "worker", "beat", "postgres", "redis"}
+
+
+def test_web_serves_the_wsgi_application_with_gunicorn():
+    web = command(compose()["services"]["web"])
+    module, _, attribute = re.search(r"gunicorn (\S+)", web).group(1).partition(":")
+    assert hasattr(importlib.import_module(module), attribute)
+    assert "manage.py migrate" in web
+
+
+def test_worker_and_beat_run_the_project_celery_app():
+    from celery import Celery
+
+    for name, verb in [("worker", "worker"), ("beat", "beat")]:
+        cmd = command(compose()["services"][name])
+        app_module = re.search(r"celery -A (\S+) " + verb, cmd).group(1)
+        app = importlib.import_module(app_module).celery_app
+        assert isinstance(app, Celery)
+        assert app.main == "foiatracker"
+
+
+def test_app_services_get_database_and_broker_from_the_data_services():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert "@postgres:5432/" in env["DATABASE_URL"]
+        assert env["REDIS_URL"].startswith("redis://redis:6379")
+        assert set(services[name]["depends_on"]) == {"postgres", "redis"}
+    assert services["postgres"]["image"].startswith("postgres:")
+    assert services["redis"]["image"].startswith("redis:")
+
+
+def test_dockerfile_installs_the_lock_file_and_serves_with_gunicorn():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.12" in dockerfile
+    lock = re.search(r"-r (\S+)", dockerfile).group(1)
+    assert (ROOT / lock).is_file()
+    assert "--require-hashes" in dockerfile
+    assert '"gunicorn", "foiatracker.wsgi:application"' in dockerfile
