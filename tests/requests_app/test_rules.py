@@ -8,7 +8,6 @@ comment gives the count. Calendars for the months used:
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 
 import pytest
@@ -501,17 +500,17 @@ def test_rules_for_lists_a_jurisdiction_in_table_order() -> None:
     ]
 
 
-# --- Speed ----------------------------------------------------------------------------------------
+# --- Complexity (speed itself is measured by the benchmark script, not asserted here) ----------
 
 
-def test_computing_is_fast() -> None:
-    # A later benchmark recomputes 100,000 deadlines a second; allow a 10x margin for slow CI.
-    triggers = [date(2019, 1, 1).fromordinal(date(2019, 1, 1).toordinal() + i) for i in range(365)]
-    compute(("US", "response"), triggers[0])  # warm the year tables
-    compute(("US", "response"), triggers[-1])
-    n = 10_000
-    began = time.perf_counter()
-    for i in range(n):
-        compute(("US", "response"), triggers[i % 365])
-    elapsed = time.perf_counter() - began
-    assert elapsed < n / 10_000, f"{n} computations took {elapsed:.3f}s"
+def test_holiday_tables_are_built_once_per_jurisdiction_and_year() -> None:
+    from requests_app import calendars
+
+    calendars._statutory_table.cache_clear()
+    triggers = [date.fromordinal(date(2019, 1, 1).toordinal() + i) for i in range(365)]
+    for trigger in triggers * 20:  # 7,300 computations over one year of triggers
+        compute(("US", "response"), trigger)
+    info = calendars._statutory_table.cache_info()
+    # 2019 and 2020 (due dates run into the next year; observed New Year may reach back a year).
+    assert info.currsize <= 3
+    assert info.misses <= 3
