@@ -7,6 +7,7 @@ a typo in a boolean or a number stops start-up with a message naming the variabl
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -159,6 +160,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# WhiteNoise serves STATIC_ROOT and warns on every start if it is missing; create both folders
+# when we may (a read-only image has them already).
+for _folder in (STATIC_ROOT, MEDIA_ROOT):
+    with contextlib.suppress(OSError):
+        _folder.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -95,6 +95,11 @@ def _agencies(report: DemoReport) -> dict[str, Agency]:
                 foia_email=email,
             )
             report.add(f"agency {agency}")
+        elif not agency.abbreviation:
+            # The 18F directory leaves some well-known abbreviations out (the FBI's, for one).
+            agency.abbreviation = abbreviation
+            agency.save(update_fields=["abbreviation"])
+            report.add(f"abbreviation {abbreviation} for {agency.name}")
         found[abbreviation] = agency
         found[key] = agency
     return found

@@ -60,3 +60,23 @@ def test_running_it_twice_changes_nothing():
     assert {m: RecordsRequest.history.count() for m in ("requests",)} == history_before
     assert before["requests_app.RecordsRequest"] == 4
     assert before["requests_app.Lawsuit"] == 2
+
+
+def test_the_demo_reuses_the_imported_directory_rows(tmp_path):
+    from requests_app.models import Agency
+    from tests.requests_app.test_import_agencies import DIRECTORY
+
+    if not DIRECTORY.is_dir():
+        pytest.skip(f"the agency directory is not at {DIRECTORY}")
+    call_command(
+        "import_agencies",
+        str(DIRECTORY / "DOJ.json"),
+        str(DIRECTORY / "DHS.json"),
+        stdout=StringIO(),
+    )
+    agencies_before = Agency.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert Agency.objects.count() == agencies_before  # no duplicate DOJ, FBI, DEA, DHS, CBP
+    fbi = Agency.objects.get(source_key="18f:DOJ/Federal Bureau of Investigation")
+    assert fbi.abbreviation == "FBI"  # filled in where the directory has none
+    assert fbi.foia_email == "foiparequest@ic.fbi.gov"  # the directory's contact kept
