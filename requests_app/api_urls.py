@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import api
+from . import api, api_calculator
 
 router = DefaultRouter()
 router.register("jurisdictions", api.JurisdictionViewSet, basename="jurisdiction")
@@ -9,4 +10,13 @@ router.register("requests", api.RecordsRequestViewSet, basename="request")
 router.register("appeals", api.AppealViewSet, basename="appeal")
 router.register("lawsuits", api.LawsuitViewSet, basename="lawsuit")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # Before the router's URLs, so no future "deadlines" resource can shadow the calculator.
+    path(
+        "deadlines/calculate/",
+        api_calculator.DeadlineCalculateView.as_view(),
+        name="deadline-calculate",
+    ),
+    path("deadlines/rules/", api_calculator.DeadlineRuleListView.as_view(), name="deadline-rules"),
+    *router.urls,
+]

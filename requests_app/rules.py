@@ -42,9 +42,20 @@ __all__ = [
     "remaining_working_days",
     "resume",
     "rules_for",
+    "rules_triggered_by",
 ]
 
 Counting = Literal["working", "calendar"]
+#: What starts a rule's clock; the deadline services look rules up by it.
+Trigger = Literal[
+    "receipt",  # the agency received the request
+    "expedited_request",  # received with a request for expedited processing
+    "adverse_determination",  # the agency determined the request adversely
+    "appeal_receipt",  # the agency received the administrative appeal
+    "extension",  # counted from the due date it extends
+    "service",  # the complaint was served
+    "service_on_us_attorney",  # the complaint was served on the U.S. attorney
+]
 
 
 class UnknownRule(ValueError):
@@ -83,6 +94,8 @@ class DeadlineRule:
     note: str = ""
     #: Set by the organisation's policy, not by law (e.g. Florida's "promptly").
     policy: bool = False
+    #: The event that starts the clock.
+    trigger: Trigger = "receipt"
 
     def extension(self) -> DeadlineRule:
         """The rule for extending this one: ``extension_days`` more, from the due date."""
@@ -112,6 +125,7 @@ _US_UNUSUAL_EXTENSION = DeadlineRule(
     citation="5 U.S.C. 552(a)(6)(B)(i)",
     counting="working",
     days=10,
+    trigger="extension",
 )
 
 RULES: tuple[DeadlineRule, ...] = (
@@ -134,6 +148,7 @@ RULES: tuple[DeadlineRule, ...] = (
         days=20,
         extension_days=_US_UNUSUAL_EXTENSION.days,
         extension_citation=_US_UNUSUAL_EXTENSION.citation,
+        trigger="appeal_receipt",
     ),
     _US_UNUSUAL_EXTENSION,
     DeadlineRule(
@@ -144,6 +159,7 @@ RULES: tuple[DeadlineRule, ...] = (
         counting="calendar",
         days=10,
         roll_forward=True,
+        trigger="expedited_request",
     ),
     DeadlineRule(
         jurisdiction="US",
@@ -154,6 +170,7 @@ RULES: tuple[DeadlineRule, ...] = (
         days=90,
         roll_forward=True,
         note="Counted from the date of the adverse determination.",
+        trigger="adverse_determination",
     ),
     DeadlineRule(
         jurisdiction="US",
@@ -164,6 +181,7 @@ RULES: tuple[DeadlineRule, ...] = (
         days=30,
         roll_forward=True,
         note="Counted from service of the complaint.",
+        trigger="service",
     ),
     DeadlineRule(
         jurisdiction="US",
@@ -174,6 +192,7 @@ RULES: tuple[DeadlineRule, ...] = (
         days=60,
         roll_forward=True,
         note="Counted from service on the United States attorney.",
+        trigger="service_on_us_attorney",
     ),
     DeadlineRule(
         jurisdiction="US-MA",
@@ -257,6 +276,11 @@ def rules_for(jurisdiction: str) -> tuple[DeadlineRule, ...]:
     return tuple(rule for rule in RULES if rule.jurisdiction == jurisdiction)
 
 
+def rules_triggered_by(jurisdiction: str, trigger: Trigger) -> tuple[DeadlineRule, ...]:
+    """The rules of a jurisdiction whose clock the given event starts (none if unknown)."""
+    return tuple(r for r in RULES if r.jurisdiction == jurisdiction and r.trigger == trigger)
+
+
 def get_rule(jurisdiction: str, code: str) -> DeadlineRule:
     """The rule ``code`` of ``jurisdiction``.
 
@@ -290,6 +314,9 @@ class Explanation:
     note: str
     #: Non-working days passed over: in deemed receipt, then in counting (or rolling forward).
     skipped: tuple[NonWorkingDay, ...]
+    #: How the trigger itself came about, for dates counted from another date (an extension from
+    #: the due date it extends, a tolled clock resumed). Empty for a plain rule.
+    preface: str = ""
 
     def summary(self) -> str:
         """One sentence a lawyer can check against a calendar."""
@@ -304,7 +331,7 @@ class Explanation:
         if self.skipped:
             days = ", ".join(f"{d.date.isoformat()} {d.name}" for d in self.skipped)
             text += f"; skipped {days}"
-        return text
+        return f"{self.preface} {text}" if self.preface else text
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready data: dates as ISO strings."""
@@ -322,6 +349,7 @@ class Explanation:
             "policy": self.policy,
             "note": self.note,
             "skipped": [d.as_dict() for d in self.skipped],
+            "preface": self.preface,
             "summary": self.summary(),
         }
 
@@ -410,3 +438,82 @@ def resume(cal: WorkingCalendar, resumed_on: date, days_left: int) -> Computatio
     lists the non-working days between R and the new due date.
     """
     return add_working_days(cal, resumed_on, days_left)
+
+
+# --- Stored bases: how a saved deadline was counted, so that it can be recounted ---------------
+
+TOLLING_CITATION = "5 U.S.C. 552(a)(6)(A)(ii)"
+
+
+def evaluate(
+    jurisdiction: str, basis: Mapping[str, Any], closures: Mapping[date, str] | None = None
+) -> Explanation:
+    """Recount a deadline from its stored basis (see ``Deadline.basis``) with today's calendar.
+
+    ``{"rule": code, "trigger": iso}`` applies a rule; ``{"extend": <basis>, "of_rule": code}``
+    extends whatever the inner basis gives, from its due date; ``{"resume": {"on": iso,
+    "days_left": n}, "rule": code}`` restarts a tolled federal clock with the days that were left.
+    """
+    if "extend" in basis:
+        base = evaluate(jurisdiction, basis["extend"], closures)
+        extended = extend(jurisdiction, basis["of_rule"], base.due, closures)
+        what = base.rule.replace("_", " ")
+        return replace(
+            extended,
+            trigger=base.due,
+            preface=f"Extends the {what} deadline due {base.due.isoformat()}.",
+        )
+    if "resume" in basis:
+        resumed_on = date.fromisoformat(basis["resume"]["on"])
+        days_left = int(basis["resume"]["days_left"])
+        rule = get_rule(jurisdiction, basis["rule"])
+        counted = resume(calendar_for(jurisdiction, closures), resumed_on, days_left)
+        return Explanation(
+            due=counted.due,
+            jurisdiction=jurisdiction,
+            rule=rule.code,
+            label=f"{rule.label} (clock resumed after tolling)",
+            citation=f"{rule.citation}; {TOLLING_CITATION}",
+            trigger=resumed_on,
+            deemed_trigger=resumed_on,
+            counting="working",
+            days=days_left,
+            roll_forward=False,
+            policy=rule.policy,
+            note=rule.note,
+            skipped=counted.skipped,
+            preface=(
+                f"The clock stopped with {days_left} working days left and resumed when the "
+                f"reply arrived on {resumed_on.isoformat()}."
+            ),
+        )
+    if "every_n_days" in basis:
+        # A period in a court order ("every 60 days") is computed under FRCP 6(a)(1): count every
+        # day, and a last day on a weekend or legal holiday moves to the next day that is none.
+        # Each occurrence is counted from the order's first date, so one roll does not drift the
+        # rest of the schedule.
+        first = date.fromisoformat(basis["from"])
+        span = int(basis["every_n_days"]) * int(basis["occurrence"])
+        counted = add_calendar_days(calendar_for(jurisdiction, closures), first, span)
+        return Explanation(
+            due=counted.due,
+            jurisdiction=jurisdiction,
+            rule="court_schedule",
+            label=str(basis.get("label", "Court-ordered recurring deadline")),
+            citation=f"{basis.get('order', 'Court order')}; FRCP 6(a)(1)(C)",
+            trigger=first,
+            deemed_trigger=first,
+            counting="calendar",
+            days=span,
+            roll_forward=True,
+            policy=False,
+            note="",
+            skipped=counted.skipped,
+            preface=f"Occurrence {basis['occurrence'] + 1} of a schedule every "
+            f"{basis['every_n_days']} days.",
+        )
+    if "rule" in basis and "trigger" in basis:
+        return compute(
+            (jurisdiction, basis["rule"]), date.fromisoformat(basis["trigger"]), closures
+        )
+    raise ValueError(f"Not a deadline basis: {dict(basis)!r}")

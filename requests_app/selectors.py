@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Prefetch, QuerySet
 
 from .models import (
     Agency,
     Appeal,
+    ClosureDay,
     Jurisdiction,
     Lawsuit,
     RecordsRequest,
@@ -42,4 +45,13 @@ def appeal_list() -> QuerySet[Appeal]:
 def lawsuit_list() -> QuerySet[Lawsuit]:
     return Lawsuit.objects.prefetch_related("counsel", "defendant_agencies", "requests").order_by(
         "-filed_on", "-pk"
+    )
+
+
+def closures_for(jurisdiction_code: str) -> dict[datetime.date, str]:
+    """The closure days staff entered for a jurisdiction (date → reason), for counting."""
+    return dict(
+        ClosureDay.objects.filter(jurisdiction__code=jurisdiction_code).values_list(
+            "date", "reason"
+        )
     )

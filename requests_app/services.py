@@ -17,8 +17,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import deadlines
 from .models import Agency, Appeal, Lawsuit, RecordsRequest, RequestEvent, TrackingNumber
-from .workflow import DETERMINED, RequestStatus, TransitionNotAllowed, check_transition
+from .workflow import (
+    ADVERSE,
+    DETERMINED,
+    PENDING,
+    TERMINAL,
+    RequestStatus,
+    TransitionNotAllowed,
+    check_transition,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -136,11 +145,15 @@ def request_transition(
     on: datetime.date,
     by: User | None = None,
     text: str = "",
+    toll_reason: str = Kind.CLARIFICATION_REQUESTED,
 ) -> RecordsRequest:
     """Move a request to another status, if the workflow allows it, and record it in the timeline.
 
     The date field that belongs to the new state (filed, acknowledged, determined, closed) is set
-    to `on` when it is still empty; a date already entered by staff is kept.
+    to `on` when it is still empty; a date already entered by staff is kept. The deadlines follow
+    the move: tolling stops the federal clock and resuming restarts it, a determination meets the
+    response deadline and, if adverse, opens the appeal window; withdrawing or closing waives what
+    is still open.
     """
     locked = _locked(request)
     current = locked.status
@@ -150,11 +163,27 @@ def request_transition(
     if date_field and getattr(locked, date_field) is None:
         setattr(locked, date_field, on)
     _save(locked, by=by)
+    clock = ""
+    if to_status == S.TOLLED:
+        clock = deadlines.deadlines_toll(request=locked, on=on, reason=toll_reason)
+    elif current == S.TOLLED and to_status in PENDING:
+        resumed = deadlines.deadlines_resume(request=locked, on=on)
+        if resumed is not None:
+            clock = f"Clock resumed: due {resumed.due_on}."
+    if to_status in DETERMINED and current not in DETERMINED:
+        deadlines.deadlines_on_determination(
+            request=locked, on=locked.determined_on or on, adverse=to_status in ADVERSE
+        )
+    if to_status in TERMINAL:
+        deadlines.deadlines_waive_open(
+            record=locked, reason=f"Request {S(to_status).label.lower()} on {on}."
+        )
+    summary = text or f"Status changed from “{S(current).label}” to “{S(to_status).label}”."
     _event(
         locked,
         kind=Kind.STATUS_CHANGED,
         on=on,
-        text=text or f"Status changed from “{S(current).label}” to “{S(to_status).label}”.",
+        text=f"{summary} {clock}".strip(),
         from_status=current,
         to_status=to_status,
         by=by,
@@ -192,10 +221,14 @@ def request_submit(
 def request_record_receipt(
     *, request: RecordsRequest, received_on: datetime.date, by: User | None = None
 ) -> RecordsRequest:
-    """The date the agency received the request: it starts the agency's clock."""
+    """The date the agency received the request: it starts the agency's clock.
+
+    Correcting the date recounts the deadlines it started.
+    """
     locked = _locked(request)
     locked.received_on = received_on
     _save(locked, by=by)
+    deadlines.deadlines_on_receipt(request=locked)
     _refresh(request, locked)
     return request
 
@@ -354,13 +387,33 @@ def request_toll(
     text: str = "",
     by: User | None = None,
 ) -> RecordsRequest:
-    """The agency asked us for clarification or about fees: its clock stops (552(a)(6)(A)(ii))."""
+    """The agency asked us for clarification or about fees: its clock stops (552(a)(6)(A)(ii)).
+
+    The agency may stop a federal clock only once to ask for information; a second information
+    request is logged, but the request keeps its status and its clock keeps running.
+    """
     if reason not in (Kind.CLARIFICATION_REQUESTED, Kind.FEE_NOTICE):
         raise ValidationError(
             {"reason": "Tolling follows a clarification request or a fee notice."}
         )
-    _event(request, kind=reason, on=on, direction=Direction.FROM_AGENCY, text=text, by=by)
-    return request_transition(request=request, to_status=S.TOLLED, on=on, by=by)
+    locked = _locked(request)
+    _event(locked, kind=reason, on=on, direction=Direction.FROM_AGENCY, text=text, by=by)
+    already_stopped_once = (
+        reason == Kind.CLARIFICATION_REQUESTED
+        and locked.jurisdiction.code == "US"
+        and locked.deadlines.filter(note__contains="[tolled: information]").exists()
+    )
+    if already_stopped_once:
+        _event(
+            locked,
+            kind=Kind.NOTE,
+            on=on,
+            text="The clock keeps running: the agency may stop it only once to ask for "
+            "information (5 U.S.C. 552(a)(6)(A)(ii)(I)).",
+            by=by,
+        )
+        return request
+    return request_transition(request=request, to_status=S.TOLLED, on=on, by=by, toll_reason=reason)
 
 
 @transaction.atomic
@@ -386,6 +439,25 @@ def request_resume(
         by=by,
     )
     return request_transition(request=request, to_status=tolled_from, on=on, by=by)
+
+
+@transaction.atomic
+def request_record_extension(
+    *, request: RecordsRequest, on: datetime.date, text: str = "", by: User | None = None
+) -> RecordsRequest:
+    """An extension notice (federal: unusual circumstances, 552(a)(6)(B)(i)) moves the response
+    deadline; the old one stays as history, superseded by the new."""
+    locked = _locked(request)
+    extended = deadlines.deadlines_extend(request=locked, on=on)
+    _event(
+        locked,
+        kind=Kind.EXTENSION_NOTICE,
+        on=on,
+        direction=Direction.FROM_AGENCY,
+        text=f"{text} Response now due {extended.due_on} ({extended.citation}).".strip(),
+        by=by,
+    )
+    return request
 
 
 @transaction.atomic
@@ -422,6 +494,18 @@ def appeal_file(
         by=by,
     )
     request_transition(request=request, to_status=S.APPEALED, on=filed_on, by=by)
+    deadlines.deadlines_on_appeal_filed(appeal=appeal)
+    return appeal
+
+
+@transaction.atomic
+def appeal_record_receipt(
+    *, appeal: Appeal, received_on: datetime.date, by: User | None = None
+) -> Appeal:
+    """The agency received the appeal: 20 working days to decide it (552(a)(6)(A)(ii))."""
+    appeal.received_on = received_on
+    _save(appeal, by=by)
+    deadlines.deadlines_on_appeal_receipt(appeal=appeal)
     return appeal
 
 
@@ -446,6 +530,7 @@ def appeal_decide(
         by=by,
     )
     request_transition(request=appeal.request, to_status=S.APPEAL_DECIDED, on=decided_on, by=by)
+    deadlines.deadlines_on_appeal_decision(appeal=appeal)
     return appeal
 
 
@@ -483,6 +568,22 @@ def lawsuit_file(
     lawsuit.defendant_agencies.set(defendant_agencies)
     lawsuit.counsel.set(list(counsel))
     lawsuit_add_requests(lawsuit=lawsuit, requests=requests, by=by)
+    if served_on:
+        deadlines.deadlines_on_service(lawsuit=lawsuit)
+    return lawsuit
+
+
+@transaction.atomic
+def lawsuit_record_service(
+    *, lawsuit: Lawsuit, served_on: datetime.date, by: User | None = None
+) -> Lawsuit:
+    """The complaint was served: the agency's answer falls due (552(a)(4)(C)); a corrected
+    service date recounts it."""
+    lawsuit.served_on = served_on
+    if lawsuit.status in (Lawsuit.Status.PREPARING, Lawsuit.Status.FILED):
+        lawsuit.status = Lawsuit.Status.SERVED
+    _save(lawsuit, by=by)
+    deadlines.deadlines_on_service(lawsuit=lawsuit)
     return lawsuit
 
 
