@@ -15,17 +15,20 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import deadlines, services
 from .models import (
     Agency,
     Appeal,
+    ClosureDay,
+    CourtSchedule,
+    Deadline,
     Jurisdiction,
     Lawsuit,
     RecordsRequest,
@@ -36,6 +39,27 @@ from .models import (
 from .workflow import RequestStatus, TransitionNotAllowed, allowed_targets, can_transition
 
 User = get_user_model()
+
+
+def _action_page(
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    form: forms.Form,
+    action: str,
+    title: str,
+) -> HttpResponse:
+    """The intermediate page of a bulk action that needs input (a date, a person)."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "objects": queryset,
+        "form": form,
+        "action": action,
+        "opts": model_admin.model._meta,
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+    }
+    return TemplateResponse(request, "admin/requests_app/action_with_form.html", context)
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -116,6 +140,328 @@ class AgencyAdmin(SimpleHistoryAdmin):
     @admin.display(description="requests", ordering="_requests")
     def requests_count(self, obj: Agency) -> int:
         return obj._requests  # type: ignore[attr-defined]
+
+
+# --- Deadlines ----------------------------------------------------------------------------------
+
+
+def _deadline_state(deadline: Deadline) -> str:
+    """Status in words, with "overdue" derived from today in the organisation's time zone."""
+    if deadline.is_overdue(timezone.localdate()):
+        days = (timezone.localdate() - deadline.due_on).days
+        return f"OVERDUE by {days} day{'s' if days != 1 else ''}"
+    if deadline.is_paused:
+        return f"Clock stopped {deadline.paused_on} ({deadline.days_left} working days left)"
+    label = str(deadline.get_status_display())
+    if deadline.met_on:
+        label += f" on {deadline.met_on}"
+    return label
+
+
+class DeadlineInline(admin.TabularInline):
+    """A record's deadlines, open first, each with how its date was worked out."""
+
+    model = Deadline
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["label", "due_on", "state", "explanation", "responsible"]
+    readonly_fields = ["label", "due_on", "state", "explanation", "responsible"]
+    verbose_name_plural = "deadlines (how each date was worked out)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Deadline]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("jurisdiction", "responsible")
+            .order_by("status", "due_on", "pk")
+        )
+
+    @admin.display(description="state")
+    def state(self, obj: Deadline) -> str:
+        return _deadline_state(obj)
+
+    @admin.display(description="explanation")
+    def explanation(self, obj: Deadline) -> str:
+        return deadlines.explanation_text(obj)
+
+
+class RequestDeadlineInline(DeadlineInline):
+    fk_name = "request"
+
+
+class AppealDeadlineInline(DeadlineInline):
+    fk_name = "appeal"
+
+
+class LawsuitDeadlineInline(DeadlineInline):
+    fk_name = "lawsuit"
+
+
+class ScheduleDeadlineInline(DeadlineInline):
+    fk_name = "schedule"
+
+
+class DueFilter(admin.SimpleListFilter):
+    """Overdue, or due within the next N days (open deadlines only)."""
+
+    title = "deadline"
+    parameter_name = "due"
+    WINDOWS = (7, 14, 30)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", "Overdue")] + [
+            (str(n), f"Due in the next {n} days") for n in self.WINDOWS
+        ]
+
+    def _deadlines(self) -> QuerySet[Deadline] | None:
+        today = timezone.localdate()
+        value = self.value()
+        if value == "overdue":
+            return deadlines.deadlines_overdue(today)
+        if value and value.isdigit():
+            return deadlines.deadlines_due_within(today, int(value))
+        return None
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        due = self._deadlines()
+        if due is None:
+            return queryset
+        if queryset.model is Deadline:
+            return queryset.filter(pk__in=due.values("pk"))
+        return queryset.filter(
+            Q(pk__in=due.values("request_id")) | Q(appeals__pk__in=due.values("appeal_id"))
+        ).distinct()
+
+
+class MarkMetForm(forms.Form):
+    met_on = forms.DateField(
+        label="Met on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day the obligation was fulfilled; after the due date it counts as missed.",
+    )
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ["label", "record", "due_on", "state", "responsible", "source"]
+    list_filter = [DueFilter, "status", "source", "jurisdiction", "rule"]
+    search_fields = ["label", "citation", "court_order", "request__title", "lawsuit__caption"]
+    date_hierarchy = "due_on"
+    list_select_related = ["request", "appeal__request", "lawsuit", "responsible", "jurisdiction"]
+    actions = ["mark_met", "mark_waived"]
+    fields = [
+        "label",
+        "record",
+        "due_on",
+        "state",
+        "explanation",
+        "citation",
+        "court_order",
+        "responsible",
+        "superseded_by",
+        "note",
+    ]
+    readonly_fields = [
+        "label",
+        "record",
+        "due_on",
+        "state",
+        "explanation",
+        "citation",
+        "court_order",
+        "superseded_by",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Deadlines come from events and court orders, on their request's or lawsuit's page.
+        return False
+
+    @admin.display(description="for")
+    def record(self, obj: Deadline) -> str:
+        record = obj.owner_record
+        return format_html('<a href="{}">{}</a>', _admin_url(record), record)
+
+    @admin.display(description="state")
+    def state(self, obj: Deadline) -> str:
+        return _deadline_state(obj)
+
+    @admin.display(description="how the date was worked out")
+    def explanation(self, obj: Deadline) -> str:
+        return deadlines.explanation_text(obj)
+
+    @admin.action(description="Mark the selected deadlines met (with a date)")
+    def mark_met(self, request: HttpRequest, queryset: QuerySet[Deadline]) -> HttpResponse | None:
+        form = MarkMetForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._mark(request, queryset, Deadline.Status.MET, form.cleaned_data["met_on"])
+            return None
+        return _action_page(self, request, queryset, form, "mark_met", "Mark deadlines met")
+
+    @admin.action(description="Waive the selected deadlines")
+    def mark_waived(self, request: HttpRequest, queryset: QuerySet[Deadline]) -> None:
+        self._mark(request, queryset, Deadline.Status.WAIVED, None)
+
+    def _mark(
+        self, request: HttpRequest, queryset: QuerySet[Deadline], status: str, on: Any
+    ) -> None:
+        done = 0
+        for deadline in queryset:
+            try:
+                deadlines.deadline_mark(
+                    deadline=deadline, status=status, on=on, note=f"Marked by {request.user}."
+                )
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"“{deadline}”: {' '.join(exc.messages)}", messages.WARNING
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"Updated {done} deadline(s).", messages.SUCCESS)
+
+
+def _admin_url(record: Any) -> str:
+    from django.urls import reverse
+
+    meta = record._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
+
+
+def _moves_message(moves: list[deadlines.Move]) -> str:
+    if not moves:
+        return "No open deadline moved."
+    shown = "; ".join(str(m) for m in moves[:10])
+    more = f"; and {len(moves) - 10} more" if len(moves) > 10 else ""
+    return f"{len(moves)} open deadline(s) moved: {shown}{more}."
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(SimpleHistoryAdmin):
+    """Closure days are skipped like holidays; adding or removing one recounts open deadlines."""
+
+    list_display = ["date", "jurisdiction", "reason"]
+    list_filter = ["jurisdiction"]
+    search_fields = ["reason"]
+    date_hierarchy = "date"
+
+    def save_model(self, request: HttpRequest, obj: ClosureDay, form: Any, change: bool) -> None:
+        moves: list[deadlines.Move] = []
+        if change:
+            previous = ClosureDay.objects.get(pk=obj.pk)
+            moves += deadlines.closure_day_remove(closure=previous)
+            obj.pk = None
+        closure, added = deadlines.closure_day_add(
+            jurisdiction=obj.jurisdiction, date=obj.date, reason=obj.reason
+        )
+        obj.pk = closure.pk
+        self.message_user(request, _moves_message(moves + added), messages.INFO)
+
+    def delete_model(self, request: HttpRequest, obj: ClosureDay) -> None:
+        self.message_user(request, _moves_message(deadlines.closure_day_remove(closure=obj)))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ClosureDay]) -> None:
+        moves: list[deadlines.Move] = []
+        for closure in queryset:
+            moves += deadlines.closure_day_remove(closure=closure)
+        self.message_user(request, _moves_message(moves))
+
+
+class CourtDeadlineForm(forms.ModelForm):
+    class Meta:
+        model = Deadline
+        fields = ["label", "due_on", "court_order", "responsible"]
+
+    def clean_court_order(self) -> str:
+        value: str = self.cleaned_data.get("court_order", "").strip()
+        if not value:
+            raise ValidationError("Name the order that sets this date (e.g. ECF No. 12).")
+        return value
+
+
+class CourtDeadlineInline(admin.TabularInline):
+    """Lawyers enter dates a court set; they are not counted or moved."""
+
+    model = Deadline
+    fk_name = "lawsuit"
+    form = CourtDeadlineForm
+    extra = 0
+    verbose_name = "court-ordered date"
+    verbose_name_plural = "add a court-ordered date"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Deadline]:
+        return super().get_queryset(request).none()
+
+
+class CourtScheduleForm(forms.ModelForm):
+    class Meta:
+        model = CourtSchedule
+        fields = [
+            "label",
+            "order_reference",
+            "recurrence",
+            "interval_days",
+            "day_of_month",
+            "first_due",
+            "until",
+            "responsible",
+        ]
+
+
+class CourtScheduleInline(admin.StackedInline):
+    model = CourtSchedule
+    form = CourtScheduleForm
+    extra = 0
+    verbose_name = "recurring court-ordered schedule"
+    show_change_link = True
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A schedule is changed by a new order: cut it off (schedule page) and add the new one.
+        return False
+
+
+class CutOffForm(forms.Form):
+    after = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Open deadlines due after this day are superseded.",
+    )
+    order_reference = forms.CharField(max_length=200, help_text="The order that ends it.")
+
+
+@admin.register(CourtSchedule)
+class CourtScheduleAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "lawsuit", "recurrence", "first_due", "until", "cut_off_on"]
+    list_filter = ["recurrence"]
+    search_fields = ["label", "order_reference", "lawsuit__caption"]
+    readonly_fields = ["cut_off_on", "cut_off_order"]
+    inlines = [ScheduleDeadlineInline]
+    actions = ["cut_off"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # schedules are added on their lawsuit's page
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Cut off the selected schedules (a new order ends them)")
+    def cut_off(
+        self, request: HttpRequest, queryset: QuerySet[CourtSchedule]
+    ) -> HttpResponse | None:
+        form = CutOffForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            total = 0
+            for schedule in queryset:
+                total += deadlines.court_schedule_cut_off(
+                    schedule=schedule,
+                    after=form.cleaned_data["after"],
+                    order_reference=form.cleaned_data["order_reference"],
+                )
+            self.message_user(request, f"Superseded {total} open deadline(s).", messages.SUCCESS)
+            return None
+        return _action_page(self, request, queryset, form, "cut_off", "Cut off schedules")
 
 
 # --- Records requests -------------------------------------------------------------------------
@@ -323,6 +669,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
         "jurisdiction",
         ("agency", admin.RelatedOnlyFieldListFilter),
         ("owner", admin.RelatedOnlyFieldListFilter),
+        DueFilter,
         OverdueLawsuitFilter,
         "topics",
     ]
@@ -331,7 +678,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["agency", "owner", "assigned_staff", "topics"]
     list_select_related = ["agency", "agency__parent", "owner"]
     readonly_fields = ["lawsuit_links", "created_at", "updated_at"]
-    inlines = [TrackingNumberInline, AppealInline, RequestEventInline]
+    inlines = [RequestDeadlineInline, TrackingNumberInline, AppealInline, RequestEventInline]
     actions = ["assign_owner", "record_acknowledgment"]
     fieldsets = [
         (None, {"fields": ["title", "records_sought", "jurisdiction", "agency", "topics"]}),
@@ -409,19 +756,24 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
     def save_model(
         self, request: HttpRequest, obj: RecordsRequest, form: Any, change: bool
     ) -> None:
-        if change and "status" in form.changed_data:
+        status_moved = change and "status" in form.changed_data
+        new_status = obj.status
+        if status_moved:
             # Save the other edits first, then move the status through the workflow so the move
             # is checked again under a row lock and lands in the timeline.
-            new_status = obj.status
             obj.status = form.initial["status"]
-            super().save_model(request, obj, form, change)
-            services.request_transition(
-                request=obj, to_status=new_status, on=timezone.localdate(), by=_actor(request)
-            )
-            return
         super().save_model(request, obj, form, change)
         if not change:
             services.request_log_created(request=obj, by=_actor(request))
+        if obj.received_on and {"received_on", "expedited_processing"} & set(form.changed_data):
+            # Receipt starts the agency's clock; a corrected date recounts it.
+            services.request_record_receipt(
+                request=obj, received_on=obj.received_on, by=_actor(request)
+            )
+        if status_moved:
+            services.request_transition(
+                request=obj, to_status=new_status, on=timezone.localdate(), by=_actor(request)
+            )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is TrackingNumber:
@@ -459,6 +811,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
 
     def _save_appeals(self, request: HttpRequest, formset: Any) -> None:
         appeals = formset.save(commit=False)
+        changed_fields = {obj.pk: fields for obj, fields in formset.changed_objects}
         for appeal in appeals:
             if appeal.pk is None:
                 filed = (
@@ -502,6 +855,9 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
                 else:
                     appeal._history_user = request.user
                     appeal.save()
+                if appeal.received_on and "received_on" in changed_fields.get(appeal.pk, []):
+                    # Receipt of the appeal starts (or, corrected, recounts) its 20 days.
+                    deadlines.deadlines_on_appeal_receipt(appeal=appeal)
         for appeal in formset.deleted_objects:
             appeal.delete()
 
@@ -521,7 +877,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
                 messages.SUCCESS,
             )
             return None
-        return self._action_page(request, queryset, form, "assign_owner", "Assign an owner")
+        return _action_page(self, request, queryset, form, "assign_owner", "Assign an owner")
 
     @admin.action(description="Record acknowledgment (with its date)")
     def record_acknowledgment(
@@ -545,28 +901,9 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
                     request, f"“{req}” was left unchanged: {reason}", messages.WARNING
                 )
             return None
-        return self._action_page(
-            request, queryset, form, "record_acknowledgment", "Record an acknowledgment"
+        return _action_page(
+            self, request, queryset, form, "record_acknowledgment", "Record an acknowledgment"
         )
-
-    def _action_page(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[Any],
-        form: forms.Form,
-        action: str,
-        title: str,
-    ) -> HttpResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "objects": queryset,
-            "form": form,
-            "action": action,
-            "opts": self.model._meta,
-            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-        }
-        return TemplateResponse(request, "admin/requests_app/action_with_form.html", context)
 
 
 @admin.register(Appeal)
@@ -584,6 +921,8 @@ class AppealAdmin(SimpleHistoryAdmin):
     date_hierarchy = "filed_on"
     autocomplete_fields = ["request"]
     list_select_related = ["request"]
+    readonly_fields = ["request", "filed_on", "decided_on", "outcome"]
+    inlines = [AppealDeadlineInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Appeals are added on their request's page, where the workflow can move the request.
@@ -688,7 +1027,12 @@ class LawsuitAdmin(SimpleHistoryAdmin):
     search_fields = ["caption", "docket_number", "court", "plaintiffs", "judge"]
     date_hierarchy = "filed_on"
     autocomplete_fields = ["defendant_agencies", "requests", "counsel"]
-    inlines = [LawsuitRequestInline]
+    inlines = [
+        LawsuitDeadlineInline,
+        CourtDeadlineInline,
+        CourtScheduleInline,
+        LawsuitRequestInline,
+    ]
     fieldsets = [
         (None, {"fields": ["caption", "court", "docket_number", "judge", "status"]}),
         ("Parties", {"fields": ["plaintiffs", "defendant_agencies", "counsel"]}),
@@ -703,6 +1047,37 @@ class LawsuitAdmin(SimpleHistoryAdmin):
     @admin.display(description="requests", ordering="_requests")
     def requests_count(self, obj: Lawsuit) -> int:
         return obj._requests  # type: ignore[attr-defined]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        lawsuit: Lawsuit = form.instance
+        if formset.model is Deadline:
+            for deadline in formset.save(commit=False):
+                deadlines.court_deadline_add(
+                    lawsuit=lawsuit,
+                    label=deadline.label,
+                    due_on=deadline.due_on,
+                    court_order=deadline.court_order,
+                    responsible=deadline.responsible,
+                )
+        elif formset.model is CourtSchedule:
+            for schedule in formset.save(commit=False):
+                schedule.lawsuit = lawsuit
+                created = deadlines.court_schedule_create(schedule=schedule)
+                self.message_user(
+                    request,
+                    f"“{schedule.label}”: {len(created)} dated deadline(s) added.",
+                    messages.SUCCESS,
+                )
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def save_model(self, request: HttpRequest, obj: Lawsuit, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "served_on" in form.changed_data and obj.served_on:
+            # Service starts (or, corrected, recounts) the agency's answer deadline.
+            services.lawsuit_record_service(
+                lawsuit=obj, served_on=obj.served_on, by=_actor(request)
+            )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         lawsuit: Lawsuit = form.instance

@@ -49,26 +49,12 @@ def year_range_error(start: date) -> str | None:
     )
 
 
-def _closures(jurisdiction: str) -> Mapping[date, str]:
-    """Staff-entered closure days of ``jurisdiction`` (date -> reason)."""
-    try:
-        from requests_app.selectors import (  # type: ignore[attr-defined, unused-ignore]
-            closures_for,
-        )
-    except ImportError:
-        # TODO: remove this fallback once requests_app.selectors.closures_for (over the ClosureDay
-        # model) has landed; until then no closure days are applied.
-        return {}
-    closures: Mapping[date, str] = closures_for(jurisdiction)
-    return closures
-
-
 def deadline_calculate(*, jurisdiction: str, rule: str, start: date) -> Explanation:
     """Apply rule ``rule`` of ``jurisdiction`` to the trigger date ``start``, with its closures.
 
     Raises ``UnknownJurisdiction``, ``UnknownRule`` or ``UnsupportedYear`` (all ``ValueError``).
     """
-    return compute((jurisdiction, rule), start, _closures(jurisdiction))
+    return compute((jurisdiction, rule), start, closures_for(jurisdiction))
 
 
 # --- Query parameters ----------------------------------------------------------------------------

@@ -322,6 +322,18 @@ def deadlines_on_determination(
     return opened
 
 
+def deadlines_on_litigation(*, request: RecordsRequest, on: datetime.date) -> int:
+    """Suing over a request whose clock ran out: the agency missed it (a missed deadline counts as
+    exhausted remedies, 552(a)(6)(C)(i)). Returns how many deadlines were marked missed."""
+    return (
+        Deadline.objects.filter(
+            request=request, status=Status.OPEN, rule__in=CLOCK_RULES, due_on__lt=on
+        )
+        .filter(paused_on__isnull=True)
+        .update(status=Status.MISSED, note=f"Not met when the suit was filed on {on}.")
+    )
+
+
 def deadlines_waive_open(*, record: RecordsRequest | Lawsuit, reason: str) -> int:
     """A withdrawn or closed request (or a closed case) owes nothing any more."""
     return Deadline.objects.filter(**_owner_filter(record), status=Status.OPEN).update(

@@ -15,8 +15,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import services
-from .models import Agency, Jurisdiction, Lawsuit, RecordsRequest, RequestEvent, Topic
+from . import deadlines, services
+from .models import Agency, ClosureDay, Jurisdiction, Lawsuit, RecordsRequest, RequestEvent, Topic
 
 DEMO_NOTE = "Demo data: summarises public reporting (June 2020); written for the demo."
 
@@ -135,6 +135,8 @@ def _request(
         by=owner,
     )
     services.request_submit(request=request, filed_on=filed_on, by=owner)
+    # Requests sent by email reach the agency the same day; the day itself is illustrative.
+    services.request_record_receipt(request=request, received_on=filed_on, by=owner)
     report.add(f"request {title}")
     return request, True
 
@@ -162,6 +164,17 @@ def demo_seed(*, password: str) -> DemoReport:
         last_name="Lawyer",
         email="lawyer@example.org",
     )
+    # A real closure: Executive Order 13900 closed federal agencies on 2019-12-24. It is not a
+    # statutory holiday, so it counts only because staff entered it.
+    us = Jurisdiction.objects.get(code="US")
+    if not ClosureDay.objects.filter(jurisdiction=us, date=datetime.date(2019, 12, 24)).exists():
+        deadlines.closure_day_add(
+            jurisdiction=us,
+            date=datetime.date(2019, 12, 24),
+            reason="Executive Order 13900: executive departments closed on Christmas Eve 2019",
+        )
+        report.add("closure day 2019-12-24")
+
     topics = []
     for name in ("face recognition", "biometrics"):
         topic, created = Topic.objects.get_or_create(name=name)

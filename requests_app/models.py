@@ -695,12 +695,14 @@ class Deadline(models.Model):
                     "A deadline belongs to exactly one request, appeal or lawsuit."
                 ),
             ),
+            # Met needs the day it was met; missed may have one (done late) or not (never done).
             models.CheckConstraint(
-                condition=Q(status__in=["met", "missed"], met_on__isnull=False)
+                condition=Q(status="met", met_on__isnull=False)
+                | Q(status="missed")
                 | (~Q(status__in=["met", "missed"]) & Q(met_on__isnull=True)),
-                name="deadline_met_on_iff_met_or_missed",
+                name="deadline_met_on_matches_status",
                 violation_error_message=_(
-                    "A deadline has a date met exactly when it is met or missed."
+                    "A met deadline needs the date it was met; only met or missed ones have one."
                 ),
             ),
         ]

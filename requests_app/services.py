@@ -598,6 +598,7 @@ def lawsuit_add_requests(
         if locked.status != S.IN_LITIGATION:
             check_transition(locked.status, S.IN_LITIGATION)
         lawsuit.requests.add(locked)
+        deadlines.deadlines_on_litigation(request=locked, on=on)
         _event(
             locked,
             kind=Kind.LAWSUIT_FILED,

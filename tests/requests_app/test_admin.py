@@ -11,8 +11,16 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from requests_app import services
+from requests_app.deadlines import court_schedule_create
 from requests_app.demo import demo_seed
-from requests_app.models import Appeal, Lawsuit, RecordsRequest, RequestEvent, TrackingNumber
+from requests_app.models import (
+    Appeal,
+    CourtSchedule,
+    Lawsuit,
+    RecordsRequest,
+    RequestEvent,
+    TrackingNumber,
+)
 from requests_app.workflow import RequestStatus
 from tests.factories import AgencyFactory, AppealFactory, RecordsRequestFactory, UserFactory
 
@@ -28,8 +36,20 @@ def demo(db):
     demo_seed(password="pw-for-tests")
     Group.objects.get_or_create(name="staff")
     Token.objects.get_or_create(user=User.objects.get(username="demo"))
-    # The demo case has no administrative appeal (the suit followed the agencies' silence).
+    # The demo case has no administrative appeal (the suit followed the agencies' silence) and no
+    # court schedule (none is public): add one of each so that every page has a record to open.
     AppealFactory()
+    court_schedule_create(
+        schedule=CourtSchedule(
+            lawsuit=Lawsuit.objects.first(),
+            label="Joint status report",
+            order_reference="ECF No. 30",
+            recurrence=CourtSchedule.Recurrence.EVERY_N_DAYS,
+            interval_days=60,
+            first_due=D(2020, 3, 2),
+            until=D(2020, 12, 31),
+        )
+    )
 
 
 @pytest.mark.parametrize(("app", "model"), REGISTERED)
@@ -49,8 +69,10 @@ def test_every_changelist_change_and_history_page_renders(admin_client_staff, de
 @pytest.mark.parametrize(("app", "model"), REGISTERED)
 def test_every_add_page_renders_or_is_deliberately_closed(admin_client_staff, app, model):
     response = admin_client_staff.get(reverse(f"admin:{app}_{model}_add"))
-    if model == "appeal":
-        assert response.status_code == 403  # appeals are added on their request's page
+    # Appeals, deadlines and court schedules are added on their request's or lawsuit's page,
+    # where the services can move the workflow and count the dates.
+    if model in {"appeal", "deadline", "courtschedule"}:
+        assert response.status_code == 403
     else:
         assert response.status_code == 200
 
@@ -304,7 +326,7 @@ def test_adding_a_request_to_a_lawsuit_in_the_admin_moves_it_into_litigation(
 
 def _inline_management() -> dict[str, str]:
     data = {}
-    for prefix in ("tracking_numbers", "appeals", "events"):
+    for prefix in ("tracking_numbers", "appeals", "events", "deadlines"):
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": "0",
@@ -317,13 +339,17 @@ def _inline_management() -> dict[str, str]:
 
 
 def _lawsuit_inline(lawsuit: Lawsuit) -> dict[str, str]:
-    prefix = "Lawsuit_requests-"
-    return {
-        f"{prefix}TOTAL_FORMS": "0",
-        f"{prefix}INITIAL_FORMS": "0",
-        f"{prefix}MIN_NUM_FORMS": "0",
-        f"{prefix}MAX_NUM_FORMS": "0",
-    }
+    data = {}
+    for prefix in ("Lawsuit_requests-", "deadlines-", "deadlines-2-", "schedules-"):
+        data.update(
+            {
+                f"{prefix}TOTAL_FORMS": "0",
+                f"{prefix}INITIAL_FORMS": "0",
+                f"{prefix}MIN_NUM_FORMS": "0",
+                f"{prefix}MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data
 
 
 def _form_data(form, **overrides) -> dict:

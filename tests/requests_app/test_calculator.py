@@ -13,10 +13,10 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from requests_app import api_calculator
 from requests_app.calendars import JURISDICTIONS
+from requests_app.models import ClosureDay
 from requests_app.rules import RULES
-from tests.factories import UserFactory
+from tests.factories import UserFactory, jurisdiction
 
 pytestmark = pytest.mark.django_db
 CALCULATE = "/api/v1/deadlines/calculate/"
@@ -138,20 +138,24 @@ def test_parameters_are_trimmed_and_the_jurisdiction_is_case_insensitive(api):
     assert response.json()["due"] == "2019-02-14"
 
 
-def test_closure_days_are_skipped_and_named(api, monkeypatch):
-    # A staff-entered closure (here a stand-in for a shutdown day) is skipped like a holiday.
-    # With Friday 2019-01-18 closed, the US response from 2019-01-16 needs one more working day:
-    # Friday 2019-02-15 instead of Thursday 2019-02-14.
-    monkeypatch.setattr(
-        api_calculator,
-        "_closures",
-        lambda code: {datetime.date(2019, 1, 18): "Office closed"} if code == "US" else {},
+def test_closure_days_of_that_jurisdiction_are_skipped_and_named(api):
+    # A staff-entered closure (an executive-order day off) is skipped like a holiday. With Friday
+    # 2019-01-18 closed for the US, the count from 2019-01-16 needs one more working day: Friday
+    # 2019-02-15 instead of Thursday 2019-02-14. A Massachusetts closure changes nothing here.
+    ClosureDay.objects.create(
+        jurisdiction=jurisdiction("US"), date=datetime.date(2019, 1, 18), reason="Executive order"
+    )
+    ClosureDay.objects.create(
+        jurisdiction=jurisdiction("US-MA"), date=datetime.date(2019, 1, 17), reason="Snow"
     )
     body = calculate(api, jurisdiction="US", rule="response", start="2019-01-16").json()
     assert body["due"] == "2019-02-15"
-    assert {"date": "2019-01-18", "name": "Closure: Office closed", "kind": "closure"} in body[
-        "skipped"
-    ]
+    assert body["skipped"][0] == {
+        "date": "2019-01-18",
+        "name": "Closure: Executive order",
+        "kind": "closure",
+    }
+    assert "2019-01-17" not in [d["date"] for d in body["skipped"]]
 
 
 def test_first_supported_year_is_accepted(api):
