@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from .calendars import FIRST_SUPPORTED_YEAR, JURISDICTIONS, UnknownJurisdiction
 from .rules import RULES, DeadlineRule, Explanation, UnknownRule, compute, get_rule, rules_for
+from .selectors import closures_for
 
 #: The last year a start date may fall in. Holiday law is only known as enacted, and a start date
 #: generations ahead is far more likely a typo (2109 for 2019) than a deadline; the bound also
