@@ -43,7 +43,8 @@ else:
 Status = Deadline.Status
 # The rules whose deadline is "the agency's clock" on a request or appeal: tolling stops it, an
 # extension replaces it, the determination ends it.
-CLOCK_RULES = ("response", "appeal_response", "acknowledgment", "ag_ruling_request", "follow_up")
+_CLOCKS = ("response", "appeal_response", "acknowledgment", "ag_ruling_request", "follow_up")
+CLOCK_RULES = _CLOCKS + tuple(f"{code}_extension" for code in _CLOCKS)
 COURT_SCHEDULE_HORIZON_DAYS = 730  # an open-ended schedule is expanded two years ahead
 
 
@@ -62,7 +63,8 @@ class Move:
 
     def __str__(self) -> str:
         sign = "+" if self.days > 0 else ""
-        return f"{self.label}: {self.old} → {self.new} ({sign}{self.days} days)"
+        unit = "day" if abs(self.days) == 1 else "days"
+        return f"{self.label}: {self.old} → {self.new} ({sign}{self.days} {unit})"
 
 
 def _date(value: datetime.date) -> str:

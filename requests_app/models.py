@@ -578,10 +578,17 @@ class CourtSchedule(models.Model):
         ordering = ["first_due", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(recurrence="every_n_days", interval_days__gte=1, day_of_month=None)
+                # NULL passes a CHECK, so "is not null" is spelled out.
+                condition=Q(
+                    recurrence="every_n_days",
+                    interval_days__isnull=False,
+                    interval_days__gte=1,
+                    day_of_month__isnull=True,
+                )
                 | Q(
                     recurrence="monthly_on_day",
-                    interval_days=None,
+                    interval_days__isnull=True,
+                    day_of_month__isnull=False,
                     day_of_month__gte=1,
                     day_of_month__lte=31,
                 ),

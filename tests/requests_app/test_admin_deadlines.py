@@ -1,0 +1,175 @@
+"""Deadlines where staff and lawyers look: request and lawsuit pages, filters, closure days."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from requests_app import deadlines, services
+from requests_app.models import ClosureDay, CourtSchedule, Deadline, Jurisdiction
+from requests_app.workflow import RequestStatus
+from tests.factories import AgencyFactory, LawsuitFactory, RecordsRequestFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+# 2019-02-20 at noon in New York: after the 2019-02-14 response deadline below.
+FEB_20 = datetime.datetime(2019, 2, 20, 17, tzinfo=datetime.UTC)
+
+
+def received_request(**fields):
+    request = RecordsRequestFactory(
+        status=RequestStatus.SUBMITTED, filed_on=D(2019, 1, 16), **fields
+    )
+    services.request_record_receipt(request=request, received_on=D(2019, 1, 16))
+    return request
+
+
+def management(prefixes):
+    data = {}
+    for prefix in prefixes:
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_request_page_lists_deadlines_with_state_and_explanation(admin_client_staff):
+    request = received_request()
+    page = admin_client_staff.get(
+        reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
+    )
+    text = page.content.decode()
+    assert "Determination on a FOIA request" in text
+    assert "Feb. 14, 2019" in text
+    assert "OVERDUE by 6 days" in text
+    assert "20 working days after 2019-01-16 (5 U.S.C. 552(a)(6)(A)(i))" in text
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_request_list_filters_overdue_and_due_soon(admin_client_staff):
+    late = received_request(title="Late one")
+    soon = RecordsRequestFactory(
+        title="Soon one", status=RequestStatus.SUBMITTED, filed_on=D(2019, 2, 1)
+    )
+    # Received Fri 2019-02-01: 20 working days -> Feb 4-8 (5), 11-15 (10), 18 holiday, 19-22
+    # (14), 25-Mar 1 (19), Mar 4 (20) -> 2019-03-04: 12 days after 2019-02-20.
+    services.request_record_receipt(request=soon, received_on=D(2019, 2, 1))
+    url = reverse("admin:requests_app_recordsrequest_changelist")
+    titles = lambda q: {r.title for r in admin_client_staff.get(url, q).context["cl"].result_list}  # noqa: E731
+    assert titles({"due": "overdue"}) == {late.title}
+    assert titles({"due": "7"}) == set()
+    assert titles({"due": "14"}) == {soon.title}
+    deadline_list = reverse("admin:requests_app_deadline_changelist")
+    assert admin_client_staff.get(deadline_list, {"due": "overdue"}).context["cl"].result_count == 1
+
+
+def test_adding_a_closure_day_in_the_admin_says_what_moved(admin_client_staff):
+    request = RecordsRequestFactory(status=RequestStatus.SUBMITTED, filed_on=D(2019, 12, 10))
+    services.request_record_receipt(request=request, received_on=D(2019, 12, 10))  # due 2020-01-09
+    us = Jurisdiction.objects.get(code="US")
+    response = admin_client_staff.post(
+        reverse("admin:requests_app_closureday_add"),
+        {"jurisdiction": us.pk, "date": "2019-12-24", "reason": "Executive Order 13900"},
+        follow=True,
+    )
+    text = response.content.decode()
+    moved = "Determination on a FOIA request: 2020-01-09 → 2020-01-10 (+1 day)"
+    assert f"1 open deadline(s) moved: {moved}" in text
+    closure = ClosureDay.objects.get()
+    response = admin_client_staff.post(
+        reverse("admin:requests_app_closureday_delete", args=[closure.pk]),
+        {"post": "yes"},
+        follow=True,
+    )
+    assert "2020-01-10 → 2020-01-09 (-1 day)" in response.content.decode()
+    assert request.deadlines.get().due_on == D(2020, 1, 9)
+
+
+def test_a_duplicate_closure_day_in_the_admin_is_a_form_error(admin_client_staff):
+    us = Jurisdiction.objects.get(code="US")
+    deadlines.closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
+    response = admin_client_staff.post(
+        reverse("admin:requests_app_closureday_add"),
+        {"jurisdiction": us.pk, "date": "2019-12-24", "reason": "again"},
+    )
+    assert response.status_code == 200
+    assert "That day is already a closure day there." in response.content.decode()
+    assert ClosureDay.objects.count() == 1
+
+
+def test_lawyer_adds_a_court_date_and_a_schedule_on_the_lawsuit_page(admin_client_staff):
+    lawsuit = LawsuitFactory()
+    lawsuit.defendant_agencies.add(AgencyFactory())
+    url = reverse("admin:requests_app_lawsuit_change", args=[lawsuit.pk])
+    form = admin_client_staff.get(url).context["adminform"].form
+    data = {
+        name: form.initial.get(name) for name in form.fields if form.initial.get(name) is not None
+    }
+    data["defendant_agencies"] = [a.pk for a in form.initial.get("defendant_agencies", [])]
+    data.pop("requests", None)
+    data.pop("counsel", None)
+    data |= management(["Lawsuit_requests", "deadlines", "deadlines-2", "schedules"])
+    data |= {
+        "deadlines-2-TOTAL_FORMS": "1",
+        "deadlines-2-0-label": "Answer",
+        "deadlines-2-0-due_on": "2019-12-30",
+        "deadlines-2-0-court_order": "",
+        "schedules-TOTAL_FORMS": "1",
+        "schedules-0-label": "Joint status report",
+        "schedules-0-order_reference": "ECF No. 30",
+        "schedules-0-recurrence": "every_n_days",
+        "schedules-0-interval_days": "60",
+        "schedules-0-first_due": "2020-03-02",
+        "schedules-0-until": "2020-12-31",
+    }
+    response = admin_client_staff.post(url, data)
+    assert response.status_code == 200  # the court date names no order
+    assert "Name the order that sets this date" in response.content.decode()
+    assert not Deadline.objects.exists()
+
+    data["deadlines-2-0-court_order"] = "ECF No. 12"
+    response = admin_client_staff.post(url, data, follow=True)
+    assert "6 dated deadline(s) added" in response.content.decode()
+    assert lawsuit.deadlines.get(rule="court_order").due_on == D(2019, 12, 30)
+    assert lawsuit.deadlines.filter(rule="court_schedule").count() == 6
+
+    schedule = CourtSchedule.objects.get()
+    changelist = reverse("admin:requests_app_courtschedule_changelist")
+    response = admin_client_staff.post(
+        changelist,
+        {
+            "action": "cut_off",
+            "_selected_action": [schedule.pk],
+            "apply": "1",
+            "after": "2020-07-01",
+            "order_reference": "ECF No. 45",
+        },
+        follow=True,
+    )
+    assert "Superseded 3 open deadline(s)." in response.content.decode()
+
+
+def test_mark_met_action_asks_for_the_date(admin_client_staff):
+    request = received_request()
+    deadline = request.deadlines.get()
+    url = reverse("admin:requests_app_deadline_changelist")
+    page = admin_client_staff.post(url, {"action": "mark_met", "_selected_action": [deadline.pk]})
+    assert "Mark deadlines met" in page.content.decode()
+    admin_client_staff.post(
+        url,
+        {
+            "action": "mark_met",
+            "_selected_action": [deadline.pk],
+            "apply": "1",
+            "met_on": "2019-02-20",
+        },
+    )
+    deadline.refresh_from_db()
+    assert (deadline.status, deadline.met_on) == (Deadline.Status.MISSED, D(2019, 2, 20))
