@@ -528,9 +528,63 @@ class RequestEventForm(forms.ModelForm):
             kind.choices = [c for c in kind.choices if c[0] != RequestEvent.Kind.STATUS_CHANGED]
 
 
+# Timeline entries that are also events in the law: logging one moves the agency's clock.
+CLOCK_EVENTS = {
+    RequestEvent.Kind.CLARIFICATION_REQUESTED,
+    RequestEvent.Kind.FEE_NOTICE,
+    RequestEvent.Kind.CLARIFICATION_ANSWERED,
+    RequestEvent.Kind.EXTENSION_NOTICE,
+}
+
+
+class RequestEventFormSet(forms.BaseInlineFormSet):
+    """Letters that stop, restart or extend the clock are checked before anything saves."""
+
+    def clean(self) -> None:
+        super().clean()
+        clock_forms = [
+            form
+            for form in self.forms
+            if (data := getattr(form, "cleaned_data", None))
+            and not data.get("DELETE")
+            and form.instance.pk is None
+            and data.get("kind") in CLOCK_EVENTS
+        ]
+        if len(clock_forms) > 1:
+            raise ValidationError(
+                "Log one letter that stops, restarts or extends the clock at a time."
+            )
+        if not clock_forms:
+            return
+        request = self.instance
+        kind = clock_forms[0].cleaned_data["kind"]
+        on = clock_forms[0].cleaned_data.get("occurred_on")
+        status = request.status
+        label = RequestStatus(status).label
+        problem = None
+        if kind in (RequestEvent.Kind.CLARIFICATION_REQUESTED, RequestEvent.Kind.FEE_NOTICE):
+            if not can_transition(status, RequestStatus.TOLLED):
+                problem = f"A request that is “{label}” cannot be tolled."
+            elif on and request.received_on and on < request.received_on:
+                problem = "The agency cannot stop the clock before it received the request."
+        elif kind == RequestEvent.Kind.CLARIFICATION_ANSWERED:
+            stopped = request.deadlines.filter(paused_on__isnull=False, status="open").first()
+            if status != RequestStatus.TOLLED:
+                problem = f"The request is “{label}”, not tolled: there is no stopped clock."
+            elif on and stopped and stopped.paused_on and on < stopped.paused_on:
+                problem = f"The reply cannot predate the stop ({stopped.paused_on})."
+        elif request.pk is None:
+            problem = "Save the request with its receipt date before logging an extension."
+        else:
+            problem = deadlines.extension_problem(request)
+        if problem:
+            raise ValidationError(problem)
+
+
 class RequestEventInline(admin.TabularInline):
     model = RequestEvent
     form = RequestEventForm
+    formset = RequestEventFormSet
     extra = 0
     fields = ["occurred_on", "kind", "direction", "text", "status_change", "created_by"]
     readonly_fields = ["status_change", "created_by"]
@@ -781,15 +835,31 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
         elif formset.model is Appeal:
             self._save_appeals(request, formset)
         elif formset.model is RequestEvent:
-            events = formset.save(commit=False)
-            for event in events:
-                if event.pk is None:
-                    event.created_by = request.user
-                event.save()
-            for event in formset.deleted_objects:
-                event.delete()
+            self._save_events(request, formset)
         else:
             super().save_formset(request, form, formset, change)
+
+    def _save_events(self, request: HttpRequest, formset: Any) -> None:
+        Kind = RequestEvent.Kind
+        record = formset.instance
+        for event in formset.save(commit=False):
+            if event.pk is None and event.kind in CLOCK_EVENTS:
+                # The service logs the event itself and moves the status and the deadlines.
+                on, text, by = event.occurred_on, event.text, _actor(request)
+                if event.kind in (Kind.CLARIFICATION_REQUESTED, Kind.FEE_NOTICE):
+                    services.request_toll(
+                        request=record, on=on, reason=event.kind, text=text, by=by
+                    )
+                elif event.kind == Kind.CLARIFICATION_ANSWERED:
+                    services.request_resume(request=record, on=on, text=text, by=by)
+                else:
+                    services.request_record_extension(request=record, on=on, text=text, by=by)
+                continue
+            if event.pk is None:
+                event.created_by = request.user
+            event.save()
+        for event in formset.deleted_objects:
+            event.delete()
 
     def _save_tracking_numbers(self, request: HttpRequest, formset: Any) -> None:
         numbers = formset.save(commit=False)

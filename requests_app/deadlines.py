@@ -271,30 +271,44 @@ def deadlines_resume(*, request: RecordsRequest, on: datetime.date) -> Deadline 
     return resumed
 
 
-def deadlines_extend(*, request: RecordsRequest, on: datetime.date) -> Deadline:
-    """An extension notice (federal: unusual circumstances) replaces the response deadline with
-    one counted from its due date (552(a)(6)(B)(i); Cal. Gov. Code §7922.535; 5 ILCS 140/3(e))."""
-    clock = _open_clock(request)
+def extension_problem(request: RecordsRequest) -> str | None:
+    """Why an extension notice cannot extend this request's clock now (None if it can)."""
+    clock = (
+        Deadline.objects.filter(request=request, status=Status.OPEN, rule__in=CLOCK_RULES)
+        .select_related("jurisdiction")
+        .order_by("-due_on", "-pk")
+        .first()
+    )
     if clock is None:
-        raise ValidationError("There is no open response deadline to extend.")
+        return "There is no open response deadline to extend (enter the receipt date first)."
     if "extend" in clock.basis or clock.supersedes.filter(basis__has_key="extend").exists():
-        raise ValidationError(
-            "This deadline has already been extended; the statute allows one extension."
-        )
+        return "This deadline has already been extended; the statute allows one extension."
+    if clock.is_paused:
+        return "The clock is stopped; log the reply before the extension notice."
     assert clock.jurisdiction is not None
     base_rule = rules.get_rule(clock.jurisdiction.code, clock.rule)
     if base_rule.extension_days is None:
-        raise ValidationError(
+        return (
             f"{clock.jurisdiction.code} {base_rule.code} ({base_rule.citation}) has no "
             f"statutory extension."
         )
-    if clock.is_paused:
-        raise ValidationError("The clock is stopped; log the reply before the extension notice.")
+    return None
+
+
+def deadlines_extend(*, request: RecordsRequest, on: datetime.date) -> Deadline:
+    """An extension notice (federal: unusual circumstances) replaces the response deadline with
+    one counted from its due date (552(a)(6)(B)(i); Cal. Gov. Code §7922.535; 5 ILCS 140/3(e))."""
+    problem = extension_problem(request)
+    if problem:
+        raise ValidationError(problem)
+    clock = _open_clock(request)
+    assert clock is not None
+    assert clock.jurisdiction is not None
     note = f"Notice dated {on}, after the deadline it extends." if on > clock.due_on else ""
     extended = _computed(
         record=request,
         jurisdiction=clock.jurisdiction,
-        basis={"extend": clock.basis, "of_rule": base_rule.code},
+        basis={"extend": clock.basis, "of_rule": clock.rule},
         responsible=clock.responsible,
         note=note,
     )

@@ -173,3 +173,100 @@ def test_mark_met_action_asks_for_the_date(admin_client_staff):
     )
     deadline.refresh_from_db()
     assert (deadline.status, deadline.met_on) == (Deadline.Status.MISSED, D(2019, 2, 20))
+
+
+def _request_page_data(client, request, **events):
+    url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if hasattr(value, "all"):
+            value = [obj.pk for obj in value.all()]
+        elif isinstance(value, list):
+            value = [getattr(v, "pk", v) for v in value]
+        data[name] = value
+    data |= management(["tracking_numbers", "appeals", "events", "deadlines"])
+    existing = request.events.count()
+    data["events-INITIAL_FORMS"] = str(existing)
+    data["events-TOTAL_FORMS"] = str(existing + 1)
+    for i, event in enumerate(request.events.order_by("occurred_on", "pk")):
+        data |= {
+            f"events-{i}-id": event.pk,
+            f"events-{i}-occurred_on": event.occurred_on.isoformat(),
+            f"events-{i}-kind": event.kind,
+            f"events-{i}-direction": event.direction,
+            f"events-{i}-text": event.text,
+            f"events-{i}-request": request.pk,
+        }
+    data |= {f"events-{existing}-{k}": v for k, v in events.items()}
+    data[f"events-{existing}-request"] = request.pk
+    return url, data
+
+
+def test_logging_letters_in_the_timeline_moves_the_clock(admin_client_staff):
+    request = received_request()  # federal, due 2019-02-14
+    url, data = _request_page_data(
+        admin_client_staff,
+        request,
+        occurred_on="2019-02-01",
+        kind="clarification_requested",
+        direction="from_agency",
+        text="Agency asks which offices to search",
+    )
+    assert admin_client_staff.post(url, data).status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.TOLLED
+    assert request.deadlines.get(status="open").days_left == 9  # Feb 4-8, 11-14
+
+    # A reply dated before the stop is refused, and nothing is saved.
+    url, data = _request_page_data(
+        admin_client_staff,
+        request,
+        occurred_on="2019-01-30",
+        kind="clarification_answered",
+        direction="to_agency",
+        text="",
+    )
+    response = admin_client_staff.post(url, data)
+    assert response.status_code == 200
+    assert "The reply cannot predate the stop (2019-02-01)." in response.content.decode()
+
+    url, data = _request_page_data(
+        admin_client_staff,
+        request,
+        occurred_on="2019-03-04",
+        kind="clarification_answered",
+        direction="to_agency",
+        text="Offices named",
+    )
+    assert admin_client_staff.post(url, data).status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.SUBMITTED
+    assert request.deadlines.get(status="open").due_on == D(2019, 3, 15)  # 9 working days after
+
+    url, data = _request_page_data(
+        admin_client_staff,
+        request,
+        occurred_on="2019-03-05",
+        kind="extension_notice",
+        direction="from_agency",
+        text="Unusual circumstances",
+    )
+    assert admin_client_staff.post(url, data).status_code == 302
+    # 552(a)(6)(B)(i): 10 working days after 2019-03-15: Mar 18-22 (5), 25-29 (10) -> 03-29.
+    assert request.deadlines.get(status="open").due_on == D(2019, 3, 29)
+
+    url, data = _request_page_data(
+        admin_client_staff,
+        request,
+        occurred_on="2019-03-06",
+        kind="extension_notice",
+        direction="from_agency",
+        text="Again",
+    )
+    response = admin_client_staff.post(url, data)
+    assert response.status_code == 200
+    assert "already been extended" in response.content.decode()
