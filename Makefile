@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run migrate demo worker beat test lint typecheck pytest test-sqlite test-postgres lock clean
+.PHONY: help venv run migrate demo worker beat test lint typecheck pytest test-sqlite test-postgres bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ test-postgres: $(STAMP)  ## the suite on the local PostgreSQL and Redis
 
 test-sqlite: $(STAMP)  ## the suite on SQLite with in-process tasks
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## the benchmarks, on the local PostgreSQL (a database named *bench*)
+	$(BIN)/python benchmarks/deadline_recompute.py --deadlines $${BENCH_DEADLINES:-100000}
 
 lock:  ## re-pin requirements/*.lock from pyproject.toml (needs network)
 	$(PYTHON) -m venv /tmp/foiatracker-uv && /tmp/foiatracker-uv/bin/pip install --quiet uv

@@ -413,7 +413,16 @@ def calendar_for(jurisdiction: str, closures: Mapping[date, str] | None = None) 
         if jurisdiction not in _LIBRARY_SUBDIVISION:
             raise UnknownJurisdiction(jurisdiction)
         return _statutory_calendar(jurisdiction)
-    return WorkingCalendar(jurisdiction, closures)
+    return _calendar_with_closures(jurisdiction, frozenset(closures.items()))
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar_with_closures(
+    jurisdiction: str, closures: frozenset[tuple[date, str]]
+) -> WorkingCalendar:
+    # Cached so that recounting many deadlines against the same closure days builds each year's
+    # table once, not once per deadline (a closure change changes the key, so nothing is stale).
+    return WorkingCalendar(jurisdiction, dict(closures))
 
 
 # --- Counting ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ The request services (`services.py`) call these inside their own transaction.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -581,9 +582,15 @@ def _recount(
     rows: Sequence[tuple[int, datetime.date, dict[str, Any], str]], code: str
 ) -> list[Move]:
     closures = closures_for(code)
+    # A calendar change only moves deadlines counted in the weeks around it, so their bases repeat
+    # heavily: count each distinct basis once.
+    due_by_basis: dict[str, datetime.date] = {}
     moves = []
     for pk, due, basis, label in rows:
-        new = rules.evaluate(code, basis, closures).due
+        key = json.dumps(basis, sort_keys=True)
+        new = due_by_basis.get(key)
+        if new is None:
+            new = due_by_basis[key] = rules.evaluate(code, basis, closures).due
         if new != due:
             moves.append(Move(pk, label, due, new))
     return moves
