@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foiatracker.settings")
 
@@ -15,5 +16,10 @@ app = Celery("foiatracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic sweeps are added here as their issues land (reminders, fixity checks).
-app.conf.beat_schedule = {}
+# The whole periodic schedule, in one place. Times are in CELERY_TIMEZONE (the organisation's).
+app.conf.beat_schedule = {
+    "court-schedules-extend": {
+        "task": "requests_app.tasks.court_schedules_extend",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}

@@ -36,7 +36,14 @@ from .models import (
     Topic,
     TrackingNumber,
 )
-from .workflow import RequestStatus, TransitionNotAllowed, allowed_targets, can_transition
+from .selectors import closures_for
+from .workflow import (
+    PENDING,
+    RequestStatus,
+    TransitionNotAllowed,
+    allowed_targets,
+    can_transition,
+)
 
 User = get_user_model()
 
@@ -186,7 +193,17 @@ class DeadlineInline(admin.TabularInline):
 
     @admin.display(description="explanation")
     def explanation(self, obj: Deadline) -> str:
-        return deadlines.explanation_text(obj)
+        return deadlines.explanation_text(obj, self._closures(obj))
+
+    def _closures(self, obj: Deadline) -> dict[datetime.date, str] | None:
+        # One closure-day query per jurisdiction and page, not one per deadline.
+        if obj.jurisdiction is None:
+            return None
+        cache: dict[str, dict[datetime.date, str]] = self.__dict__.setdefault("_closure_cache", {})
+        code = obj.jurisdiction.code
+        if code not in cache:
+            cache[code] = closures_for(code)
+        return cache[code]
 
 
 class RequestDeadlineInline(DeadlineInline):
@@ -222,7 +239,7 @@ class DueFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "overdue":
             return deadlines.deadlines_overdue(today)
-        if value and value.isdigit():
+        if value in {str(n) for n in self.WINDOWS}:
             return deadlines.deadlines_due_within(today, int(value))
         return None
 
@@ -433,10 +450,18 @@ class CutOffForm(forms.Form):
 
 @admin.register(CourtSchedule)
 class CourtScheduleAdmin(SimpleHistoryAdmin):
-    list_display = ["label", "lawsuit", "recurrence", "first_due", "until", "cut_off_on"]
+    list_display = [
+        "label",
+        "lawsuit",
+        "recurrence",
+        "first_due",
+        "until",
+        "expanded_through",
+        "cut_off_on",
+    ]
     list_filter = ["recurrence"]
     search_fields = ["label", "order_reference", "lawsuit__caption"]
-    readonly_fields = ["cut_off_on", "cut_off_order"]
+    readonly_fields = ["expanded_through", "cut_off_on", "cut_off_order"]
     inlines = [ScheduleDeadlineInline]
     actions = ["cut_off"]
 
@@ -631,6 +656,11 @@ class AppealInline(admin.StackedInline):
     show_change_link = True
 
 
+# Moves that carry a date the timeline must give: tolling stops the clock on the letter's date,
+# resuming restarts it on the reply's date.
+_TIMELINE_ONLY_TARGETS = frozenset({RequestStatus.TOLLED})
+
+
 class RecordsRequestForm(forms.ModelForm):
     """The request page's form: the status may only move along the workflow."""
 
@@ -661,6 +691,16 @@ class RecordsRequestForm(forms.ModelForm):
         old = self.initial.get("status") if self.instance.pk else None
         if old and old != new and not can_transition(old, new):
             raise ValidationError(str(TransitionNotAllowed(old, new)))
+        if old and old != new and new == RequestStatus.TOLLED:
+            raise ValidationError(
+                "To toll, log the agency's letter in the timeline (“Clarification requested” or "
+                "“Fee notice”): the clock stops on the letter's date."
+            )
+        if old == RequestStatus.TOLLED and new in PENDING:
+            raise ValidationError(
+                "To resume, log our reply in the timeline (“Clarification answered”): the clock "
+                "restarts on the reply's date with the days that were left."
+            )
         return new
 
 
@@ -797,7 +837,10 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
         if db_field.name == "status":
             obj = getattr(request, "_editing_request", None)
             if obj is not None:
-                allowed = {obj.status, *allowed_targets(obj.status)}
+                allowed = set(allowed_targets(obj.status)) - _TIMELINE_ONLY_TARGETS
+                if obj.status == RequestStatus.TOLLED:
+                    allowed -= PENDING
+                allowed.add(obj.status)
                 field.choices = [c for c in field.choices if c[0] in allowed]
         return field
 
@@ -817,17 +860,29 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
             # is checked again under a row lock and lands in the timeline.
             obj.status = form.initial["status"]
         super().save_model(request, obj, form, change)
+        by = _actor(request)
         if not change:
-            services.request_log_created(request=obj, by=_actor(request))
-        if obj.received_on and {"received_on", "expedited_processing"} & set(form.changed_data):
+            services.request_log_created(request=obj, by=by)
+        if obj.received_on and "received_on" in form.changed_data:
             # Receipt starts the agency's clock; a corrected date recounts it.
-            services.request_record_receipt(
-                request=obj, received_on=obj.received_on, by=_actor(request)
-            )
+            services.request_record_receipt(request=obj, received_on=obj.received_on, by=by)
+        if change and "expedited_processing" in form.changed_data:
+            if obj.expedited_processing == "requested" and obj.received_on:
+                services.request_record_receipt(request=obj, received_on=obj.received_on, by=by)
+            else:
+                services.request_record_expedition(
+                    request=obj, decision=obj.expedited_processing, on=timezone.localdate(), by=by
+                )
         if status_moved:
-            services.request_transition(
-                request=obj, to_status=new_status, on=timezone.localdate(), by=_actor(request)
-            )
+            date_field = services.DATE_SET_BY_STATUS.get(new_status)
+            on = timezone.localdate()
+            if date_field and date_field in form.changed_data and getattr(obj, date_field):
+                on = getattr(obj, date_field)  # the date staff typed with the move
+            services.request_transition(request=obj, to_status=new_status, on=on, by=by)
+        elif change and "determined_on" in form.changed_data and obj.determined_on:
+            deadlines.deadlines_on_determination_date(request=obj)
+        if not change:
+            services.request_sync_deadlines(request=obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is TrackingNumber:
@@ -922,6 +977,11 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
                         outcome=appeal.outcome,
                         by=_actor(request),
                     )
+                elif was_pending and appeal.outcome != Appeal.Outcome.PENDING:
+                    # The request has moved on (into litigation, say): close the appeal's clock
+                    # and leave the request's status alone.
+                    appeal._history_user = request.user
+                    services.appeal_record_decision_only(appeal=appeal, by=_actor(request))
                 else:
                     appeal._history_user = request.user
                     appeal.save()
@@ -993,6 +1053,14 @@ class AppealAdmin(SimpleHistoryAdmin):
     list_select_related = ["request"]
     readonly_fields = ["request", "filed_on", "decided_on", "outcome"]
     inlines = [AppealDeadlineInline]
+
+    def save_model(self, request: HttpRequest, obj: Appeal, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.received_on and "received_on" in form.changed_data:
+            # Receipt of the appeal starts (or, corrected, recounts) its 20 working days.
+            services.appeal_record_receipt(
+                appeal=obj, received_on=obj.received_on, by=_actor(request)
+            )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Appeals are added on their request's page, where the workflow can move the request.

@@ -27,14 +27,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .calendars import FIRST_SUPPORTED_YEAR, JURISDICTIONS, UnknownJurisdiction
+from .calendars import FIRST_SUPPORTED_YEAR, JURISDICTIONS, LAST_SUPPORTED_YEAR, UnknownJurisdiction
 from .rules import RULES, DeadlineRule, Explanation, UnknownRule, compute, get_rule, rules_for
 from .selectors import closures_for
 
 #: The last year a start date may fall in. Holiday law is only known as enacted, and a start date
 #: generations ahead is far more likely a typo (2109 for 2019) than a deadline; the bound also
 #: keeps every count well clear of the end of ``datetime.date``.
-LAST_SUPPORTED_YEAR = 2100
 
 DATE_FORM = "YYYY-MM-DD, e.g. 2019-01-16"
 

@@ -40,6 +40,7 @@ import holidays
 __all__ = [
     "FIRST_SUPPORTED_YEAR",
     "JURISDICTIONS",
+    "LAST_SUPPORTED_YEAR",
     "Computation",
     "NonWorkingDay",
     "NonWorkingKind",
@@ -73,6 +74,8 @@ JURISDICTIONS: tuple[str, ...] = tuple(_LIBRARY_SUBDIVISION)
 #: Martin Luther King, Jr. was a federal holiday (Pub. L. 98-144). Earlier deadlines are long
 #: past; refusing them is better than answering them with the wrong holiday list.
 FIRST_SUPPORTED_YEAR = 1986
+#: Beyond this a date is almost certainly a typo (and far-future counting nears date limits).
+LAST_SUPPORTED_YEAR = 2100
 
 #: Days the ``holidays`` library files under a state's ``public`` category on which that state's
 #: offices nevertheless stay open, so they are not business days off. Matched against the

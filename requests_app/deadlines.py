@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db import connection, models, transaction
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
 
 from . import rules
 from .models import (
@@ -118,6 +120,7 @@ def _computed(
     trigger_event: RequestEvent | None = None,
     note: str = "",
 ) -> Deadline:
+    _lock(jurisdiction)
     explanation = rules.evaluate(jurisdiction.code, basis, closures_for(jurisdiction.code))
     deadline = Deadline(
         **_owner_filter(record),
@@ -164,46 +167,64 @@ def _close(deadline: Deadline, on: datetime.date, note: str = "") -> None:
 # --- Requests ---------------------------------------------------------------------------------
 
 
+def _recount_row(deadline: Deadline, basis: dict[str, Any]) -> None:
+    """Store a corrected basis with its due date (and, for a stopped clock, the days left)."""
+    assert deadline.jurisdiction is not None
+    code = deadline.jurisdiction.code
+    closures = closures_for(code)
+    deadline.basis = basis
+    deadline.due_on = rules.evaluate(code, basis, closures).due
+    fields = ["basis", "due_on", "updated_at"]
+    if deadline.paused_on is not None:
+        cal = rules.calendar_for(code, closures)
+        deadline.days_left = max(
+            0, rules.working_days_between(cal, deadline.paused_on, deadline.due_on)
+        )
+        fields.append("days_left")
+    deadline.save(update_fields=fields)
+
+
 def deadlines_on_receipt(
     *, request: RecordsRequest, event: RequestEvent | None = None
 ) -> list[Deadline]:
     """The agency received the request: its response clock (and expedited decision) start.
 
-    If the receipt date is corrected, the open deadlines it started are recounted from the new
-    date instead of being created again.
+    If the receipt date is corrected, every open deadline it started — extended, stopped or
+    resumed ones included — is recounted from the new date instead of being created again.
     """
     assert request.received_on is not None
     code = request.jurisdiction.code
-    received = _date(request.received_on)
     triggers: list[rules.Trigger] = ["receipt"]
-    if request.expedited_processing != "not_requested":
+    if request.expedited_processing == "requested":  # a decision already made owes no deadline
         triggers.append("expedited_request")
-    existing = {
-        d.rule: d
-        for d in Deadline.objects.select_for_update().filter(
-            request=request, source=Deadline.Source.RULE, basis__has_key="trigger"
-        )
-    }
+    rows = list(
+        Deadline.objects.select_for_update()
+        .select_related("jurisdiction")
+        .filter(request=request, source=Deadline.Source.RULE)
+        .exclude(basis={})
+    )
     touched: list[Deadline] = []
     for trigger in triggers:
         for rule in rules.rules_triggered_by(code, trigger):
-            basis = {"rule": rule.code, "trigger": received}
-            current = existing.get(rule.code)
-            if current is None:
+            chain = [d for d in rows if rules.base_rule(d.basis) == rule.code]
+            if not chain:
                 touched.append(
                     _computed(
                         record=request,
                         jurisdiction=request.jurisdiction,
-                        basis=basis,
+                        basis={"rule": rule.code, "trigger": _date(request.received_on)},
                         responsible=request.owner,
                         trigger_event=event,
                     )
                 )
-            elif current.status == Status.OPEN and current.basis != basis:
-                current.basis = basis
-                current.due_on = rules.evaluate(code, basis, closures_for(code)).due
-                current.save(update_fields=["basis", "due_on", "updated_at"])
-                touched.append(current)
+                continue
+            for deadline in chain:
+                if deadline.status != Status.OPEN:
+                    continue  # history stays as it was
+                corrected = rules.with_trigger(deadline.basis, request.received_on)
+                if corrected != deadline.basis:
+                    _recount_row(deadline, corrected)
+                    touched.append(deadline)
     return touched
 
 
@@ -222,34 +243,34 @@ def deadlines_toll(*, request: RecordsRequest, on: datetime.date, reason: str) -
         return "No running response deadline to stop."
     if clock.is_paused:
         return f"The clock is already stopped (since {clock.paused_on})."
-    # The tag marks a clock that an information request actually stopped.
-    if (
-        reason == RequestEvent.Kind.CLARIFICATION_REQUESTED
-        and Deadline.objects.filter(
-            request=request, note__contains="[tolled: information]"
-        ).exists()
-    ):
+    if reason == RequestEvent.Kind.CLARIFICATION_REQUESTED and information_toll_used(request):
         return (
             "The clock keeps running: the agency may stop it only once to ask for "
             "information (552(a)(6)(A)(ii)(I)); only fee clarifications may stop it again."
         )
     if on > clock.due_on:
         return f"The clock had already run out on {clock.due_on}; nothing to stop."
-    if on < (request.received_on or on):
+    closures = closures_for("US")
+    started = rules.counting_start("US", clock.basis, closures)
+    if on < started:
         raise ValidationError(
-            {"on": "The clock cannot stop before the agency received the request."}
+            {"on": f"The clock cannot stop before it was running (it started on {started})."}
         )
-    cal = rules.calendar_for("US", closures_for("US"))
+    cal = rules.calendar_for("US", closures)
     clock.paused_on = on
-    clock.days_left = rules.working_days_between(cal, on, clock.due_on)
-    tag = (
-        "[tolled: information]"
-        if reason == RequestEvent.Kind.CLARIFICATION_REQUESTED
-        else "[tolled: fees]"
+    clock.days_left = rules.remaining_working_days(
+        cal, start=started, due=clock.due_on, paused_on=on
     )
-    clock.note = f"{clock.note} {tag}".strip()
-    clock.save(update_fields=["paused_on", "days_left", "note", "updated_at"])
+    clock.paused_reason = (
+        "information" if reason == RequestEvent.Kind.CLARIFICATION_REQUESTED else "fees"
+    )
+    clock.save(update_fields=["paused_on", "days_left", "paused_reason", "updated_at"])
     return f"Clock stopped on {on} with {clock.days_left} working days left (552(a)(6)(A)(ii))."
+
+
+def information_toll_used(request: RecordsRequest) -> bool:
+    """Whether a request for information has already stopped this request's clock."""
+    return Deadline.objects.filter(request=request, paused_reason="information").exists()
 
 
 def deadlines_resume(*, request: RecordsRequest, on: datetime.date) -> Deadline | None:
@@ -258,15 +279,15 @@ def deadlines_resume(*, request: RecordsRequest, on: datetime.date) -> Deadline 
     if clock is None or not clock.is_paused:
         return None
     assert clock.paused_on is not None
-    assert clock.days_left is not None
     assert clock.jurisdiction is not None
     if on < clock.paused_on:
         raise ValidationError({"on": f"The reply cannot predate the stop ({clock.paused_on})."})
+    basis = {
+        "resume": {"on": _date(on), "paused_on": _date(clock.paused_on), "basis": clock.basis},
+        "rule": rules.base_rule(clock.basis),
+    }
     resumed = _computed(
-        record=request,
-        jurisdiction=clock.jurisdiction,
-        basis={"resume": {"on": _date(on), "days_left": clock.days_left}, "rule": clock.rule},
-        responsible=clock.responsible,
+        record=request, jurisdiction=clock.jurisdiction, basis=basis, responsible=clock.responsible
     )
     _supersede(clock, resumed, f"Resumed on {on}.")
     return resumed
@@ -282,12 +303,12 @@ def extension_problem(request: RecordsRequest) -> str | None:
     )
     if clock is None:
         return "There is no open response deadline to extend (enter the receipt date first)."
-    if "extend" in clock.basis or clock.supersedes.filter(basis__has_key="extend").exists():
+    if rules.is_extended(clock.basis):
         return "This deadline has already been extended; the statute allows one extension."
     if clock.is_paused:
         return "The clock is stopped; log the reply before the extension notice."
     assert clock.jurisdiction is not None
-    base_rule = rules.get_rule(clock.jurisdiction.code, clock.rule)
+    base_rule = rules.get_rule(clock.jurisdiction.code, rules.base_rule(clock.basis))
     if base_rule.extension_days is None:
         return (
             f"{clock.jurisdiction.code} {base_rule.code} ({base_rule.citation}) has no "
@@ -309,7 +330,7 @@ def deadlines_extend(*, request: RecordsRequest, on: datetime.date) -> Deadline:
     extended = _computed(
         record=request,
         jurisdiction=clock.jurisdiction,
-        basis={"extend": clock.basis, "of_rule": clock.rule},
+        basis={"extend": clock.basis, "of_rule": rules.base_rule(clock.basis)},
         responsible=clock.responsible,
         note=note,
     )
@@ -325,6 +346,11 @@ def deadlines_on_determination(
     clock = _open_clock(request)
     if clock is not None:
         _close(clock, on, f"Determined on {on}.")
+    # A determination also decides, in substance, whether the request was expedited.
+    for pending in Deadline.objects.filter(
+        request=request, status=Status.OPEN, rule="expedited_determination"
+    ):
+        _close(pending, on, f"Determined on {on}.")
     opened: list[Deadline] = []
     if adverse:
         for rule in rules.rules_triggered_by(request.jurisdiction.code, "adverse_determination"):
@@ -347,15 +373,64 @@ def deadlines_on_litigation(*, request: RecordsRequest, on: datetime.date) -> in
             request=request, status=Status.OPEN, rule__in=CLOCK_RULES, due_on__lt=on
         )
         .filter(paused_on__isnull=True)
-        .update(status=Status.MISSED, note=f"Not met when the suit was filed on {on}.")
+        .update(
+            status=Status.MISSED, note=_append_note(f"Not met when the suit was filed on {on}.")
+        )
     )
+
+
+def _append_note(text: str) -> Any:
+    return Concat(F("note"), Value(f" {text}"), output_field=models.TextField())
 
 
 def deadlines_waive_open(*, record: RecordsRequest | Lawsuit, reason: str) -> int:
-    """A withdrawn or closed request (or a closed case) owes nothing any more."""
-    return Deadline.objects.filter(**_owner_filter(record), status=Status.OPEN).update(
-        status=Status.WAIVED, note=reason
+    """A withdrawn or closed request (with its appeals), or a finished case, owes nothing more."""
+    if isinstance(record, RecordsRequest):
+        scope = Q(request=record) | Q(appeal__request=record)
+    else:
+        scope = Q(lawsuit=record)
+    return Deadline.objects.filter(scope, status=Status.OPEN).update(
+        status=Status.WAIVED, note=_append_note(reason)
     )
+
+
+def deadlines_on_determination_date(*, request: RecordsRequest) -> list[Deadline]:
+    """A corrected determination date recounts the open appeal window it started."""
+    assert request.determined_on is not None
+    touched = []
+    for deadline in (
+        Deadline.objects.select_for_update()
+        .select_related("jurisdiction")
+        .filter(request=request, status=Status.OPEN, rule="appeal_window")
+    ):
+        corrected = rules.with_trigger(deadline.basis, request.determined_on)
+        if corrected != deadline.basis:
+            _recount_row(deadline, corrected)
+            touched.append(deadline)
+    return touched
+
+
+def deadlines_on_acknowledgment(*, request: RecordsRequest, on: datetime.date) -> None:
+    """An acknowledgment meets an acknowledgment deadline (New York, POL §89(3)(a))."""
+    for deadline in Deadline.objects.select_for_update().filter(
+        request=request, status=Status.OPEN, rule="acknowledgment"
+    ):
+        _close(deadline, on, "Acknowledged.")
+
+
+def deadlines_on_expedition_decision(*, request: RecordsRequest, on: datetime.date) -> None:
+    """The agency decided the request for expedited processing (552(a)(6)(E)(ii)(I)); if the
+    request for expedition is withdrawn, its deadline is waived."""
+    pending = Deadline.objects.select_for_update().filter(
+        request=request, status=Status.OPEN, rule="expedited_determination"
+    )
+    for deadline in pending:
+        if request.expedited_processing == "not_requested":
+            deadline.status = Status.WAIVED
+            deadline.note = f"{deadline.note} Expedited processing no longer requested.".strip()
+            deadline.save(update_fields=["status", "note", "updated_at"])
+        elif request.expedited_processing in ("granted", "denied"):
+            _close(deadline, on, f"Expedited processing {request.expedited_processing}.")
 
 
 # --- Appeals ----------------------------------------------------------------------------------
@@ -377,6 +452,7 @@ def deadlines_on_appeal_filed(*, appeal: Appeal) -> None:
 def deadlines_on_appeal_receipt(*, appeal: Appeal) -> list[Deadline]:
     """The agency received the appeal: its 20 working days start (552(a)(6)(A)(ii))."""
     assert appeal.received_on is not None
+    Appeal.objects.select_for_update().filter(pk=appeal.pk).first()  # one answer clock per appeal
     request = appeal.request
     basis_date = _date(appeal.received_on)
     touched = []
@@ -417,6 +493,7 @@ def deadlines_on_appeal_decision(*, appeal: Appeal) -> None:
 def deadlines_on_service(*, lawsuit: Lawsuit) -> list[Deadline]:
     """The complaint was served: the agency's answer is due in 30 days (552(a)(4)(C))."""
     assert lawsuit.served_on is not None
+    Lawsuit.objects.select_for_update().filter(pk=lawsuit.pk).first()  # one answer per service
     us = Jurisdiction.objects.get(code="US")
     basis = {"rule": "foia_answer", "trigger": _date(lawsuit.served_on)}
     current = Deadline.objects.filter(
@@ -467,17 +544,16 @@ def _monthly(first: datetime.date, day: int, k: int) -> datetime.date:
 
 
 def _schedule_occurrences(
-    schedule: CourtSchedule,
+    schedule: CourtSchedule, *, after: datetime.date | None, through: datetime.date
 ) -> Iterable[tuple[int, dict[str, Any] | None, datetime.date]]:
-    """(occurrence, basis, due) of a schedule, to its end or the expansion horizon."""
-    end = schedule.until or schedule.first_due + datetime.timedelta(
-        days=COURT_SCHEDULE_HORIZON_DAYS
-    )
+    """(occurrence, basis, due) of a schedule whose nominal date is after `after` (None: from
+    the start) and on or before `through`."""
     us_closures = closures_for("US")
     k = 0
     while True:
         if schedule.recurrence == CourtSchedule.Recurrence.EVERY_N_DAYS:
             assert schedule.interval_days
+            nominal = schedule.first_due + datetime.timedelta(days=k * schedule.interval_days)
             if k == 0:
                 basis, due = None, schedule.first_due  # the date the order names
             else:
@@ -488,30 +564,39 @@ def _schedule_occurrences(
                     "label": schedule.label,
                     "order": schedule.order_reference,
                 }
-                due = rules.evaluate("US", basis, us_closures).due
-            nominal = schedule.first_due + datetime.timedelta(days=k * schedule.interval_days)
+                due = nominal  # counted below, for the occurrences yielded
         else:
             assert schedule.day_of_month
             # A day of the month is a date the order names, not a period: FRCP 6(a) leaves it.
-            basis, due = None, _monthly(schedule.first_due, schedule.day_of_month, k)
-            if k == 0 and due < schedule.first_due:
+            basis = None
+            nominal = _monthly(schedule.first_due, schedule.day_of_month, k)
+            if k == 0 and nominal < schedule.first_due:
                 k += 1
                 continue
-            nominal = due
-        if nominal > end:
+            due = nominal
+        if nominal > through:
             return
-        yield k, basis, due
+        if after is None or nominal > after:
+            if basis is not None:
+                due = rules.evaluate("US", basis, us_closures).due
+            yield k, basis, due
         k += 1
 
 
-@transaction.atomic
-def court_schedule_create(*, schedule: CourtSchedule) -> list[Deadline]:
-    """Save a recurring court-ordered schedule and expand it into dated deadlines."""
-    schedule.full_clean()
-    schedule.save()
+def _expansion_end(schedule: CourtSchedule, today: datetime.date) -> datetime.date:
+    if schedule.until:
+        return schedule.until
+    # "Until further order": expanded two years ahead, and kept two years ahead by the sweep.
+    start = max(schedule.first_due, today)
+    return start + datetime.timedelta(days=COURT_SCHEDULE_HORIZON_DAYS)
+
+
+def _expand(schedule: CourtSchedule, through: datetime.date) -> list[Deadline]:
     us = Jurisdiction.objects.get(code="US")
     created = []
-    for k, basis, due in _schedule_occurrences(schedule):
+    for k, basis, due in _schedule_occurrences(
+        schedule, after=schedule.expanded_through, through=through
+    ):
         deadline = Deadline(
             lawsuit=schedule.lawsuit,
             schedule=schedule,
@@ -529,7 +614,39 @@ def court_schedule_create(*, schedule: CourtSchedule) -> list[Deadline]:
         deadline.full_clean()
         created.append(deadline)
     Deadline.objects.bulk_create(created)
+    schedule.expanded_through = through
+    schedule.save(update_fields=["expanded_through"])
     return created
+
+
+@transaction.atomic
+def court_schedule_create(
+    *, schedule: CourtSchedule, today: datetime.date | None = None
+) -> list[Deadline]:
+    """Save a recurring court-ordered schedule and expand it into dated deadlines."""
+    schedule.full_clean()
+    schedule.save()
+    return _expand(schedule, _expansion_end(schedule, today or timezone.localdate()))
+
+
+def court_schedules_extend_one(*, today: datetime.date) -> CourtSchedule | None:
+    """Extend one open-ended schedule whose expansion is less than the horizon ahead of today.
+
+    The daily sweep calls this until it returns None ("process one item, say whether there was
+    one"); each call is its own transaction, so a crash loses at most one schedule's step.
+    """
+    horizon = today + datetime.timedelta(days=COURT_SCHEDULE_HORIZON_DAYS)
+    with transaction.atomic():
+        schedule = (
+            CourtSchedule.objects.select_for_update(skip_locked=True)
+            .filter(until__isnull=True, cut_off_on__isnull=True, expanded_through__lt=horizon)
+            .order_by("expanded_through", "pk")
+            .first()
+        )
+        if schedule is None:
+            return None
+        _expand(schedule, horizon)
+        return schedule
 
 
 @transaction.atomic
@@ -544,7 +661,7 @@ def court_schedule_cut_off(
     schedule.cut_off_order = order_reference
     schedule.save(update_fields=["cut_off_on", "cut_off_order"])
     return schedule.deadlines.filter(status=Status.OPEN, due_on__gt=after).update(
-        status=Status.SUPERSEDED, note=f"Cut off by {order_reference}."
+        status=Status.SUPERSEDED, note=_append_note(f"Cut off by {order_reference}.")
     )
 
 
@@ -579,21 +696,27 @@ def deadline_mark(
 
 
 def _recount(
-    rows: Sequence[tuple[int, datetime.date, dict[str, Any], str]], code: str
-) -> list[Move]:
+    rows: Sequence[tuple[int, datetime.date, dict[str, Any], str, datetime.date | None]], code: str
+) -> tuple[list[Move], list[tuple[int, int]]]:
+    """New due dates for rows (pk, due, basis, label, paused_on); also the new days left of
+    stopped clocks that moved."""
     closures = closures_for(code)
+    cal = rules.calendar_for(code, closures)
     # A calendar change only moves deadlines counted in the weeks around it, so their bases repeat
     # heavily: count each distinct basis once.
     due_by_basis: dict[str, datetime.date] = {}
     moves = []
-    for pk, due, basis, label in rows:
+    days_left = []
+    for pk, due, basis, label, paused_on in rows:
         key = json.dumps(basis, sort_keys=True)
         new = due_by_basis.get(key)
         if new is None:
             new = due_by_basis[key] = rules.evaluate(code, basis, closures).due
         if new != due:
             moves.append(Move(pk, label, due, new))
-    return moves
+            if paused_on is not None:
+                days_left.append((pk, max(0, rules.working_days_between(cal, paused_on, new))))
+    return moves, days_left
 
 
 def _write_due_dates(moves: Sequence[Move]) -> None:
@@ -601,26 +724,34 @@ def _write_due_dates(moves: Sequence[Move]) -> None:
         return
     if connection.vendor == "postgresql":
         # One statement per batch: an UPDATE joined to the new dates, not one UPDATE per row.
+        # "due_on = old" makes it a compare-and-set: a row changed meanwhile is left alone.
         table = Deadline._meta.db_table
         with connection.cursor() as cursor:
             for start in range(0, len(moves), 20_000):
                 batch = moves[start : start + 20_000]
                 cursor.execute(
                     f"UPDATE {table} AS d SET due_on = v.due, updated_at = now() "
-                    "FROM unnest(%s::bigint[], %s::date[]) AS v(id, due) WHERE d.id = v.id",
-                    [[m.deadline_id for m in batch], [m.new for m in batch]],
+                    "FROM unnest(%s::bigint[], %s::date[], %s::date[]) AS v(id, old, due) "
+                    "WHERE d.id = v.id AND d.due_on = v.old AND d.status = 'open'",
+                    [
+                        [m.deadline_id for m in batch],
+                        [m.old for m in batch],
+                        [m.new for m in batch],
+                    ],
                 )
     else:
+        now = timezone.now()
         Deadline.objects.bulk_update(
-            [Deadline(pk=m.deadline_id, due_on=m.new) for m in moves], ["due_on"], batch_size=500
+            [Deadline(pk=m.deadline_id, due_on=m.new, updated_at=now) for m in moves],
+            ["due_on", "updated_at"],
+            batch_size=500,
         )
 
 
 def open_computed_deadlines(jurisdiction: Jurisdiction) -> QuerySet[Deadline]:
-    """The deadlines a change to the jurisdiction's calendar may move: open, counted, running."""
-    return Deadline.objects.filter(
-        jurisdiction=jurisdiction, status=Status.OPEN, paused_on__isnull=True
-    ).exclude(basis={})
+    """The deadlines a change to the jurisdiction's calendar may move: open and counted (a
+    stopped clock too: its days left change with it)."""
+    return Deadline.objects.filter(jurisdiction=jurisdiction, status=Status.OPEN).exclude(basis={})
 
 
 @transaction.atomic
@@ -632,13 +763,26 @@ def deadlines_recompute(
     With `touching` (a day added to or removed from the calendar) only deadlines due on or after
     that day can move: a count that ended before it never passed over it.
     """
+    _lock(jurisdiction)
     candidates = open_computed_deadlines(jurisdiction)
     if touching is not None:
         candidates = candidates.filter(due_on__gte=touching)
-    rows = list(candidates.values_list("pk", "due_on", "basis", "label").iterator(chunk_size=5000))
-    moves = _recount(rows, jurisdiction.code)
+    rows = list(
+        candidates.values_list("pk", "due_on", "basis", "label", "paused_on").iterator(
+            chunk_size=5000
+        )
+    )
+    moves, days_left = _recount(rows, jurisdiction.code)
     _write_due_dates(moves)
+    for pk, left in days_left:
+        Deadline.objects.filter(pk=pk).update(days_left=left)
     return moves
+
+
+def _lock(jurisdiction: Jurisdiction) -> None:
+    """Serialise calendar changes and deadline counting per jurisdiction, so that a count never
+    misses a closure day committed alongside it."""
+    Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()
 
 
 @transaction.atomic
@@ -646,6 +790,7 @@ def closure_day_add(
     *, jurisdiction: Jurisdiction, date: datetime.date, reason: str
 ) -> tuple[ClosureDay, list[Move]]:
     """A closure day is skipped like a holiday from now on: recount what it touches."""
+    _lock(jurisdiction)
     closure = ClosureDay(jurisdiction=jurisdiction, date=date, reason=reason)
     closure.full_clean()
     closure.save()
@@ -655,6 +800,7 @@ def closure_day_add(
 @transaction.atomic
 def closure_day_remove(*, closure: ClosureDay) -> list[Move]:
     jurisdiction, day = closure.jurisdiction, closure.date
+    _lock(jurisdiction)
     closure.delete()
     return deadlines_recompute(jurisdiction=jurisdiction, touching=day)
 
@@ -666,5 +812,8 @@ def deadlines_overdue(today: datetime.date) -> QuerySet[Deadline]:
 
 def deadlines_due_within(today: datetime.date, days: int) -> QuerySet[Deadline]:
     return Deadline.objects.filter(
-        status=Status.OPEN, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)
+        status=Status.OPEN,
+        paused_on__isnull=True,
+        due_on__gte=today,
+        due_on__lte=today + datetime.timedelta(days=days),
     )

@@ -11,13 +11,29 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .calendars import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
 from .workflow import ADVERSE, RequestStatus
+
+
+def validate_supported_year(value: datetime.date) -> None:
+    """Deadlines are counted on calendars that encode holiday law from 1986 (the first federal
+    Martin Luther King Jr. Day); a date far outside that is almost always a typo."""
+    if not FIRST_SUPPORTED_YEAR <= value.year <= LAST_SUPPORTED_YEAR:
+        raise ValidationError(
+            _("%(date)s is outside the years %(first)s to %(last)s: check the year.")
+            % {
+                "date": value.isoformat(),
+                "first": FIRST_SUPPORTED_YEAR,
+                "last": LAST_SUPPORTED_YEAR,
+            }
+        )
 
 
 def _not_before(later: str, earlier: str, name: str, message: Any) -> models.CheckConstraint:
@@ -187,13 +203,25 @@ class RecordsRequest(models.Model):
     status = models.CharField(
         max_length=20, choices=RequestStatus.choices, default=RequestStatus.DRAFT
     )
-    filed_on = models.DateField("filed", null=True, blank=True)
-    received_on = models.DateField(
-        "received by agency", null=True, blank=True, help_text=_("Starts the agency's clock.")
+    filed_on = models.DateField(
+        "filed", validators=[validate_supported_year], null=True, blank=True
     )
-    acknowledged_on = models.DateField("acknowledged", null=True, blank=True)
-    determined_on = models.DateField("determined", null=True, blank=True)
-    closed_on = models.DateField("closed", null=True, blank=True)
+    received_on = models.DateField(
+        "received by agency",
+        validators=[validate_supported_year],
+        null=True,
+        blank=True,
+        help_text=_("Starts the agency's clock."),
+    )
+    acknowledged_on = models.DateField(
+        "acknowledged", validators=[validate_supported_year], null=True, blank=True
+    )
+    determined_on = models.DateField(
+        "determined", validators=[validate_supported_year], null=True, blank=True
+    )
+    closed_on = models.DateField(
+        "closed", validators=[validate_supported_year], null=True, blank=True
+    )
     expedited_processing = models.CharField(
         max_length=20, choices=ProcessingChoice.choices, default=ProcessingChoice.NOT_REQUESTED
     )
@@ -318,7 +346,7 @@ class TrackingNumber(models.Model):
         help_text=_("The agency that assigned it; defaults to the request's agency."),
     )
     number = models.CharField(max_length=100)
-    assigned_on = models.DateField()
+    assigned_on = models.DateField(validators=[validate_supported_year])
     note = models.CharField(max_length=300, blank=True, help_text=_("e.g. re-numbered on referral"))
 
     history = HistoricalRecords()
@@ -364,7 +392,7 @@ class RequestEvent(models.Model):
 
     request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    occurred_on = models.DateField("date")
+    occurred_on = models.DateField("date", validators=[validate_supported_year])
     direction = models.CharField(
         max_length=20, choices=Direction.choices, default=Direction.INTERNAL
     )
@@ -406,9 +434,13 @@ class Appeal(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="appeals")
-    filed_on = models.DateField("filed")
-    received_on = models.DateField("received by agency", null=True, blank=True)
-    decided_on = models.DateField("decided", null=True, blank=True)
+    filed_on = models.DateField("filed", validators=[validate_supported_year])
+    received_on = models.DateField(
+        "received by agency", validators=[validate_supported_year], null=True, blank=True
+    )
+    decided_on = models.DateField(
+        "decided", validators=[validate_supported_year], null=True, blank=True
+    )
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     tracking_number = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True)
@@ -467,8 +499,12 @@ class Lawsuit(models.Model):
     caption = models.CharField(max_length=300, help_text=_("e.g. ACLU v. DEA"))
     court = models.CharField(max_length=200, help_text=_("e.g. U.S. District Court, D. Mass."))
     docket_number = models.CharField(max_length=100, blank=True)
-    filed_on = models.DateField("filed", null=True, blank=True)
-    served_on = models.DateField("served", null=True, blank=True)
+    filed_on = models.DateField(
+        "filed", validators=[validate_supported_year], null=True, blank=True
+    )
+    served_on = models.DateField(
+        "served", validators=[validate_supported_year], null=True, blank=True
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREPARING)
     plaintiffs = models.TextField(help_text=_("One per line."))
     defendant_agencies = models.ManyToManyField(Agency, related_name="lawsuits_as_defendant")
@@ -527,7 +563,7 @@ class ClosureDay(models.Model):
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.CASCADE, related_name="closures"
     )
-    date = models.DateField()
+    date = models.DateField(validators=[validate_supported_year])
     reason = models.CharField(max_length=200, help_text=_("e.g. Executive Order 14xxx, shutdown"))
 
     history = HistoricalRecords()
@@ -562,11 +598,16 @@ class CourtSchedule(models.Model):
     recurrence = models.CharField(max_length=20, choices=Recurrence.choices)
     interval_days = models.PositiveIntegerField(null=True, blank=True)
     day_of_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    first_due = models.DateField()
+    first_due = models.DateField(validators=[validate_supported_year])
     until = models.DateField(
-        null=True, blank=True, help_text=_("Leave empty for “until further order”.")
+        validators=[validate_supported_year],
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for “until further order”."),
     )
     cut_off_on = models.DateField(null=True, blank=True, editable=False)
+    # Open-ended schedules are expanded ahead and extended by the daily sweep.
+    expanded_through = models.DateField(null=True, blank=True, editable=False)
     cut_off_order = models.CharField(max_length=200, blank=True, editable=False)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -679,10 +720,17 @@ class Deadline(models.Model):
         related_name="deadlines",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    met_on = models.DateField(null=True, blank=True)
+    met_on = models.DateField(validators=[validate_supported_year], null=True, blank=True)
     # A stopped federal clock (552(a)(6)(A)(ii)): the day it stopped and the working days left.
-    paused_on = models.DateField(null=True, blank=True)
+    paused_on = models.DateField(validators=[validate_supported_year], null=True, blank=True)
     days_left = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Why it stopped: only one information request may stop a federal clock, fee clarifications
+    # as often as needed (552(a)(6)(A)(ii)(I)-(II)). Kept after the clock resumes.
+    paused_reason = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[("information", "request for information"), ("fees", "fee clarification")],
+    )
     superseded_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
     )

@@ -442,6 +442,48 @@ def resume(cal: WorkingCalendar, resumed_on: date, days_left: int) -> Computatio
 
 # --- Stored bases: how a saved deadline was counted, so that it can be recounted ---------------
 
+
+def base_rule(basis: Mapping[str, Any]) -> str:
+    """The rule at the root of a basis (``response`` for an extended, resumed response clock)."""
+    if "extend" in basis:
+        return base_rule(basis["extend"])
+    if "resume" in basis and "basis" in basis["resume"]:
+        return base_rule(basis["resume"]["basis"])
+    return str(basis.get("rule", ""))
+
+
+def is_extended(basis: Mapping[str, Any]) -> bool:
+    """Whether an extension is anywhere in the chain (the statute allows one)."""
+    if "extend" in basis:
+        return True
+    if "resume" in basis and "basis" in basis["resume"]:
+        return is_extended(basis["resume"]["basis"])
+    return False
+
+
+def with_trigger(basis: Mapping[str, Any], trigger: date) -> dict[str, Any]:
+    """The same chain counted from a corrected trigger date (e.g. a corrected receipt date)."""
+    if "extend" in basis:
+        return {**basis, "extend": with_trigger(basis["extend"], trigger)}
+    if "resume" in basis and "basis" in basis["resume"]:
+        inner = with_trigger(basis["resume"]["basis"], trigger)
+        return {**basis, "resume": {**basis["resume"], "basis": inner}}
+    if "trigger" in basis:
+        return {**basis, "trigger": trigger.isoformat()}
+    return dict(basis)
+
+
+def counting_start(
+    jurisdiction: str, basis: Mapping[str, Any], closures: Mapping[date, str] | None = None
+) -> date:
+    """The day the running clock last started: receipt (deemed), or the last resumption."""
+    if "resume" in basis:
+        return date.fromisoformat(basis["resume"]["on"])
+    if "extend" in basis:
+        return counting_start(jurisdiction, basis["extend"], closures)
+    return evaluate(jurisdiction, basis, closures).deemed_trigger
+
+
 TOLLING_CITATION = "5 U.S.C. 552(a)(6)(A)(ii)"
 
 
@@ -456,18 +498,50 @@ def evaluate(
     """
     if "extend" in basis:
         base = evaluate(jurisdiction, basis["extend"], closures)
-        extended = extend(jurisdiction, basis["of_rule"], base.due, closures)
+        rule = get_rule(jurisdiction, basis["of_rule"])
         what = base.rule.replace("_", " ")
+        if rule.counting == "calendar" and "trigger" in basis["extend"]:
+            # A calendar-day limit extended by N days is one limit of days + N from the trigger,
+            # rolled once (Cal. Gov. Code §7922.535(b): "extended ... for no more than 14 days");
+            # extending an already-rolled due date would add the roll to the extension.
+            total = replace(
+                rule.extension(),
+                days=rule.days + (rule.extension_days or 0),
+                label=f"Extension of: {rule.label}",
+            )
+            extended = compute(total, base.trigger, closures)
+            return replace(
+                extended,
+                preface=f"Extends the {what} deadline due {base.due.isoformat()}: "
+                f"{rule.days} + {rule.extension_days} days from the trigger.",
+            )
+        extended = extend(jurisdiction, basis["of_rule"], base.due, closures)
         return replace(
             extended,
             trigger=base.due,
             preface=f"Extends the {what} deadline due {base.due.isoformat()}.",
         )
     if "resume" in basis:
-        resumed_on = date.fromisoformat(basis["resume"]["on"])
-        days_left = int(basis["resume"]["days_left"])
+        # {"resume": {"on": R, "paused_on": P, "basis": <the clock that stopped>}, "rule": code}:
+        # the days left are derived from the stopped clock as it counts today, so a corrected
+        # receipt date or a new closure day reaches a resumed clock too. (Older rows stored
+        # "days_left" directly.)
+        cal = calendar_for(jurisdiction, closures)
+        info = basis["resume"]
+        resumed_on = date.fromisoformat(info["on"])
+        if "basis" in info:
+            stopped = evaluate(jurisdiction, info["basis"], closures)
+            days_left = max(
+                0, working_days_between(cal, date.fromisoformat(info["paused_on"]), stopped.due)
+            )
+        else:
+            days_left = int(info["days_left"])
         rule = get_rule(jurisdiction, basis["rule"])
-        counted = resume(calendar_for(jurisdiction, closures), resumed_on, days_left)
+        if days_left == 0:
+            # Stopped on its last day: due on the reply day, or the next working day after it.
+            counted = deemed_receipt(cal, resumed_on)
+        else:
+            counted = resume(cal, resumed_on, days_left)
         return Explanation(
             due=counted.due,
             jurisdiction=jurisdiction,

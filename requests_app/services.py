@@ -39,7 +39,7 @@ Direction = RequestEvent.Direction
 S = RequestStatus
 
 # The date field that a move into a state fills in, when it is still empty.
-_DATE_SET_BY_STATUS: dict[str, str] = {
+DATE_SET_BY_STATUS: dict[str, str] = {
     S.SUBMITTED: "filed_on",
     S.ACKNOWLEDGED: "acknowledged_on",
     S.PARTIALLY_RELEASED: "determined_on",
@@ -159,8 +159,10 @@ def request_transition(
     current = locked.status
     check_transition(current, to_status)
     locked.status = to_status
-    date_field = _DATE_SET_BY_STATUS.get(to_status)
-    if date_field and getattr(locked, date_field) is None:
+    date_field = DATE_SET_BY_STATUS.get(to_status)
+    determining = to_status in DETERMINED and current not in DETERMINED
+    if date_field and (getattr(locked, date_field) is None or determining):
+        # A new determination (after a remand, say) is dated by this move, not by the last one.
         setattr(locked, date_field, on)
     _save(locked, by=by)
     clock = ""
@@ -170,10 +172,10 @@ def request_transition(
         resumed = deadlines.deadlines_resume(request=locked, on=on)
         if resumed is not None:
             clock = f"Clock resumed: due {resumed.due_on}."
-    if to_status in DETERMINED and current not in DETERMINED:
-        deadlines.deadlines_on_determination(
-            request=locked, on=locked.determined_on or on, adverse=to_status in ADVERSE
-        )
+    if to_status == S.ACKNOWLEDGED:
+        deadlines.deadlines_on_acknowledgment(request=locked, on=locked.acknowledged_on or on)
+    if determining:
+        deadlines.deadlines_on_determination(request=locked, on=on, adverse=to_status in ADVERSE)
     if to_status in TERMINAL:
         deadlines.deadlines_waive_open(
             record=locked, reason=f"Request {S(to_status).label.lower()} on {on}."
@@ -401,7 +403,7 @@ def request_toll(
     already_stopped_once = (
         reason == Kind.CLARIFICATION_REQUESTED
         and locked.jurisdiction.code == "US"
-        and locked.deadlines.filter(note__contains="[tolled: information]").exists()
+        and deadlines.information_toll_used(locked)
     )
     if already_stopped_once:
         _event(
@@ -439,6 +441,41 @@ def request_resume(
         by=by,
     )
     return request_transition(request=request, to_status=tolled_from, on=on, by=by)
+
+
+@transaction.atomic
+def request_record_expedition(
+    *, request: RecordsRequest, decision: str, on: datetime.date, by: User | None = None
+) -> RecordsRequest:
+    """The agency granted or denied expedited processing (or we withdrew the request for it):
+    the 10-day decision deadline is met, missed or waived (552(a)(6)(E)(ii)(I))."""
+    locked = _locked(request)
+    locked.expedited_processing = decision
+    _save(locked, by=by)
+    deadlines.deadlines_on_expedition_decision(request=locked, on=on)
+    if decision in ("granted", "denied"):
+        _event(
+            locked,
+            kind=Kind.NOTE,
+            on=on,
+            direction=Direction.FROM_AGENCY,
+            text=f"Expedited processing {decision}.",
+            by=by,
+        )
+    _refresh(request, locked)
+    return request
+
+
+def request_sync_deadlines(*, request: RecordsRequest) -> None:
+    """Bring the deadlines of a request logged after the fact in line with its status: one
+    already determined has its clock met or missed (and, if adverse, an appeal window); one
+    already withdrawn or closed owes nothing."""
+    if request.status in DETERMINED and request.determined_on:
+        deadlines.deadlines_on_determination(
+            request=request, on=request.determined_on, adverse=request.status in ADVERSE
+        )
+    if request.status in TERMINAL:
+        deadlines.deadlines_waive_open(record=request, reason="Logged as finished.")
 
 
 @transaction.atomic
@@ -534,6 +571,15 @@ def appeal_decide(
     return appeal
 
 
+def appeal_record_decision_only(*, appeal: Appeal, by: User | None = None) -> Appeal:
+    """Record a decision on an appeal whose request has moved on (into litigation, say): the
+    appeal's clock is closed, the request's status is left alone."""
+    _save(appeal, by=by)
+    if appeal.decided_on:
+        deadlines.deadlines_on_appeal_decision(appeal=appeal)
+    return appeal
+
+
 @transaction.atomic
 def lawsuit_file(
     *,
@@ -571,6 +617,23 @@ def lawsuit_file(
     if served_on:
         deadlines.deadlines_on_service(lawsuit=lawsuit)
     return lawsuit
+
+
+FINISHED_LAWSUIT = (
+    Lawsuit.Status.SETTLED,
+    Lawsuit.Status.DECIDED,
+    Lawsuit.Status.DISMISSED,
+    Lawsuit.Status.CLOSED,
+)
+
+
+def lawsuit_on_status(*, lawsuit: Lawsuit) -> int:
+    """A case that is settled, decided, dismissed or closed owes no more court deadlines."""
+    if lawsuit.status not in FINISHED_LAWSUIT:
+        return 0
+    return deadlines.deadlines_waive_open(
+        record=lawsuit, reason=f"Case {lawsuit.get_status_display().lower()}."
+    )
 
 
 @transaction.atomic

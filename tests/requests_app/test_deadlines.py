@@ -326,7 +326,9 @@ def test_a_joint_status_report_every_sixty_days_until_cut_off():
         D(2020, 6, 30),
     ]
     assert (
-        lawsuit.deadlines.filter(status=Status.SUPERSEDED, note="Cut off by ECF No. 45.").count()
+        lawsuit.deadlines.filter(
+            status=Status.SUPERSEDED, note__contains="Cut off by ECF No. 45."
+        ).count()
         == 3
     )
 
@@ -451,3 +453,29 @@ def test_marking_met_or_waived_only_from_open():
     assert (deadline.status, deadline.met_on) == (Status.MET, D(2019, 2, 1))
     with pytest.raises(ValidationError, match="Only an open deadline"):
         deadlines.deadline_mark(deadline=deadline, status=Status.WAIVED)
+
+
+def test_an_open_ended_schedule_is_kept_two_years_ahead_by_the_daily_sweep():
+    from requests_app.tasks import court_schedules_extend
+
+    lawsuit = LawsuitFactory()
+    schedule = CourtSchedule(
+        lawsuit=lawsuit,
+        label="Joint status report",
+        order_reference="ECF No. 30",
+        recurrence=CourtSchedule.Recurrence.MONTHLY_ON_DAY,
+        day_of_month=15,
+        first_due=D(2020, 1, 15),
+    )
+    created = deadlines.court_schedule_create(schedule=schedule, today=D(2020, 1, 2))
+    # "Until further order": expanded 730 days past 2020-01-15, through 2022-01-14: Jan 2020 to
+    # Dec 2021 = 24 monthly dates.
+    assert len(created) == 24
+    assert created[-1].due_on == D(2021, 12, 15)
+    with time_machine.travel(datetime.datetime(2021, 3, 1, 12, tzinfo=datetime.UTC), tick=False):
+        assert court_schedules_extend() == 1  # now through 2023-03-01: Jan 2022 - Feb 2023 added
+        assert court_schedules_extend() == 0  # a second run the same day does nothing
+    dates = list(schedule.deadlines.values_list("due_on", flat=True))
+    assert len(dates) == 24 + 14
+    assert len(set(dates)) == len(dates)
+    assert max(dates) == D(2023, 2, 15)

@@ -94,11 +94,20 @@ def test_service_refuses_a_forbidden_move_and_changes_nothing():
 
 @pytest.mark.django_db
 def test_move_fills_in_the_date_of_the_new_state_but_keeps_one_entered():
-    request = RecordsRequestFactory(status=S.PROCESSING, determined_on=None)
-    services.request_transition(request=request, to_status=S.DENIED, on=ON)
-    assert request.determined_on == ON
+    request = RecordsRequestFactory(status=S.SUBMITTED, acknowledged_on=None)
+    services.request_transition(request=request, to_status=S.ACKNOWLEDGED, on=ON)
+    assert request.acknowledged_on == ON
 
-    other = RecordsRequestFactory(status=S.PROCESSING, determined_on=datetime.date(2019, 2, 1))
-    services.request_transition(request=other, to_status=S.DENIED, on=ON)
+    other = RecordsRequestFactory(status=S.SUBMITTED, acknowledged_on=datetime.date(2019, 2, 1))
+    services.request_transition(request=other, to_status=S.ACKNOWLEDGED, on=ON)
     other.refresh_from_db()
-    assert other.determined_on == datetime.date(2019, 2, 1)
+    assert other.acknowledged_on == datetime.date(2019, 2, 1)
+
+
+@pytest.mark.django_db
+def test_a_new_determination_is_dated_by_its_move():
+    # After a remand the agency determines again: the appeal window runs from the new date.
+    request = RecordsRequestFactory(status=S.PROCESSING, determined_on=datetime.date(2019, 2, 1))
+    services.request_transition(request=request, to_status=S.DENIED, on=ON)
+    request.refresh_from_db()
+    assert request.determined_on == ON

@@ -1,0 +1,20 @@
+"""Background work for the tracker. Tasks take no model instances and call services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import deadlines
+
+
+@shared_task(acks_late=True, time_limit=600, ignore_result=True)
+def court_schedules_extend() -> int:
+    """Keep open-ended court schedules ("every 60 days until further order") expanded two years
+    ahead. Idempotent: a second run the same day finds nothing to do; a run that dies half-way
+    has extended whole schedules only, and the next run carries on."""
+    today = timezone.localdate()
+    extended = 0
+    while deadlines.court_schedules_extend_one(today=today) is not None:
+        extended += 1
+    return extended
