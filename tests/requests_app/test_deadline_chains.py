@@ -215,7 +215,7 @@ def test_the_appeal_page_starts_the_appeal_clock(admin_client_staff):
 
 
 def test_lawsuit_page_queries_do_not_grow_with_its_deadlines(admin_client_staff):
-    def page_queries(interval_days: int) -> int:
+    def page_queries(interval_days):
         lawsuit = LawsuitFactory()
         lawsuit.defendant_agencies.add(AgencyFactory())
         deadlines.court_schedule_create(
