@@ -40,7 +40,7 @@ beat: $(STAMP)  ## run Celery beat, the one place the periodic schedule lives (n
 lint: $(STAMP)  ## ruff lint and format check; no model change without its migration
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	SECRET_KEY=lint-only FOIATRACKER_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL SECRET_KEY=lint-only FOIATRACKER_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: $(STAMP)  ## mypy with django-stubs
 	SECRET_KEY=mypy-only $(BIN)/mypy .

@@ -607,13 +607,19 @@ class RequestEventFormSet(forms.BaseInlineFormSet):
 
 
 class RequestEventInline(admin.TabularInline):
+    """The timeline: entries are added, never rewritten (a correction is a new entry)."""
+
     model = RequestEvent
     form = RequestEventForm
     formset = RequestEventFormSet
     extra = 0
+    can_delete = False
     fields = ["occurred_on", "kind", "direction", "text", "status_change", "created_by"]
     readonly_fields = ["status_change", "created_by"]
     verbose_name_plural = "timeline"
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     @admin.display(description="status")
     def status_change(self, obj: RequestEvent) -> str:
