@@ -141,7 +141,7 @@ def _computed(
 
 def _open_clock(record: RecordsRequest | Appeal) -> Deadline | None:
     return (
-        Deadline.objects.select_for_update()
+        Deadline.objects.select_for_update(of=("self",))
         .filter(**_owner_filter(record), status=Status.OPEN, rule__in=CLOCK_RULES)
         .order_by("-due_on", "-pk")
         .first()
@@ -198,7 +198,7 @@ def deadlines_on_receipt(
     if request.expedited_processing == "requested":  # a decision already made owes no deadline
         triggers.append("expedited_request")
     rows = list(
-        Deadline.objects.select_for_update()
+        Deadline.objects.select_for_update(of=("self",))
         .select_related("jurisdiction")
         .filter(request=request, source=Deadline.Source.RULE)
         .exclude(basis={})
@@ -399,7 +399,7 @@ def deadlines_on_determination_date(*, request: RecordsRequest) -> list[Deadline
     assert request.determined_on is not None
     touched = []
     for deadline in (
-        Deadline.objects.select_for_update()
+        Deadline.objects.select_for_update(of=("self",))
         .select_related("jurisdiction")
         .filter(request=request, status=Status.OPEN, rule="appeal_window")
     ):
@@ -412,7 +412,7 @@ def deadlines_on_determination_date(*, request: RecordsRequest) -> list[Deadline
 
 def deadlines_on_acknowledgment(*, request: RecordsRequest, on: datetime.date) -> None:
     """An acknowledgment meets an acknowledgment deadline (New York, POL §89(3)(a))."""
-    for deadline in Deadline.objects.select_for_update().filter(
+    for deadline in Deadline.objects.select_for_update(of=("self",)).filter(
         request=request, status=Status.OPEN, rule="acknowledgment"
     ):
         _close(deadline, on, "Acknowledged.")
@@ -421,7 +421,7 @@ def deadlines_on_acknowledgment(*, request: RecordsRequest, on: datetime.date) -
 def deadlines_on_expedition_decision(*, request: RecordsRequest, on: datetime.date) -> None:
     """The agency decided the request for expedited processing (552(a)(6)(E)(ii)(I)); if the
     request for expedition is withdrawn, its deadline is waived."""
-    pending = Deadline.objects.select_for_update().filter(
+    pending = Deadline.objects.select_for_update(of=("self",)).filter(
         request=request, status=Status.OPEN, rule="expedited_determination"
     )
     for deadline in pending:
@@ -439,7 +439,7 @@ def deadlines_on_expedition_decision(*, request: RecordsRequest, on: datetime.da
 def deadlines_on_appeal_filed(*, appeal: Appeal) -> None:
     """Filing the appeal meets the appeal window (or misses it, if filed late)."""
     window = (
-        Deadline.objects.select_for_update()
+        Deadline.objects.select_for_update(of=("self",))
         .filter(request=appeal.request, status=Status.OPEN, rule="appeal_window")
         .first()
     )
@@ -673,7 +673,7 @@ def deadline_mark(
     *, deadline: Deadline, status: str, on: datetime.date | None = None, note: str = ""
 ) -> Deadline:
     """Staff mark a deadline met (on a date), or waived."""
-    locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    locked = Deadline.objects.select_for_update(of=("self",)).get(pk=deadline.pk)
     if locked.status != Status.OPEN:
         raise ValidationError(
             "Only an open deadline can be marked; this one is "

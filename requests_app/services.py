@@ -53,7 +53,11 @@ DATE_SET_BY_STATUS: dict[str, str] = {
 
 def _locked(request: RecordsRequest) -> RecordsRequest:
     """Re-read the request under a row lock, so two status changes cannot interleave."""
-    return RecordsRequest.objects.select_for_update().select_related("agency").get(pk=request.pk)
+    return (
+        RecordsRequest.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .get(pk=request.pk)
+    )
 
 
 def _save(instance: Any, *, by: User | None) -> None:
