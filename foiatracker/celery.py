@@ -22,4 +22,8 @@ app.conf.beat_schedule = {
         "task": "requests_app.tasks.court_schedules_extend",
         "schedule": crontab(hour=2, minute=15),
     },
+    "documents-verify": {
+        "task": "documents.tasks.documents_verify",
+        "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
+    },
 }

@@ -260,6 +260,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# Document ingestion limits: one file, and everything an archive may expand to.
+DOCUMENT_MAX_FILE_BYTES = env_int("DOCUMENT_MAX_FILE_BYTES", 100 * 1024 * 1024)
+DOCUMENT_MAX_ARCHIVE_BYTES = env_int("DOCUMENT_MAX_ARCHIVE_BYTES", 2 * 1024 * 1024 * 1024)
+DOCUMENT_MAX_ARCHIVE_FILES = env_int("DOCUMENT_MAX_ARCHIVE_FILES", 50_000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 1000)
+
 # Where `import_agencies` looks when no path is given, and the demo data finds its agencies.
 AGENCY_DIRECTORY_DIR = Path(
     os.environ.get(

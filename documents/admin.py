@@ -1,0 +1,471 @@
+"""Releases and documents in the admin: upload a production, watch it ingest, search it, and
+produce the Vaughn index of what was withheld."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from requests_app.admin import LawsuitAdmin, RecordsRequestAdmin
+from requests_app.models import Lawsuit
+
+from . import selectors, services, tasks
+from .models import Document, Exemption, FixityCheck, Release
+
+
+@admin.register(Exemption)
+class ExemptionAdmin(admin.ModelAdmin):
+    list_display = ["code", "jurisdiction", "description", "citation"]
+    list_filter = ["jurisdiction"]
+    search_fields = ["code", "description", "citation"]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ReleaseForm(forms.ModelForm):
+    uploads = MultipleFileField(
+        required=False,
+        help_text="Files to ingest: .eml, .mbox, .zip (nested archives too), .pdf or text. "
+        "They are read in the background; the progress shows on this page.",
+    )
+
+    class Meta:
+        model = Release
+        fields = [
+            "request",
+            "lawsuit",
+            "released_on",
+            "received_on",
+            "records_from",
+            "records_to",
+            "description",
+            "pages_released",
+            "pages_withheld_in_full",
+            "pages_withheld_in_part",
+            "bates_prefix",
+            "bates_start",
+            "bates_end",
+            "exemptions",
+        ]
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    form = ReleaseForm
+    list_display = [
+        "__str__",
+        "request",
+        "lawsuit",
+        "released_on",
+        "ingestion_state",
+        "documents_count",
+        "pages_released",
+        "pages_withheld_in_full",
+    ]
+    list_filter = ["ingestion", ("request__agency", admin.RelatedOnlyFieldListFilter), "lawsuit"]
+    search_fields = ["description", "request__title", "bates_prefix"]
+    date_hierarchy = "released_on"
+    autocomplete_fields = ["request", "lawsuit", "exemptions"]
+    list_select_related = ["request__agency", "lawsuit"]
+    readonly_fields = ["ingestion_state", "problems", "documents_link", "vaughn_links"]
+    fieldsets = [
+        (None, {"fields": ["request", "lawsuit", "released_on", "received_on", "description"]}),
+        (
+            "Records",
+            {"fields": ["records_from", "records_to", "bates_prefix", "bates_start", "bates_end"]},
+        ),
+        (
+            "Pages and exemptions",
+            {
+                "fields": [
+                    "pages_released",
+                    "pages_withheld_in_full",
+                    "pages_withheld_in_part",
+                    "exemptions",
+                ]
+            },
+        ),
+        (
+            "Files",
+            {
+                "fields": [
+                    "uploads",
+                    "ingestion_state",
+                    "problems",
+                    "documents_link",
+                    "vaughn_links",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Release]:
+        return super().get_queryset(request).annotate(_documents=Count("documents"))
+
+    @admin.display(description="documents", ordering="_documents")
+    def documents_count(self, obj: Release) -> int:
+        return getattr(obj, "_documents", 0)
+
+    @admin.display(description="ingestion")
+    def ingestion_state(self, obj: Release) -> str:
+        if obj.ingestion == Release.Ingestion.INGESTING:
+            return f"Ingesting: {obj.files_done} of {obj.files_total} files (reload to follow)"
+        if obj.files_total:
+            return f"{obj.get_ingestion_display()}: {obj.files_done} of {obj.files_total} files"
+        return str(obj.get_ingestion_display())
+
+    @admin.display(description="problems")
+    def problems(self, obj: Release) -> str:
+        if not obj.errors:
+            return "None."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> {}: {}</li>",
+                ((p.get("kind", "error"), p["file"], p["reason"]) for p in obj.errors[:200]),
+            ),
+        )
+
+    @admin.display(description="documents")
+    def documents_link(self, obj: Release) -> str:
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:documents_document_changelist") + f"?release__id__exact={obj.pk}"
+        return format_html('<a href="{}">Search the documents of this release</a>', url)
+
+    @admin.display(description="Vaughn index")
+    def vaughn_links(self, obj: Release) -> str:
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:documents_release_vaughn", args=[obj.pk])
+        return format_html('<a href="{}">View</a> · <a href="{}?format=csv">CSV</a>', url, url)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        uploads = form.cleaned_data.get("uploads") or []
+        if uploads:
+            release = form.instance
+            staged = services.release_stage_uploads(release=release, files=uploads)
+            Release.objects.filter(pk=release.pk).update(ingestion=Release.Ingestion.PENDING)
+            # Enqueued only once the release is committed, so the worker finds it.
+            transaction.on_commit(lambda: tasks.release_ingest.delay(release.pk, staged))
+            self.message_user(
+                request, f"{len(uploads)} file(s) queued for ingestion.", messages.INFO
+            )
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/vaughn/", view(self.vaughn_view), name="documents_release_vaughn"),
+            path(
+                "vaughn/lawsuit/<int:pk>/",
+                view(self.lawsuit_vaughn_view),
+                name="documents_lawsuit_vaughn",
+            ),
+            *super().get_urls(),
+        ]
+
+    def vaughn_view(self, request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+        release = get_object_or_404(Release.objects.select_related("request"), pk=pk)
+        return _vaughn(
+            self, request, f"Vaughn index: {release}", selectors.vaughn_index(release_id=pk)
+        )
+
+    def lawsuit_vaughn_view(
+        self, request: HttpRequest, pk: int
+    ) -> HttpResponse | StreamingHttpResponse:
+        lawsuit = get_object_or_404(Lawsuit, pk=pk)
+        return _vaughn(
+            self, request, f"Vaughn index: {lawsuit}", selectors.vaughn_index(lawsuit_id=pk)
+        )
+
+
+VAUGHN_COLUMNS = [
+    "Bates",
+    "Date",
+    "From",
+    "To",
+    "Subject or description",
+    "Exemptions",
+    "Pages withheld",
+    "Withheld",
+]
+
+
+def _vaughn_rows(documents: QuerySet[Document]) -> Any:
+    for d in documents:
+        yield [
+            d.bates_number,
+            d.sent_at.date().isoformat() if d.sent_at else d.release.released_on.isoformat(),
+            d.sender,
+            d.recipients,
+            d.subject or d.original_name,
+            ", ".join(e.code for e in d.exemptions.all()),
+            d.pages_withheld,
+            "in full" if d.withheld_in_full else "in part",
+        ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _vaughn(
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    title: str,
+    documents: QuerySet[Document],
+) -> HttpResponse | StreamingHttpResponse:
+    if request.GET.get("format") == "csv":
+        writer = csv.writer(_Echo())
+        rows = (writer.writerow(row) for row in [VAUGHN_COLUMNS, *_vaughn_rows(documents)])
+        response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="vaughn-index.csv"'
+        return response
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "columns": VAUGHN_COLUMNS,
+        "rows": list(_vaughn_rows(documents)),
+        "opts": Release._meta,
+    }
+    return TemplateResponse(request, "admin/documents/vaughn_index.html", context)
+
+
+class DocumentForm(forms.ModelForm):
+    """Staff add documents withheld in full (no file) for the Vaughn index; files come from
+    ingestion."""
+
+    class Meta:
+        model = Document
+        fields = [
+            "release",
+            "original_name",
+            "bates_number",
+            "subject",
+            "sender",
+            "recipients",
+            "sent_at",
+            "text",
+            "exemptions",
+            "redacted",
+            "withheld_in_full",
+            "pages_withheld",
+        ]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    form = DocumentForm
+    list_display = [
+        "__str__",
+        "kind",
+        "sender",
+        "sent_at",
+        "release",
+        "bates_number",
+        "withholding",
+        "snippet",
+    ]
+    list_filter = [
+        "kind",
+        "redacted",
+        "withheld_in_full",
+        "exemptions",
+        ("release", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["subject"]  # replaced by full-text search below
+    date_hierarchy = "sent_at"
+    list_select_related = ["release__request__agency"]
+    autocomplete_fields = ["release", "exemptions"]
+    readonly_fields = [
+        "file_link",
+        "size",
+        "sha256",
+        "media_type",
+        "page_count",
+        "message_id",
+        "in_reply_to",
+        "parent",
+        "source",
+        "warnings",
+    ]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(DocumentForm.Meta.fields)
+        return fields + list(self.readonly_fields) if obj else fields
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Document], search_term: str
+    ) -> tuple[QuerySet[Document], bool]:
+        if not search_term.strip():
+            return queryset, False
+        self._search_term = search_term
+        return selectors.document_matches(queryset, search_term), False
+
+    @admin.display(description="snippet")
+    def snippet(self, obj: Document) -> str:
+        term = getattr(self, "_search_term", "")
+        if not term:
+            return ""
+        return selectors.snippet_for(obj, term)
+
+    @admin.display(description="withheld")
+    def withholding(self, obj: Document) -> str:
+        if obj.withheld_in_full:
+            return "in full"
+        return "in part" if obj.redacted else ""
+
+    @admin.display(description="file")
+    def file_link(self, obj: Document) -> str:
+        if not obj.file:
+            return "No file (withheld in full)."
+        return format_html('<a href="{}">{}</a>', obj.file.url, obj.original_name)
+
+    def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
+        obj.request_id = obj.release.request_id
+        if not obj.source:
+            obj.source = f"entered by {request.user} #{Document.objects.count() + 1}"
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(FixityCheck)
+class FixityCheckAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "finished_at", "checked", "changed_count", "missing_count"]
+    readonly_fields = ["started_at", "finished_at", "checked", "changed", "missing"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="changed")
+    def changed_count(self, obj: FixityCheck) -> int:
+        return len(obj.changed)
+
+    @admin.display(description="missing")
+    def missing_count(self, obj: FixityCheck) -> int:
+        return len(obj.missing)
+
+
+# --- Releases on their request's and lawsuit's pages ---------------------------------------------
+
+
+class ReleaseInline(admin.TabularInline):
+    model = Release
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = [
+        "released_on",
+        "description",
+        "ingestion_state",
+        "documents_count",
+        "pages_released",
+        "pages_withheld_in_full",
+        "pages_withheld_in_part",
+    ]
+    readonly_fields = [
+        "released_on",
+        "description",
+        "ingestion_state",
+        "documents_count",
+        "pages_released",
+        "pages_withheld_in_full",
+        "pages_withheld_in_part",
+    ]
+    verbose_name_plural = "releases (productions)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Release]:
+        return super().get_queryset(request).annotate(_documents=Count("documents"))
+
+    @admin.display(description="documents")
+    def documents_count(self, obj: Release) -> int:
+        return getattr(obj, "_documents", 0)
+
+    @admin.display(description="ingestion")
+    def ingestion_state(self, obj: Release) -> str:
+        return str(obj.get_ingestion_display())
+
+
+class RequestReleaseInline(ReleaseInline):
+    fk_name = "request"
+
+
+class LawsuitReleaseInline(ReleaseInline):
+    fk_name = "lawsuit"
+
+
+def _totals_text(releases: QuerySet[Release]) -> str:
+    totals = selectors.release_totals(releases)
+    if not totals.releases:
+        return "No releases yet."
+    top = ", ".join(f"{code} ({n})" for code, n in totals.top_exemptions) or "none cited"
+    return (
+        f"{totals.releases} release(s), {totals.documents} document(s); pages released "
+        f"{totals.pages_released}, withheld in full {totals.pages_withheld_in_full}, in part "
+        f"{totals.pages_withheld_in_part}; top exemptions: {top}."
+    )
+
+
+@admin.display(description="release totals")
+def _request_release_totals(model_admin: Any, obj: Any) -> str:
+    return _totals_text(Release.objects.filter(request=obj)) if obj.pk else "—"
+
+
+@admin.display(description="release totals")
+def _lawsuit_release_totals(model_admin: Any, obj: Any) -> str:
+    if not obj.pk:
+        return "—"
+    url = reverse("admin:documents_lawsuit_vaughn", args=[obj.pk])
+    return format_html(
+        '{} <a href="{}">Vaughn index</a> · <a href="{}?format=csv">CSV</a>',
+        _totals_text(Release.objects.filter(lawsuit=obj)),
+        url,
+        url,
+    )
+
+
+# The tracker's admin knows nothing of documents; this app adds its releases to those pages, so
+# the dependency runs one way (documents -> requests_app).
+RecordsRequestAdmin.inlines = [*RecordsRequestAdmin.inlines, RequestReleaseInline]
+RecordsRequestAdmin.release_totals = _request_release_totals
+RecordsRequestAdmin.readonly_fields = [*RecordsRequestAdmin.readonly_fields, "release_totals"]
+RecordsRequestAdmin.fieldsets = [
+    *RecordsRequestAdmin.fieldsets,
+    ("Releases", {"fields": ["release_totals"]}),
+]
+LawsuitAdmin.inlines = [*LawsuitAdmin.inlines, LawsuitReleaseInline]
+LawsuitAdmin.release_totals = _lawsuit_release_totals
+LawsuitAdmin.readonly_fields = [*LawsuitAdmin.readonly_fields, "release_totals"]
+LawsuitAdmin.fieldsets = [*LawsuitAdmin.fieldsets, ("Releases", {"fields": ["release_totals"]})]

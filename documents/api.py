@@ -1,0 +1,134 @@
+"""Read API over releases and documents, and document search with highlighted snippets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+from .models import Document, Release
+
+
+class ReleaseSerializer(serializers.ModelSerializer[Release]):
+    exemptions: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+
+    class Meta:
+        model = Release
+        fields = [
+            "id",
+            "request",
+            "lawsuit",
+            "released_on",
+            "received_on",
+            "records_from",
+            "records_to",
+            "description",
+            "pages_released",
+            "pages_withheld_in_full",
+            "pages_withheld_in_part",
+            "bates_prefix",
+            "bates_start",
+            "bates_end",
+            "exemptions",
+            "ingestion",
+            "files_total",
+            "files_done",
+            "errors",
+        ]
+
+
+class DocumentSerializer(serializers.ModelSerializer[Document]):
+    exemptions: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "release",
+            "request",
+            "parent",
+            "original_name",
+            "size",
+            "sha256",
+            "media_type",
+            "kind",
+            "page_count",
+            "sender",
+            "recipients",
+            "cc",
+            "sent_at",
+            "subject",
+            "message_id",
+            "in_reply_to",
+            "bates_number",
+            "exemptions",
+            "redacted",
+            "withheld_in_full",
+            "pages_withheld",
+        ]
+
+
+class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ReleaseSerializer
+    queryset = Release.objects.prefetch_related("exemptions").order_by("-released_on", "-pk")
+
+
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DocumentSerializer
+    queryset = Document.objects.prefetch_related("exemptions").order_by("pk")
+
+
+class SearchParams(serializers.Serializer[Any]):
+    q = serializers.CharField(required=True, allow_blank=False, max_length=500)
+    release = serializers.IntegerField(required=False, min_value=1)
+    request = serializers.IntegerField(required=False, min_value=1)
+    lawsuit = serializers.IntegerField(required=False, min_value=1)
+    sender = serializers.CharField(required=False, max_length=200)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    exemption = serializers.CharField(required=False, max_length=20)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+
+class DocumentSearchView(APIView):
+    @extend_schema(
+        parameters=[SearchParams],
+        description="Full-text search over text, subject, sender and recipients, best first, "
+        "each hit with a snippet in which matches are wrapped in <mark> (all else escaped).",
+    )
+    def get(self, request: Request) -> Response:
+        params = SearchParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        hits = selectors.document_search(
+            query=data["q"],
+            limit=data["limit"],
+            release_id=data.get("release"),
+            request_id=data.get("request"),
+            lawsuit_id=data.get("lawsuit"),
+            sender=data.get("sender", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            exemption=data.get("exemption", ""),
+        )
+        return Response(
+            {
+                "results": [
+                    {
+                        **DocumentSerializer(hit.document).data,
+                        "rank": hit.rank,
+                        "snippet": str(hit.snippet),
+                    }
+                    for hit in hits
+                ]
+            }
+        )

@@ -1,0 +1,217 @@
+"""Reads over releases and documents: full-text search, totals, the Vaughn index."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import BooleanField, Count, FloatField, Q, QuerySet, Sum, TextField
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Document, Release
+
+# Markers that cannot occur in text (control characters): ts_headline marks matches with them,
+# the text is escaped, then they become <mark> tags. Document text is never trusted as HTML.
+_START, _STOP = "\x02", "\x03"
+_HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document: Document
+    rank: float
+    snippet: SafeString
+
+
+def _marked(text: str) -> SafeString:
+    html = escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    return mark_safe(html)
+
+
+def _filtered(
+    *,
+    release_id: int | None = None,
+    request_id: int | None = None,
+    lawsuit_id: int | None = None,
+    sender: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    exemption: str = "",
+) -> QuerySet[Document]:
+    documents = Document.objects.select_related("release", "request")
+    if release_id is not None:
+        documents = documents.filter(release_id=release_id)
+    if request_id is not None:
+        documents = documents.filter(request_id=request_id)
+    if lawsuit_id is not None:
+        documents = documents.filter(release__lawsuit_id=lawsuit_id)
+    if sender:
+        documents = documents.filter(sender__icontains=sender)
+    if date_from is not None:
+        documents = documents.filter(sent_at__date__gte=date_from)
+    if date_to is not None:
+        documents = documents.filter(sent_at__date__lte=date_to)
+    if exemption:
+        documents = documents.filter(exemptions__code__iexact=exemption).distinct()
+    return documents
+
+
+def document_search(
+    *, query: str, limit: int = 50, offset: int = 0, **filters: Any
+) -> list[SearchHit]:
+    """Documents matching `query` (words, "quoted phrases", -excluded, or), best first, each with
+    a highlighted snippet. PostgreSQL uses the GIN-indexed tsvector; SQLite matches the same
+    columns word by word."""
+    documents = _filtered(**filters)
+    query = query.strip()
+    if not query:
+        page = documents.order_by("-sent_at", "pk")[offset : offset + limit]
+        return [SearchHit(d, 0.0, _marked(d.text[:240])) for d in page]
+    if connection.vendor == "postgresql":
+        return _search_postgres(documents, query, limit, offset)
+    return _search_fallback(documents, query, limit, offset)
+
+
+def document_matches(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
+    """Narrow a queryset to the documents matching `query` (for the admin's search box)."""
+    if connection.vendor == "postgresql":
+        return documents.filter(
+            RawSQL(
+                "documents_document.search @@ websearch_to_tsquery('english', %s)",
+                [query],
+                output_field=BooleanField(),
+            )
+        )
+    for word in [w for w in _WORD.findall(query.lower()) if len(w) > 1][:10]:
+        documents = documents.filter(
+            Q(subject__icontains=word)
+            | Q(sender__icontains=word)
+            | Q(recipients__icontains=word)
+            | Q(cc__icontains=word)
+            | Q(text__icontains=word)
+        )
+    return documents
+
+
+def snippet_for(document: Document, query: str) -> SafeString:
+    """A highlighted fragment of one document around the query's words (computed in Python)."""
+    words = [w for w in _WORD.findall(query.lower()) if len(w) > 1][:10]
+    return _snippet(document.text or document.subject, words)
+
+
+def _search_postgres(
+    documents: QuerySet[Document], query: str, limit: int, offset: int
+) -> list[SearchHit]:
+    tsquery = "websearch_to_tsquery('english', %s)"
+    matches = documents.filter(
+        RawSQL(f"documents_document.search @@ {tsquery}", [query], output_field=BooleanField())
+    ).annotate(rank=RawSQL(f"ts_rank(documents_document.search, {tsquery})", [query], FloatField()))
+    page = list(
+        matches.order_by("-rank", "-sent_at", "pk")[offset : offset + limit].annotate(
+            headline=RawSQL(
+                "ts_headline('english', left(coalesce(documents_document.text, ''), 200000) "
+                f"|| ' ' || coalesce(documents_document.subject, ''), {tsquery}, %s)",
+                [query, _HEADLINE_OPTIONS],
+                output_field=TextField(),
+            )
+        )
+    )
+    return [SearchHit(d, d.rank, _marked(d.headline)) for d in page]
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _search_fallback(
+    documents: QuerySet[Document], query: str, limit: int, offset: int
+) -> list[SearchHit]:
+    words = [w for w in _WORD.findall(query.lower()) if len(w) > 1][:10]
+    page = document_matches(documents, query).order_by("-sent_at", "pk")[offset : offset + limit]
+    return [SearchHit(d, 1.0, _snippet(d.text or d.subject, words)) for d in page]
+
+
+def _snippet(text: str, words: list[str], width: int = 120) -> SafeString:
+    lower = text.lower()
+    positions = [lower.find(w) for w in words if lower.find(w) >= 0]
+    start = max(0, min(positions) - width // 2) if positions else 0
+    fragment = text[start : start + 2 * width]
+    for word in sorted(set(words), key=len, reverse=True):
+        fragment = re.sub(
+            re.escape(word), lambda m: f"{_START}{m.group(0)}{_STOP}", fragment, flags=re.I
+        )
+    prefix = "… " if start else ""
+    return _marked(prefix + fragment)
+
+
+# --- Totals and the Vaughn index ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseTotals:
+    releases: int
+    documents: int
+    pages_released: int
+    pages_withheld_in_full: int
+    pages_withheld_in_part: int
+    top_exemptions: list[tuple[str, int]]
+
+
+def release_totals(releases: QuerySet[Release]) -> ReleaseTotals:
+    """Totals over releases (a request's, a lawsuit's): documents, pages, the exemptions cited
+    most often (counted over documents, falling back to the releases' own citations)."""
+    sums = releases.aggregate(
+        n=Count("pk", distinct=True),
+        released=Sum("pages_released"),
+        full=Sum("pages_withheld_in_full"),
+        part=Sum("pages_withheld_in_part"),
+    )
+    documents = Document.objects.filter(release__in=releases)
+    cited: Counter[str] = Counter(
+        dict(
+            documents.filter(exemptions__isnull=False)
+            .values_list("exemptions__code")
+            .annotate(n=Count("pk"))
+            .values_list("exemptions__code", "n")
+        )
+    )
+    if not cited:
+        cited = Counter(
+            dict(
+                releases.filter(exemptions__isnull=False)
+                .values_list("exemptions__code")
+                .annotate(n=Count("pk"))
+                .values_list("exemptions__code", "n")
+            )
+        )
+    return ReleaseTotals(
+        releases=sums["n"] or 0,
+        documents=documents.count(),
+        pages_released=sums["released"] or 0,
+        pages_withheld_in_full=sums["full"] or 0,
+        pages_withheld_in_part=sums["part"] or 0,
+        top_exemptions=cited.most_common(5),
+    )
+
+
+def vaughn_index(
+    *, release_id: int | None = None, lawsuit_id: int | None = None
+) -> QuerySet[Document]:
+    """The withheld and redacted documents of a release or a lawsuit, in Bates order."""
+    if (release_id is None) == (lawsuit_id is None):
+        raise ValueError("A Vaughn index is for one release or one lawsuit.")
+    documents = Document.objects.filter(Q(withheld_in_full=True) | Q(redacted=True))
+    if release_id is not None:
+        documents = documents.filter(release_id=release_id)
+    elif lawsuit_id is not None:
+        documents = documents.filter(release__lawsuit_id=lawsuit_id)
+    return (
+        documents.select_related("release")
+        .prefetch_related("exemptions")
+        .order_by("bates_number", "release__released_on", "sent_at", "pk")
+    )

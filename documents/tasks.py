@@ -1,0 +1,20 @@
+"""Background work on releases: ingestion and the fixity check."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import fixity, services
+
+
+@shared_task(acks_late=True, time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60, ignore_result=True)
+def release_ingest(release_id: int, paths: list[str]) -> None:
+    """Ingest staged uploads into a release. At-least-once: a redelivered or re-run task skips
+    what is already stored (see services.release_ingest), so running twice is harmless."""
+    services.release_ingest(release_id=release_id, paths=paths)
+
+
+@shared_task(acks_late=True, time_limit=12 * 3600, ignore_result=True)
+def documents_verify() -> int:
+    """Re-hash every stored document and record what changed or vanished; touches no file."""
+    return fixity.fixity_check().pk
