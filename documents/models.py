@@ -232,6 +232,14 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.subject or self.original_name
 
+    def clean(self) -> None:
+        # The same rule as the database constraint, said where the form can show it (the form
+        # has no file field: files come from ingestion).
+        if not self.withheld_in_full and not self.sha256:
+            raise ValidationError(
+                {"withheld_in_full": _("Only a document withheld in full may have no file.")}
+            )
+
     def get_admin_url(self) -> str:
         return reverse("admin:documents_document_change", args=[self.pk])
 

@@ -142,10 +142,11 @@ def expand(paths: Sequence[Path | str], report: IngestReport) -> Iterator[Unit]:
         except OSError as exc:
             report.error(name, f"cannot be read: {exc.strerror or exc}")
             continue
-        if size > limit and not _looks_like(path, b"From ") and not _looks_like(path, b"PK"):
+        container = _container(path)
+        if size > limit and container is None:
             report.error(name, f"is {size:,} bytes, over the limit of {limit:,}")
             continue
-        if _looks_like(path, b"From "):
+        if container == "mbox":
             for index, message in iter_mbox(path):
                 if len(message) > limit:
                     report.error(
@@ -154,7 +155,7 @@ def expand(paths: Sequence[Path | str], report: IngestReport) -> Iterator[Unit]:
                     continue
                 yield Unit(f"{name}#{index}", f"{name} message {index + 1}", message)
             continue
-        if _looks_like(path, b"PK"):
+        if container == "zip":
             for item in iter_zip(path, _limits()):
                 if isinstance(item, ArchiveError):
                     report.error(f"{name}/{item.path}" if item.path else name, item.reason)
@@ -180,9 +181,13 @@ def _split_mbox_bytes(data: bytes) -> Iterator[tuple[int, bytes]]:
     yield from iter_mbox(io.BytesIO(data))
 
 
-def _looks_like(path: Path, magic: bytes) -> bool:
+def _container(path: Path) -> str | None:
+    """ "mbox" or "zip" when the file holds other files (by its bytes, not its name); a .docx or
+    an .xlsx is a zip inside but is one document, and sniff says so."""
     with path.open("rb") as handle:
-        return handle.read(len(magic)) == magic
+        head = handle.read(64 * 1024)
+    kind = sniff(head, path.name).kind
+    return kind if kind in ("mbox", "zip") else None
 
 
 def _store(request_id: int, digest: str, data: bytes) -> str:
@@ -333,10 +338,11 @@ def count_units(paths: Sequence[Path | str]) -> int:
     for raw in paths:
         path = Path(raw)
         try:
-            if _looks_like(path, b"From "):
+            container = _container(path)
+            if container == "mbox":
                 with path.open("rb") as handle:
                     total += sum(1 for line in handle if line.startswith(b"From "))
-            elif _looks_like(path, b"PK"):
+            elif container == "zip":
                 with zipfile.ZipFile(path) as archive:
                     total += sum(1 for info in archive.infolist() if not info.is_dir())
             else:

@@ -29,3 +29,9 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Stored documents go to a temporary folder, never into the project's var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -8,7 +8,8 @@ What is refused, each with an :class:`ArchiveError` and the walk going on with t
 names that climb out (``../x``, ``a/../../x``), absolute names (``/etc/passwd``, ``C:\\x``,
 ``\\\\server\\share``), symbolic links and other special files (Unix mode in ``external_attr``),
 encrypted entries, entries bigger than ``max_file_bytes`` (declared or actually), damaged entries,
-and zips nested deeper than ``max_depth``.
+and zips nested deeper than ``max_depth``. A nested zip is recognised by its bytes, not its name;
+office documents and e-books that are zips inside (``.docx``, ``.odt``, ``.epub``) stay files.
 
 What stops the whole walk, with one last ``ArchiveError`` whose ``fatal`` is true: more entries than
 ``max_files``, more than ``max_total_bytes`` expanded in all, or an archive bomb, i.e. an entry that
@@ -31,7 +32,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from os import PathLike
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
+
+from documents.ingest.sniff import sniff
 
 __all__ = [
     "ArchiveEntry",
@@ -43,7 +46,6 @@ __all__ = [
 
 _MB = 1024 * 1024
 _CHUNK_BYTES = 64 * 1024
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _DRIVE = re.compile(r"[A-Za-z]:")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 #: General-purpose flag bits (APPNOTE 4.4.4): 0 encrypted, 6 strong encryption.
@@ -184,7 +186,7 @@ class _Walk:
         except _Refused as refused:
             yield ArchiveError(path, refused.reason, refused.problem)
             return
-        if not data.startswith(_ZIP_MAGICS):
+        if sniff(data).kind != "zip":  # by the bytes; and a .docx is a zip that stays a file
             yield ArchiveEntry(path, data)
         elif depth + 1 > self.limits.max_depth:
             yield ArchiveError(
@@ -230,21 +232,28 @@ class _Walk:
                             f"more than {limits.max_total_bytes} bytes expanded in all",
                             ArchiveProblem.TOTAL_TOO_LARGE,
                         )
-                    if expanded > limits.ratio_grace_bytes:
-                        if expanded > limits.max_ratio * compressed:
-                            self._stop(
-                                path,
-                                f"archive bomb: {compressed} compressed bytes expand past "
-                                f"{expanded} (more than {limits.max_ratio:g} to 1)",
-                                ArchiveProblem.BOMB,
-                            )
-                        if self.outer_size and total > limits.max_ratio * self.outer_size:
-                            self._stop(
-                                path,
-                                f"archive bomb: a {self.outer_size}-byte archive expands past "
-                                f"{total} bytes (more than {limits.max_ratio:g} to 1)",
-                                ArchiveProblem.BOMB,
-                            )
+                    if (
+                        expanded > limits.ratio_grace_bytes
+                        and expanded > limits.max_ratio * compressed
+                    ):
+                        self._stop(
+                            path,
+                            f"archive bomb: {compressed} compressed bytes expand past "
+                            f"{expanded} (more than {limits.max_ratio:g} to 1)",
+                            ArchiveProblem.BOMB,
+                        )
+                    # Many entries each under the grace size, or entries sharing their
+                    # compressed data, add up: the whole archive obeys the ratio too.
+                    if (
+                        total > limits.ratio_grace_bytes
+                        and total > limits.max_ratio * self.outer_size
+                    ):
+                        self._stop(
+                            path,
+                            f"archive bomb: a {self.outer_size}-byte archive expands past "
+                            f"{total} bytes (more than {limits.max_ratio:g} to 1)",
+                            ArchiveProblem.BOMB,
+                        )
                     if expanded > limits.max_file_bytes:
                         raise _Refused(
                             ArchiveProblem.TOO_LARGE,
@@ -262,7 +271,7 @@ class _Walk:
             self.total_bytes += expanded
         return b"".join(chunks)
 
-    def _stop(self, path: str, reason: str, problem: ArchiveProblem) -> None:
+    def _stop(self, path: str, reason: str, problem: ArchiveProblem) -> NoReturn:
         raise _Stop(ArchiveError(path, reason, problem, fatal=True))
 
 
@@ -286,8 +295,8 @@ def _open(source: bytes | str | PathLike[str] | BinaryIO) -> tuple[zipfile.ZipFi
 
 def _normalise(name: str) -> tuple[str, tuple[ArchiveProblem, str] | None]:
     """The member name as a clean relative POSIX path, or why it is refused."""
-    if "\x00" in name:
-        return "", (ArchiveProblem.INVALID_NAME, "name contains a NUL character")
+    if _CONTROL_CHARS.search(name):  # NUL truncates names in C; newlines forge log and CSV rows
+        return "", (ArchiveProblem.INVALID_NAME, "name contains control characters")
     posix = name.replace("\\", "/")  # zips made on Windows use backslashes; refuse both ways
     if posix.startswith("/") or _DRIVE.match(posix):
         return "", (ArchiveProblem.ABSOLUTE_PATH, "absolute path: names must be relative")

@@ -4,8 +4,9 @@ Released mail is often old, forwarded, exported and re-exported, so everything h
 damage: the standard library's ``email`` package parses with ``policy.default``; any header it
 cannot parse is read again with the legacy (``compat32``) decoder; bodies are decoded through
 :mod:`documents.ingest.charsets`; and every defect found becomes a human-readable line in
-``ParsedEmail.warnings`` rather than an exception. Only empty input (:class:`EmptyInput`) and input
-that has no header fields at all (:class:`ParseError`) are refused.
+``ParsedEmail.warnings`` rather than an exception. A file with no header fields at all is read as
+plain text, with a warning. Only empty input (:class:`EmptyInput`), binary data without headers,
+and structures too deep for the parser (:class:`ParseError`) are refused.
 
 Attached messages (``message/rfc822``) are not looked into: they are returned as attachments of kind
 ``email`` carrying their own bytes, so the caller ingests each as a document of its own.
@@ -37,6 +38,7 @@ from documents.ingest.charsets import decode_text
 
 __all__ = [
     "MAX_MIME_DEPTH",
+    "NO_HEADERS_WARNING",
     "Attachment",
     "AttachmentKind",
     "EmptyInput",
@@ -52,6 +54,8 @@ __all__ = [
 MAX_MIME_DEPTH = 50
 
 AttachmentKind = Literal["email", "file"]
+
+NO_HEADERS_WARNING = "no header fields: the whole file is read as plain text"
 
 _POLICY = policy.default
 #: Regenerating an attached message: keep its header lines as they came, do not refold them.
@@ -135,15 +139,18 @@ def parse_email(data: bytes) -> ParsedEmail:
         raise ParseError("MIME structure nested too deeply to parse") from exc
     except Exception as exc:  # the feed parser is meant never to raise; guard against its bugs
         raise ParseError(f"unparseable message: {exc}") from exc
-    if not message.keys():
-        raise ParseError("no header fields: not an email message")
-
+    headerless = not message.keys()
+    if headerless and b"\x00" in data[:8192]:
+        raise ParseError("binary data with no header fields: not an email message")
     try:
-        return _read(message)
+        parsed = _read(message)
     except RecursionError as exc:
         raise ParseError("MIME structure nested too deeply to read") from exc
     except Exception as exc:  # a parser bug must cost one file, not the whole ingestion
         raise ParseError(f"message could not be read: {exc!r}") from exc
+    if headerless:  # e.g. an .eml whose headers were cut off: keep its text rather than lose it
+        parsed.warnings = [NO_HEADERS_WARNING]
+    return parsed
 
 
 def _read(message: Message) -> ParsedEmail:
@@ -161,7 +168,7 @@ def _read(message: Message) -> ParsedEmail:
         warnings=warnings,
     )
     if len(senders) > 1:
-        warnings.append(f"From names {len(senders)} addresses; the first is the sender")
+        warnings.append(f"From holds {len(senders)} addresses; the first is taken as the sender")
     body = _BodyWalker(parsed)
     pieces = body.walk(message, depth=0, body=True)
     parsed.text = _clean("\n\n".join(piece.strip("\n") for piece in pieces if piece.strip()))
@@ -212,14 +219,13 @@ class _Headers:
         found: list[str] = []
         for value in self._values(name):
             header = self._parse(name, value)
-            legacy = [pair for pair in getaddresses([_legacy_decode(value)]) if pair[0] or pair[1]]
             addresses = getattr(header, "addresses", None)  # None if the header did not parse
             if addresses is None:
-                pairs = legacy
+                pairs = _legacy_addresses(value)
             else:
                 pairs = [(address.display_name, address.addr_spec) for address in addresses]
                 # "addr@host (Full Name)": the modern parser drops the comment, the legacy keeps it.
-                if "(" in value and len(legacy) == len(pairs):
+                if "(" in value and len(legacy := _legacy_addresses(value)) == len(pairs):
                     pairs = [
                         (display or legacy_display, addr)
                         for (display, addr), (legacy_display, _) in zip(pairs, legacy, strict=True)
@@ -280,6 +286,10 @@ def _legacy_decode(value: str) -> str:
         return str(make_header(decode_header(value)))
     except Exception:  # unknown charset, broken base64, ...
         return value
+
+
+def _legacy_addresses(value: str) -> list[tuple[str, str]]:
+    return [pair for pair in getaddresses([_legacy_decode(value)]) if pair[0] or pair[1]]
 
 
 def _display_address(display: str, addr: str) -> str:

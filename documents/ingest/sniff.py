@@ -10,7 +10,10 @@ Plain Python, no Django.
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import struct
+import zipfile
 from typing import Literal, NamedTuple
 
 __all__ = ["MEDIA_TYPES", "MediaKind", "Sniffed", "looks_like_header_block", "sniff"]
@@ -38,6 +41,12 @@ _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
 #: At least one of these must be present for a header block to count as a message's.
 _MESSAGE_FIELDS = frozenset({b"from", b"date", b"subject", b"message-id", b"mime-version"})
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_MEDIA_TYPE = re.compile(rb"application/[A-Za-z0-9.+-]+")
+_OOXML_TYPES = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
 _CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in b"\t\n\r\f\x1b")
 
 
@@ -51,6 +60,9 @@ class Sniffed(NamedTuple):
 def sniff(data: bytes, filename: str = "") -> Sniffed:
     """Return the kind and media type of ``data``.
 
+    A zip that is really an office document or e-book (``.docx``, ``.xlsx``, ``.pptx``, ``.odt``,
+    ``.epub``) is ``other`` with the document's own media type, so it is stored, not unpacked.
+
     Order matters: binary signatures first (PDF at offset 0, zip), then the mail formats, then a
     ``%PDF-`` marker later in the first kilobyte (so an email quoting ``%PDF-`` in its body stays an
     email), then text. An empty file is ``other``: the caller reports empty files itself.
@@ -58,6 +70,9 @@ def sniff(data: bytes, filename: str = "") -> Sniffed:
     if data.startswith(b"%PDF-"):
         return _result("pdf")
     if data.startswith(_ZIP_MAGICS):
+        document_type = _zipped_document_type(data)
+        if document_type is not None:  # a .docx or .odt is a file to keep, not a folder to open
+            return Sniffed("other", document_type)
         return _result("zip")
     sample = data[:_SAMPLE_BYTES]
     truncated = len(data) > _SAMPLE_BYTES
@@ -123,6 +138,29 @@ def _is_text(sample: bytes) -> bool:
         return False
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls <= len(sample) * 0.02
+
+
+def _zipped_document_type(data: bytes) -> str | None:
+    """The media type of a document that is a zip inside (OOXML, OpenDocument, EPUB), or None."""
+    # OpenDocument and EPUB open with an uncompressed member "mimetype" holding the media type
+    # (ODF 1.2 part 3, 3.3; EPUB OCF 3.0, 4.3): read it straight from the first local header.
+    if data[30:38] == b"mimetype":
+        name_length, extra_length = struct.unpack_from("<HH", data, 26)
+        (size,) = struct.unpack_from("<I", data, 18)
+        start = 30 + name_length + extra_length
+        declared = data[start : start + min(size, 100)]
+        if _MEDIA_TYPE.fullmatch(declared):
+            return declared.decode("ascii")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except Exception:  # damaged: the archive walker reports it
+        return None
+    if "[Content_Types].xml" in names:  # Office Open XML (ECMA-376 part 2)
+        for folder, media_type in _OOXML_TYPES.items():
+            if any(name.startswith(folder) for name in names):
+                return media_type
+    return None
 
 
 def _result(kind: MediaKind) -> Sniffed:

@@ -31,7 +31,6 @@ D = datetime.date
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -149,7 +148,8 @@ def test_the_same_bytes_twice_in_a_request_are_stored_once(release, tmp_path):
     report = services.release_ingest(release_id=release.pk, paths=[one, twin])
     assert report.duplicates == 1
     assert Document.objects.filter(parent__isnull=True).count() == 1
-    assert "stored once" in [p for p in report.problems if p["kind"] == "duplicate"][0]["reason"]
+    duplicate = next(p for p in report.problems if p["kind"] == "duplicate")
+    assert "stored once" in duplicate["reason"]
     # A second release of the same request: the bytes are known there too.
     later = services.release_create(request=release.request, released_on=D(2020, 7, 1))
     count = Document.objects.count()
@@ -196,12 +196,17 @@ def test_files_over_the_size_limit_are_refused(release, tmp_path, settings):
 
 def test_a_document_must_share_its_releases_request_in_the_database(release):
     other = RecordsRequestFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Document.objects.create(
-            release=release, request=other, original_name="x", source="x", sha256="a" * 64
-        )
-        if connection.vendor == "postgresql":
-            connection.check_constraints()  # the composite foreign key is deferred to commit
+
+    def insert_mismatched() -> None:
+        with transaction.atomic():
+            Document.objects.create(
+                release=release, request=other, original_name="x", source="x", sha256="a" * 64
+            )
+            if connection.vendor == "postgresql":
+                connection.check_constraints()  # the composite foreign key is deferred to commit
+
+    with pytest.raises(IntegrityError):
+        insert_mismatched()
 
 
 def test_the_lawsuit_of_a_release_must_cover_its_request(release):
@@ -235,7 +240,9 @@ def test_the_command_shows_progress_and_a_summary(release, tmp_path):
         call_command("ingest_release", str(release.pk), str(tmp_path / "missing.eml"))
 
 
-def test_fixity_reports_changed_and_missing_files_without_touching_them(release, tmp_path, _media):
+def test_fixity_reports_changed_and_missing_files_without_touching_them(
+    release, tmp_path, settings
+):
     services.release_ingest(
         release_id=release.pk,
         paths=copy(tmp_path, "email/encoded_words.eml", "pdf/three_pages.pdf"),
@@ -244,9 +251,9 @@ def test_fixity_reports_changed_and_missing_files_without_touching_them(release,
     out = StringIO()
     call_command("verify_documents", stdout=out)
     assert "2 document(s): 0 changed, 0 missing" in out.getvalue()
-    changed = Path(_media) / email.file.name
+    changed = Path(settings.MEDIA_ROOT) / email.file.name
     changed.write_bytes(changed.read_bytes() + b"tampered")
-    (Path(_media) / pdf.file.name).unlink()
+    (Path(settings.MEDIA_ROOT) / pdf.file.name).unlink()
     with pytest.raises(CommandError, match="1 changed, 1 missing"):
         call_command("verify_documents", stdout=StringIO())
     assert changed.read_bytes().endswith(b"tampered")  # reported, not repaired

@@ -16,6 +16,7 @@ import pytest
 
 from documents.ingest.charsets import decode_text
 from documents.ingest.emails import (
+    NO_HEADERS_WARNING,
     EmptyInput,
     ParseError,
     html_to_text,
@@ -193,9 +194,23 @@ def test_missing_end_boundaries_and_boundary_lookalikes_in_the_text():
     assert "broken MIME: a multipart's end boundary is absent" in message.warnings
 
 
-def test_message_without_any_header_is_refused():
-    with pytest.raises(ParseError, match="no header fields"):
-        parse("msg_19.txt")  # a digest's text with its headers cut off
+def test_message_without_any_header_is_kept_as_text():
+    message = parse("msg_19.txt")  # a digest's text with its headers cut off
+
+    assert (message.sender, message.subject, message.date, message.attachments) == (
+        "",
+        "",
+        None,
+        [],
+    )
+    assert message.text.startswith("Send Ppp mailing list submissions to\n\tppp@zzz.org")
+    assert message.text.endswith("http://www.zzz.org/mailman/listinfo/ppp")
+    assert message.warnings == [NO_HEADERS_WARNING]
+
+
+def test_binary_data_is_not_an_email():
+    with pytest.raises(ParseError, match="binary data"):
+        parse_email(b"\x00\x01\x02 binary garbage\n")
 
 
 def test_empty_input_is_refused():

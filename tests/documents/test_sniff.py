@@ -123,3 +123,54 @@ def test_text_or_other(data, kind):
 def test_utf8_text_cut_inside_a_character_at_the_sample_edge():
     data = b"a" * (64 * 1024 - 1) + "é".encode() + b"more"
     assert sniff(data).kind == "text"
+
+
+def office_open_xml(folder: str) -> bytes:
+    """The skeleton of an Office Open XML package (ECMA-376 part 2): what sniffing looks at."""
+    return zip_bytes(
+        {
+            "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
+            "_rels/.rels": b'<?xml version="1.0"?><Relationships/>',
+            f"{folder}/document.xml": b'<?xml version="1.0"?><document/>',
+        }
+    )
+
+
+def opendocument(media_type: bytes) -> bytes:
+    """An OpenDocument / EPUB container: an uncompressed "mimetype" member comes first."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", media_type, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", b'<?xml version="1.0"?><office:document-content/>')
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "media_type"),
+    [
+        (
+            office_open_xml("word"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            office_open_xml("xl"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            office_open_xml("ppt"),
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+        (
+            opendocument(b"application/vnd.oasis.opendocument.text"),
+            "application/vnd.oasis.opendocument.text",
+        ),
+        (opendocument(b"application/epub+zip"), "application/epub+zip"),
+    ],
+)
+def test_office_documents_are_files_not_archives(data, media_type):
+    assert sniff(data, "release.zip") == Sniffed("other", media_type)
+
+
+def test_a_mimetype_member_that_is_not_a_media_type_leaves_a_zip():
+    assert sniff(opendocument(b"<script>"), "x.odt").kind == "zip"
+    assert sniff(zip_bytes({"[Content_Types].xml": b"<Types/>"})).kind == "zip"  # no part folder

@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from documents.demo import demo_release_seed
+from documents.models import FixityCheck
 from requests_app import services
 from requests_app.deadlines import court_schedule_create
 from requests_app.demo import demo_seed
@@ -34,11 +36,13 @@ REGISTERED = sorted((m._meta.app_label, m._meta.model_name) for m in admin.site.
 @pytest.fixture
 def demo(db):
     demo_seed(password="pw-for-tests")
+    demo_release_seed()
     Group.objects.get_or_create(name="staff")
     Token.objects.get_or_create(user=User.objects.get(username="demo"))
     # The demo case has no administrative appeal (the suit followed the agencies' silence) and no
     # court schedule (none is public): add one of each so that every page has a record to open.
     AppealFactory()
+    FixityCheck.objects.create()
     court_schedule_create(
         schedule=CourtSchedule(
             lawsuit=Lawsuit.objects.first(),
@@ -71,7 +75,7 @@ def test_every_add_page_renders_or_is_deliberately_closed(admin_client_staff, ap
     response = admin_client_staff.get(reverse(f"admin:{app}_{model}_add"))
     # Appeals, deadlines and court schedules are added on their request's or lawsuit's page,
     # where the services can move the workflow and count the dates.
-    if model in {"appeal", "deadline", "courtschedule"}:
+    if model in {"appeal", "deadline", "courtschedule", "fixitycheck"}:
         assert response.status_code == 403
     else:
         assert response.status_code == 200
@@ -326,7 +330,7 @@ def test_adding_a_request_to_a_lawsuit_in_the_admin_moves_it_into_litigation(
 
 def _inline_management() -> dict[str, str]:
     data = {}
-    for prefix in ("tracking_numbers", "appeals", "events", "deadlines"):
+    for prefix in ("tracking_numbers", "appeals", "events", "deadlines", "releases"):
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": "0",
@@ -340,7 +344,7 @@ def _inline_management() -> dict[str, str]:
 
 def _lawsuit_inline(lawsuit: Lawsuit) -> dict[str, str]:
     data = {}
-    for prefix in ("Lawsuit_requests-", "deadlines-", "deadlines-2-", "schedules-"):
+    for prefix in ("Lawsuit_requests-", "deadlines-", "deadlines-2-", "schedules-", "releases-"):
         data.update(
             {
                 f"{prefix}TOTAL_FORMS": "0",

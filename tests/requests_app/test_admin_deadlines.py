@@ -115,7 +115,7 @@ def test_lawyer_adds_a_court_date_and_a_schedule_on_the_lawsuit_page(admin_clien
     data["defendant_agencies"] = [a.pk for a in form.initial.get("defendant_agencies", [])]
     data.pop("requests", None)
     data.pop("counsel", None)
-    data |= management(["Lawsuit_requests", "deadlines", "deadlines-2", "schedules"])
+    data |= management(["Lawsuit_requests", "deadlines", "deadlines-2", "schedules", "releases"])
     data |= {
         "deadlines-2-TOTAL_FORMS": "1",
         "deadlines-2-0-label": "Answer",
@@ -188,7 +188,7 @@ def _request_page_data(client, request, **events):
         elif isinstance(value, list):
             value = [getattr(v, "pk", v) for v in value]
         data[name] = value
-    data |= management(["tracking_numbers", "appeals", "events", "deadlines"])
+    data |= management(["tracking_numbers", "appeals", "events", "deadlines", "releases"])
     existing = request.events.count()
     data["events-INITIAL_FORMS"] = str(existing)
     data["events-TOTAL_FORMS"] = str(existing + 1)

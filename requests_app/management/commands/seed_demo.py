@@ -26,6 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, password: str, **options: Any) -> None:
         report = demo_seed(password=password)
+        # The demo spans both apps: the DEA release and its documents live in `documents`.
+        from documents.demo import demo_release_seed
+
+        report.created += demo_release_seed()
         if report.created:
             for item in report.created:
                 self.stdout.write(f"  created {item}")

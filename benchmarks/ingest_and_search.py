@@ -1,0 +1,1468 @@
+"""Benchmark: ingest a generated mailbox on PostgreSQL, next to a bare parse-and-hash loop over the
+same file in the same run; then search latency over 100,000 documents.
+
+Not a test: it prints figures for a person to read (and quote), and fails only if the results are
+wrong or a budget is missed. The budgets (issues 4 and 8): `release_ingest` runs at no less than
+half the bare loop's messages per second, and document search answers with a p95 under 100 ms.
+
+    .venv/bin/python benchmarks/ingest_and_search.py [--messages 10000] [--documents 100000]
+        [--database-url postgres://postgres@127.0.0.1:5432/foiatracker_bench] [--json PATH]
+        [--profile] [--experiments]
+
+The database's name must contain "bench": the script empties the release and document tables of
+whatever database it is given. The mailbox and the stored files live in a temporary folder
+(MEDIA_ROOT points there) that is removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import datetime
+import email.utils
+import functools
+import hashlib
+import io
+import json
+import math
+import os
+import platform
+import pstats
+import quopri
+import random
+import re
+import sys
+import tempfile
+import textwrap
+import time
+from base64 import encodebytes
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from email.header import Header
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+from unittest import mock
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))  # run as a script, `foiatracker` must be importable
+
+if TYPE_CHECKING:
+    from documents.models import Release
+    from documents.services import IngestReport
+    from requests_app.models import Agency, RecordsRequest
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/foiatracker_bench"
+DEFAULT_SEED = 4
+#: Issue 4: ingestion at no less than half the bare parse-and-hash loop's rate.
+BUDGET_SHARE_OF_BARE_LOOP = 0.5
+#: Issue 8: document search p95 under 100 ms.
+SEARCH_P95_BUDGET_MS = 100.0
+SEARCH_LIMIT = 20
+SEARCH_ROUNDS = 3
+INSERT_BATCH = 2_000
+REQUEST_TITLE = "Ingest benchmark"
+FIRST_DAY = datetime.datetime(2017, 9, 1, tzinfo=datetime.UTC)
+LAST_DAY = datetime.datetime(2019, 1, 1, tzinfo=datetime.UTC)
+EASTERN = ZoneInfo("America/New_York")
+PACIFIC = ZoneInfo("America/Los_Angeles")
+
+
+class BenchmarkError(Exception):
+    """The benchmark cannot run, or ingestion or search gave a wrong answer."""
+
+
+# --- Setup: environment, database, Django ---------------------------------------------------------
+
+
+def _configure(database_url: str, media_root: Path) -> str:
+    """Point Django at the bench database and a throwaway media root; returns the database name."""
+    parts = urlsplit(database_url)
+    if parts.scheme.startswith("sqlite") or not parts.scheme:
+        raise BenchmarkError(
+            f"Refusing {database_url!r}: this benchmark measures the PostgreSQL path (the "
+            "tsvector column with its GIN index, one transaction per message); SQLite takes "
+            "another path. Pass --database-url postgres://user@host:5432/foiatracker_bench."
+        )
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise BenchmarkError(f"Refusing {database_url!r}: only postgres:// URLs are supported.")
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        raise BenchmarkError(
+            f"Refusing database {name!r}: the benchmark empties the release and document tables, "
+            "so the database's name must contain 'bench' (e.g. foiatracker_bench)."
+        )
+    os.environ["DJANGO_SETTINGS_MODULE"] = "foiatracker.settings"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-server")
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["MEDIA_ROOT"] = str(media_root)
+    # With DEBUG on, Django keeps every query in memory: a cost production does not pay.
+    os.environ["DEBUG"] = "false"
+    return name
+
+
+def _create_database_if_missing(database_url: str, name: str) -> bool:
+    """CREATE DATABASE through the server's `postgres` database; True if it was created."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(database_url)
+    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists:
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return True
+
+
+def _setup_django() -> None:
+    import django
+    from django.core.management import call_command
+    from django.db import connection
+
+    django.setup()
+    if connection.vendor != "postgresql":
+        raise BenchmarkError(
+            f"DATABASE_URL reached a {connection.vendor} database, not PostgreSQL."
+        )
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _wipe() -> None:
+    """Empty the release and document tables and drop the requests a previous run made."""
+    from django.db import connection
+
+    from documents.models import Document, Release
+    from requests_app.models import RecordsRequest
+
+    tables = [
+        Document.exemptions.through._meta.db_table,
+        Document._meta.db_table,
+        Release.exemptions.through._meta.db_table,
+        Release._meta.db_table,
+    ]
+    quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    RecordsRequest.objects.filter(title__startswith=REQUEST_TITLE).delete()
+
+
+def _agency_and_owner() -> tuple[Agency, Any]:
+    from django.contrib.auth import get_user_model
+
+    from requests_app.models import Agency, Jurisdiction
+
+    us = Jurisdiction.objects.get(code="US")
+    owner, _ = get_user_model().objects.get_or_create(username="bench-owner")
+    agency, _ = Agency.objects.get_or_create(
+        name="Drug Enforcement Administration (benchmark)",
+        defaults={"abbreviation": "DEA", "jurisdiction": us},
+    )
+    return agency, owner
+
+
+def _new_request(agency: Agency, owner: Any, label: str) -> RecordsRequest:
+    """A request of its own for each ingestion pass: the same bytes are stored once per request."""
+    from requests_app.models import RecordsRequest
+    from requests_app.workflow import RequestStatus
+
+    return RecordsRequest.objects.create(
+        title=f"{REQUEST_TITLE}: {label}",
+        records_sought="Records about the DEA's use of face recognition, 2017-2018.",
+        jurisdiction=agency.jurisdiction,
+        agency=agency,
+        owner=owner,
+        status=RequestStatus.SUBMITTED,
+        filed_on=datetime.date(2019, 1, 16),
+    )
+
+
+def _new_release(request: RecordsRequest) -> Release:
+    from documents import services
+
+    return services.release_create(
+        request=request,
+        released_on=datetime.date(2019, 6, 3),
+        received_on=datetime.date(2019, 6, 5),
+        records_from=FIRST_DAY.date(),
+        records_to=(LAST_DAY - datetime.timedelta(days=1)).date(),
+        description="Generated mailbox for the ingestion benchmark.",
+    )
+
+
+# --- The mailbox ----------------------------------------------------------------------------------
+
+PEOPLE: tuple[tuple[str, str], ...] = (
+    ("Jennifer Alvarez", "jennifer.alvarez@dea.gov"),
+    ("Michael Okafor", "michael.okafor@dea.gov"),
+    ("Karen Whitfield", "karen.whitfield@dea.gov"),
+    ("David Brennan", "david.brennan@dea.gov"),
+    ("Luis Hernández", "luis.hernandez@dea.gov"),
+    ("Angela Park", "angela.park@usdoj.gov"),
+    ("Thomas Reilly", "thomas.reilly@usdoj.gov"),
+    ("Samantha Cho", "samantha.cho@fbi.gov"),
+    ("Brian Keller", "bkeller@microsoft.com"),
+    ("Priya Raman", "priya.raman@microsoft.com"),
+    ("Robert Nguyen", "robert.nguyen@ice.dhs.gov"),
+    ("Patricia Gómez", "patricia.gomez@cbp.dhs.gov"),
+    ("Chloé Dubois", "chloe.dubois@microsoft.com"),
+    ("Mark Sullivan", "msullivan@amazon.com"),
+    ("Ethan Brooks", "ethan.brooks@leidos.com"),
+    ("Rachel Stein", "rstein@boozallen.com"),
+    ("Jörg Bauer", "joerg.bauer@idemia.com"),
+    ("Grace Liu", "grace.liu@dea.gov"),
+    ("Steven Clark", "steven.clark@dea.gov"),
+    ("Heather Moss", "heather.moss@dea.gov"),
+    ("Kevin O'Brien", "kevin.obrien@dea.gov"),
+    ("Nadia Farouk", "nadia.farouk@usdoj.gov"),
+    ("Carlos Medina", "carlos.medina@dea.gov"),
+    ("Olivia Martin", "olivia.martin@nec.com"),
+    ("Daniel Yates", "dyates@saic.com"),
+    ("Amy Lindqvist", "amy.lindqvist@dea.gov"),
+    ("DEA FOIA Unit", "foia@dea.gov"),
+    ("", "epic-watch@dea.gov"),
+)
+#: A few people write most of the mail, as in any real production.
+PEOPLE_WEIGHTS = tuple(1 / (rank + 1) ** 0.8 for rank in range(len(PEOPLE)))
+
+
+def _one_of(choices: str) -> tuple[str, ...]:
+    return tuple(choices.split("|"))
+
+
+WORDS: dict[str, tuple[str, ...]] = {
+    "program": _one_of(
+        "face recognition|facial comparison|biometric matching|image analytics|identity resolution"
+    ),
+    "thing": _one_of("prototype|pilot|proof of concept|matcher|dashboard|API|gallery|workflow"),
+    "place": _one_of("Reston|Arlington|Quantico|Springfield|Chantilly|El Paso|San Diego|Miami"),
+    "agency": _one_of("DEA|the FBI|ICE|CBP|the Criminal Division|OIG|the field division"),
+    "vendor": _one_of("Microsoft|Amazon|Leidos|Booz Allen|IDEMIA|NEC|SAIC"),
+    "dataset": _one_of(
+        "booking photos|the NCIC gallery|driver's license photos|passport photos|"
+        "surveillance stills|the El Paso Intelligence Center holdings"
+    ),
+    "doc": _one_of(
+        "statement of work|privacy impact assessment|test plan|briefing slides|"
+        "requirements matrix|draft MOU|budget justification"
+    ),
+    "office": _one_of(
+        "Office of Chief Counsel|Office of Investigative Technology|Intelligence Division|"
+        "Office of Acquisition Management|Diversion Control Division"
+    ),
+    "metric": _one_of("false match rate|true positive rate|throughput|latency|gallery size"),
+    "weekday": _one_of("Monday|Tuesday|Wednesday|Thursday|Friday"),
+    "month": _one_of(
+        "January|February|March|April|May|June|July|August|September|October|November|December"
+    ),
+}
+
+SENTENCES = (
+    "The {program} {thing} in {place} is on track for the {month} review.",
+    "{vendor} confirmed that the {thing} can run against {dataset} without a copy leaving the "
+    "enclave.",
+    "Please see the attached {doc} for the {program} effort.",
+    "Can we get the {doc} to {agency} by {weekday}?",
+    "The {metric} on the last run was {percent} percent with a gallery of {number} thousand "
+    "images.",
+    "Legal has not yet cleared the use of {dataset} for the {program} {thing}.",
+    "We will demo the {thing} at the {place} facility on {weekday} at {hour}.",
+    "{agency} asked whether the {program} results can be shared with state and local partners.",
+    "I spoke with the {office} and they want a privacy impact assessment before any operational "
+    "use.",
+    "The {vendor} team is proposing a {thing} hosted in their government cloud region.",
+    "Per our call, the {program} {thing} stays in test mode until the {doc} is signed.",
+    "Reminder: nothing about the {program} {thing} goes outside this distribution list.",
+    "The {place} team logged {number} searches last week, {small} of them with a candidate "
+    "returned.",
+    "Attached are the notes from {weekday}'s meeting with {vendor}.",
+    "Funding for the {thing} comes out of the {month} reprogramming, pending {office} approval.",
+    "Thanks, I will loop in {agency} and circle back on the {doc}.",
+    "Let me know if the {weekday} slot works for the {place} walkthrough.",
+    "We still need a decision on retention: how long do probe images stay in the {thing}?",
+    "The accuracy numbers from {vendor} do not match what we saw on {dataset}.",
+    "Please do not forward; this is pre-decisional and deliberative.",
+    "{vendor} sent an updated quote of ${number},000 for the {thing} licences.",
+    "The {program} {thing} returned {small} candidates for the {place} case; analysts are "
+    "reviewing them.",
+    "Can someone confirm who owns the contract vehicle for the {program} work?",
+    "Travel to {place} is approved for the week of {month} {day}.",
+    "The Microsoft Azure tenant for the {thing} is provisioned; accounts go out {weekday}.",
+    "The Reston facility needs badge access for the {vendor} engineers before the demo.",
+)
+#: Terms few documents contain, so the search measures rare terms as well as common ones.
+RARE_SENTENCES = (
+    "Someone from Clearview reached out about a trial account for the {place} office.",
+    "Palantir asked about integrating the {thing} with their case platform.",
+    "Amazon is pitching Rekognition as an alternative for the {thing}.",
+    "A grand jury subpoena came up in the {place} case; hold everything related.",
+    "Hemisphere data must never be mixed into the {program} {thing}.",
+    "Vigilant plate reader data was raised again by {agency}.",
+)
+#: Sentences for the ISO-8859-1 bodies (accented letters Latin-1 has).
+LATIN1_SENTENCES = (
+    "La reunión en San Diego fue útil; el prototipo está listo para la demostración.",
+    "Le prototype de reconnaissance faciale est prêt pour la réunion à Reston.",
+    "Die Präsentation in Zürich über den Prototyp war ausgezeichnet, schöne Grüße.",
+    "Café at 9 before the résumé review; señor Medina will bring the naïve-match figures.",
+)
+SUBJECTS = (
+    "{program} {thing} - {place}",
+    "{doc} for the {program} {thing}",
+    "Meeting notes: {vendor} {thing} demo",
+    "Question about {dataset}",
+    "{place} {thing} status ({month})",
+    "Action: {doc} due {weekday}",
+    "{vendor} follow-up",
+    "Travel: {place}, week of {month} {day}",
+    "Draft {doc}",
+    "{metric} results from the {place} run",
+)
+LATIN1_SUBJECTS = (
+    "Réunion à Reston: {thing}",
+    "Résumé of the {place} {thing}",
+    "Café meeting with {vendor}",
+)
+UTF8_SUBJECTS = ("{program} {thing} — {place} ✔", "Zürich → {place}: {doc}")
+TITLES = (
+    "Staff Coordinator",
+    "Program Manager",
+    "Supervisory Special Agent",
+    "Intelligence Research Specialist",
+    "Attorney-Advisor",
+    "Account Executive",
+)
+X_MAILERS = ("Microsoft Outlook 16.0", "Apple Mail (2.3445.9.1)", "iPhone Mail (15E216)")
+
+
+@dataclass
+class Mailbox:
+    path: Path
+    messages: int
+    bytes: int
+    pdf_attachments: int = 0
+    text_attachments: int = 0
+    encoded_word_subjects: int = 0
+    latin1_bodies: int = 0
+    escaped_from_lines: int = 0
+    replies: int = 0
+    #: index -> (subject as written, a phrase its text must contain), for spot checks.
+    samples: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def attachments(self) -> int:
+        return self.pdf_attachments + self.text_attachments
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["samples"], data["path"]
+        return {**data, "attachments": self.attachments}
+
+
+class Writer:
+    """Seeded text: subjects, sentences and bodies over the vocabulary above."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def fill(self, template: str) -> str:
+        rng = self.rng
+        values = {name: rng.choice(choices) for name, choices in WORDS.items()}
+        values.update(
+            number=str(rng.randint(12, 950)),
+            small=str(rng.randint(0, 11)),
+            percent=f"{rng.uniform(0.1, 99.9):.1f}",
+            hour=f"{rng.randint(9, 16)}:{rng.choice(('00', '30'))}",
+            day=str(rng.randint(1, 28)),
+        )
+        return template.format(**values)
+
+    def sentence(self) -> str:
+        if self.rng.random() < 0.004:
+            return self.fill(self.rng.choice(RARE_SENTENCES))
+        return self.fill(self.rng.choice(SENTENCES))
+
+    def paragraph(self) -> str:
+        return " ".join(self.sentence() for _ in range(self.rng.randint(2, 6)))
+
+    def person(self) -> tuple[str, str]:
+        return self.rng.choices(PEOPLE, weights=PEOPLE_WEIGHTS)[0]
+
+    def people(self, low: int, high: int, not_: str = "") -> list[tuple[str, str]]:
+        chosen: dict[str, tuple[str, str]] = {}
+        for _ in range(self.rng.randint(low, high)):
+            name, address = self.person()
+            if address != not_:
+                chosen[address] = (name, address)
+        return list(chosen.values())
+
+    def body(self, sender: tuple[str, str], *, wrap: bool, extra: str = "") -> str:
+        """About 1-3 KB: a greeting, paragraphs, a signature, sometimes a quoted message."""
+        rng = self.rng
+        target = rng.randint(900, 2800)
+        greeting = rng.choice(("Hi all,", "Team,", "Good morning,", "All -", "Hello,", ""))
+        paragraphs = [greeting] if greeting else []
+        if extra:
+            paragraphs.append(extra)
+        length = 0
+        while length < target * 0.75:
+            paragraph = self.paragraph()
+            if rng.random() < 0.03:
+                # An mbox writer must escape this line; the reader must un-escape it.
+                paragraph = f"From the {rng.choice(WORDS['place'])} side: {paragraph}"
+            paragraphs.append(paragraph)
+            length += len(paragraph)
+        name = sender[0] or "EPIC Watch"
+        paragraphs.append(
+            f"Thanks,\n{name}\n{rng.choice(TITLES)}\n{rng.choice(WORDS['office'])}\n"
+            f"(202) 307-{rng.randint(1000, 9999)}"
+        )
+        if rng.random() < 0.35:
+            quoted_name, quoted_address = self.person()
+            quoted = textwrap.fill(self.paragraph(), 70) if wrap else self.paragraph()
+            paragraphs.append(
+                f"On {rng.choice(WORDS['weekday'])}, {quoted_name} <{quoted_address}> wrote:\n"
+                + "\n".join(f"> {line}" for line in quoted.splitlines())
+            )
+        if wrap:
+            paragraphs = [
+                p if "\n" in p else textwrap.fill(p, 72, break_on_hyphens=False) for p in paragraphs
+            ]
+        return "\n\n".join(paragraphs) + "\n"
+
+
+def _address(person: tuple[str, str]) -> str:
+    """`Name <addr>`; a name outside ASCII becomes an RFC 2047 encoded-word (formataddr)."""
+    return email.utils.formataddr(person)
+
+
+def _pdf(pages: Sequence[Sequence[str]]) -> bytes:
+    """A small, valid PDF (Helvetica text, one content stream per page), built by hand."""
+
+    def escaped(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    count = len(pages)
+    page_ids = [4 + 2 * i for i in range(count)]
+    kids = " ".join(f"{p} 0 R" for p in page_ids)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for page_id, lines in zip(page_ids, pages, strict=True):
+        ops = ["BT", "/F1 11 Tf", "14 TL", "72 720 Td"]
+        ops += [f"({escaped(line)}) Tj T*" for line in lines]
+        ops.append("ET")
+        stream = "\n".join(ops).encode("latin-1", "replace")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {page_id + 1} 0 R >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+_MBOX_FROM = re.compile(rb"^(>*From )", re.MULTILINE)
+
+
+def generate_mailbox(path: Path, messages: int, seed: int) -> Mailbox:
+    """Write `messages` messages to an mbox (mboxrd escaping), deterministic for a seed.
+
+    Dated 2017-09 to 2018-12 in order, from a few dozen people (some names outside ASCII); about a
+    third replies; about 10% multipart with a text or PDF attachment (each different); about 2%
+    with an encoded-word subject, 2% with an ISO-8859-1 body, 3% UTF-8 quoted-printable.
+    """
+    rng = random.Random(seed)
+    writer = Writer(rng)
+    span = (LAST_DAY - FIRST_DAY).total_seconds()
+    moments = sorted(
+        FIRST_DAY + datetime.timedelta(seconds=rng.uniform(0, span)) for _ in range(messages)
+    )
+    mailbox = Mailbox(path=path, messages=messages, bytes=0)
+    earlier: list[tuple[str, str]] = []  # (Message-ID, subject) of recent messages, for replies
+    with path.open("wb") as out:
+        for index, moment in enumerate(moments):
+            sender = writer.person()
+            zone = PACIFIC if sender[1].endswith(("microsoft.com", "amazon.com")) else EASTERN
+            local = moment.astimezone(zone)
+            domain = sender[1].rsplit("@", 1)[1]
+            message_id = f"{rng.getrandbits(64):016x}.{index}@{domain}"
+            headers = [
+                f"From: {_address(sender)}",
+                "To: " + ", ".join(_address(p) for p in writer.people(1, 4, not_=sender[1])),
+            ]
+            if rng.random() < 0.5:
+                cc = writer.people(1, 3, not_=sender[1])
+                if cc:
+                    headers.append("Cc: " + ", ".join(_address(p) for p in cc))
+            charset, encoding = "us-ascii", "7bit"
+            parent_id = ""
+            roll = rng.random()
+            if roll < 0.02:
+                subject = writer.fill(rng.choice(LATIN1_SUBJECTS))
+                subject_header = Header(subject, "iso-8859-1").encode()
+                mailbox.encoded_word_subjects += 1
+            elif roll < 0.03:
+                subject = writer.fill(rng.choice(UTF8_SUBJECTS))
+                subject_header = Header(subject, "utf-8").encode()
+                mailbox.encoded_word_subjects += 1
+            elif earlier and roll < 0.35:
+                parent_id, parent_subject = rng.choice(earlier[-200:])
+                prefix = "Re: " if rng.random() < 0.8 else "FW: "
+                subject = subject_header = prefix + parent_subject.removeprefix("Re: ")
+                mailbox.replies += 1
+            else:
+                subject = subject_header = writer.fill(rng.choice(SUBJECTS))
+            headers += [
+                f"Subject: {subject_header}",
+                f"Date: {email.utils.format_datetime(local)}",
+                f"Message-ID: <{message_id}>",
+            ]
+            if parent_id:
+                headers += [f"In-Reply-To: <{parent_id}>", f"References: <{parent_id}>"]
+            if rng.random() < 0.6:
+                headers.append(f"X-Mailer: {rng.choice(X_MAILERS)}")
+            headers.append("MIME-Version: 1.0")
+            if not subject_header.startswith("=?"):
+                earlier.append((message_id, subject))
+
+            extra = ""
+            body_roll = rng.random()
+            if body_roll < 0.02:
+                extra = rng.choice(LATIN1_SENTENCES)
+                charset, encoding = "iso-8859-1", rng.choice(("8bit", "quoted-printable"))
+                mailbox.latin1_bodies += 1
+            elif body_roll < 0.05:
+                extra = f"Update — the {writer.fill('{thing}')} “works” in Reston."
+                charset, encoding = "utf-8", "quoted-printable"
+            text = writer.body(sender, wrap=True, extra=extra)
+            mailbox.escaped_from_lines += text.count("\nFrom ")
+            if index < 2_000 and (extra or subject_header.startswith("=?")):
+                mailbox.samples.setdefault(index, (subject, extra or ""))
+            if charset == "us-ascii" and not text.isascii():  # a name in the signature
+                charset, encoding = "utf-8", "quoted-printable"
+            raw_text = text.encode(charset)
+            if encoding == "quoted-printable":
+                raw_text = quopri.encodestring(raw_text)
+            text_headers = [
+                f'Content-Type: text/plain; charset="{charset}"',
+                f"Content-Transfer-Encoding: {encoding}",
+            ]
+
+            attachment_roll = rng.random()
+            if attachment_roll < 0.10:
+                boundary = f"----=_Part_{index}_{rng.getrandbits(32):08x}"
+                headers.append(f'Content-Type: multipart/mixed; boundary="{boundary}"')
+                parts = [b"\n".join(h.encode() for h in text_headers) + b"\n\n" + raw_text]
+                if attachment_roll < 0.05:
+                    name = f"{writer.fill('{doc}').replace(' ', '_')}_{index}.pdf"
+                    pages = [
+                        [
+                            writer.fill("{doc}: {program} {thing}").upper(),
+                            f"Prepared for DEA, reference {index}-{rng.getrandbits(24):06x}",
+                            "",
+                            *textwrap.wrap(writer.paragraph(), 80),
+                        ]
+                        for _ in range(rng.randint(1, 2))
+                    ]
+                    data = encodebytes(_pdf(pages))
+                    parts.append(
+                        f'Content-Type: application/pdf; name="{name}"\n'
+                        f'Content-Disposition: attachment; filename="{name}"\n'
+                        "Content-Transfer-Encoding: base64\n\n".encode()
+                        + data
+                    )
+                    mailbox.pdf_attachments += 1
+                else:
+                    name = f"notes-{index}.txt"
+                    notes = f"Notes, reference {index}\n\n" + "\n\n".join(
+                        textwrap.fill(writer.paragraph(), 76) for _ in range(rng.randint(1, 3))
+                    )
+                    parts.append(
+                        f'Content-Type: text/plain; charset="us-ascii"; name="{name}"\n'
+                        f'Content-Disposition: attachment; filename="{name}"\n'
+                        "Content-Transfer-Encoding: 7bit\n\n".encode()
+                        + notes.encode()
+                        + b"\n"
+                    )
+                    mailbox.text_attachments += 1
+                delimiter = f"--{boundary}\n".encode()
+                body = (
+                    b"This is a multi-part message in MIME format.\n\n"
+                    + b"".join(delimiter + part.rstrip(b"\n") + b"\n\n" for part in parts)
+                    + f"--{boundary}--\n".encode()
+                )
+            else:
+                headers += text_headers
+                body = raw_text
+            message = "\n".join(headers).encode() + b"\n\n" + body
+            envelope = f"From {sender[1]} {moment:%a %b %d %H:%M:%S %Y}\n".encode()
+            record = envelope + _MBOX_FROM.sub(rb">\1", message).rstrip(b"\n") + b"\n\n"
+            out.write(record)
+            mailbox.bytes += len(record)
+    return mailbox
+
+
+# --- The bare loop --------------------------------------------------------------------------------
+
+
+@dataclass
+class BareLoop:
+    """iter_mbox, then SHA-256 and parse of every message and attachment: no database, no files."""
+
+    messages: int
+    attachments: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.messages / self.seconds if self.seconds else float("inf")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "messages_per_second": round(self.per_second, 1)}
+
+
+def bare_loop(path: Path) -> BareLoop:
+    """The pipeline's own limit: what ingestion must do to each message, and nothing else.
+
+    Attachments are parsed by their declared type (PDF pages and text, or text decoding), as
+    ingestion does once it has sniffed them; sniffing is left out, so it counts as overhead.
+    """
+    from documents.ingest.charsets import decode_text
+    from documents.ingest.emails import iter_mbox, parse_email
+    from documents.ingest.pdfs import parse_pdf
+
+    messages = attachments = 0
+    started = time.perf_counter()
+    for _, data in iter_mbox(path):
+        hashlib.sha256(data).hexdigest()
+        parsed = parse_email(data)
+        messages += 1
+        for attachment in parsed.attachments:
+            hashlib.sha256(attachment.data).hexdigest()
+            if attachment.content_type == "application/pdf":
+                parse_pdf(attachment.data)
+            else:
+                decode_text(attachment.data)
+            attachments += 1
+    return BareLoop(messages, attachments, time.perf_counter() - started)
+
+
+# --- Ingestion ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ingestion:
+    label: str
+    messages: int
+    documents: int
+    seconds: float
+    duplicates: int
+    errors: int
+
+    @property
+    def per_second(self) -> float:
+        return self.messages / self.seconds if self.seconds else float("inf")
+
+    def share_of(self, loop: BareLoop) -> float:
+        return self.per_second / loop.per_second
+
+    def as_dict(self, loop: BareLoop | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {**asdict(self), "messages_per_second": round(self.per_second, 1)}
+        if loop is not None:
+            data["share_of_bare_loop"] = round(self.share_of(loop), 3)
+            data["budget_share"] = BUDGET_SHARE_OF_BARE_LOOP
+            data["passes"] = self.share_of(loop) >= BUDGET_SHARE_OF_BARE_LOOP
+        return data
+
+
+def ingest(
+    mailbox: Mailbox, agency: Agency, owner: Any, label: str
+) -> tuple[Ingestion, Release, IngestReport]:
+    """`release_ingest` over the mailbox into a fresh request and release, timed."""
+    from documents import services
+
+    release = _new_release(_new_request(agency, owner, label))
+    started = time.perf_counter()
+    report = services.release_ingest(release_id=release.pk, paths=[mailbox.path])
+    seconds = time.perf_counter() - started
+    documents = release.documents.count()
+    run = Ingestion(
+        label, mailbox.messages, documents, seconds, report.duplicates, len(report.errors)
+    )
+    return run, release, report
+
+
+def check_ingestion(mailbox: Mailbox, release: Release, report: IngestReport) -> list[str]:
+    """Everything stored as it should be: one document per message and per attachment."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from documents.models import Document
+
+    expected = mailbox.messages + mailbox.attachments
+    if report.errors:
+        raise BenchmarkError(f"{len(report.errors)} ingestion errors, e.g. {report.errors[0]}.")
+    if report.duplicates:
+        raise BenchmarkError(f"{report.duplicates} duplicates; every generated file is unique.")
+    if report.ingested != expected:
+        raise BenchmarkError(f"{report.ingested:,} ingested; expected {expected:,}.")
+    release.refresh_from_db()
+    if release.ingestion != release.Ingestion.DONE:
+        raise BenchmarkError(f"The release ended in state {release.ingestion!r}, not 'done'.")
+    documents = Document.objects.filter(release=release)
+    kinds = dict(documents.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    want = {
+        Document.Kind.EMAIL: mailbox.messages,
+        Document.Kind.PDF: mailbox.pdf_attachments,
+        Document.Kind.TEXT: mailbox.text_attachments,
+    }
+    if kinds != {k: n for k, n in want.items() if n}:
+        raise BenchmarkError(f"Documents by kind {kinds}; expected {want}.")
+    attached = documents.filter(parent__isnull=False).count()
+    if attached != mailbox.attachments:
+        raise BenchmarkError(f"{attached} documents linked to an email; expected attachments.")
+    folder = Path(settings.MEDIA_ROOT) / "documents" / str(release.request_id)
+    files = sum(1 for p in folder.rglob("*") if p.is_file())
+    if files != expected:
+        raise BenchmarkError(f"{files:,} stored files under {folder}; expected {expected:,}.")
+    lines = [
+        f"  checked: {documents.count():,} documents = {mailbox.messages:,} emails + "
+        f"{mailbox.pdf_attachments:,} PDFs + {mailbox.text_attachments:,} text attachments, "
+        f"{files:,} stored files, no errors, no duplicates"
+    ]
+    # Encoded-word subjects and ISO-8859-1 bodies came through decoded.
+    by_source = {
+        f"{mailbox.path.name}#{index}": sample for index, sample in mailbox.samples.items()
+    }
+    stored = documents.filter(source__in=by_source).values_list("source", "subject", "text")
+    checked = 0
+    for source, subject, text in stored:
+        want_subject, phrase = by_source[source]
+        if subject != want_subject or phrase not in " ".join(text.split()):
+            raise BenchmarkError(
+                f"{source}: stored subject {subject!r}, wanted {want_subject!r}; "
+                f"phrase {phrase!r} not in the text {text[:300]!r}."
+            )
+        checked += 1
+    if checked != len(by_source):
+        raise BenchmarkError(f"Only {checked} of {len(by_source)} spot-checked messages stored.")
+    lines.append(
+        f"  checked: {checked} messages with encoded-word subjects or non-ASCII bodies "
+        "read back as written"
+    )
+    return lines
+
+
+# --- Where the time goes --------------------------------------------------------------------------
+
+
+class Stopwatch:
+    """Seconds and calls per named step, from wrappers put around the real functions."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        self.calls[name] = self.calls.get(name, 0) + 1
+
+    def timed(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.add(name, time.perf_counter() - started)
+
+        return wrapper
+
+    def timed_iterator(
+        self, name: str, function: Callable[..., Iterator[Any]]
+    ) -> Callable[..., Iterator[Any]]:
+        """Time only the generator's own work between items, not the consumer's."""
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            iterator = function(*args, **kwargs)
+            while True:
+                started = time.perf_counter()
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    self.add(name, time.perf_counter() - started)
+                    return
+                self.add(name, time.perf_counter() - started)
+                yield item
+
+        return wrapper
+
+    def sql(
+        self,
+        execute: Callable[..., Any],
+        sql: str,
+        params: Any,
+        many: bool,
+        context: dict[str, Any],
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.add(_sql_step(sql), time.perf_counter() - started)
+
+
+def _sql_step(sql: str) -> str:
+    if sql.startswith('INSERT INTO "documents_document"'):
+        return "sql: INSERT document"
+    if sql.startswith('UPDATE "documents_release"'):
+        return "sql: UPDATE release progress"
+    if sql.startswith('SELECT 1 AS "a"'):
+        return "sql: full_clean foreign-key SELECTs"
+    if sql.startswith("SELECT") and '"documents_document"."sha256" =' in sql:
+        return "sql: duplicate lookup"
+    return "sql: other"
+
+
+@contextlib.contextmanager
+def instrumented(watch: Stopwatch) -> Iterator[None]:
+    """Wrap the steps of `release_ingest` in stopwatches; the code that runs is the real one."""
+    from django.core.files.storage import FileSystemStorage
+    from django.db import connection, connections
+
+    from documents import services
+    from documents.ingest import charsets
+    from documents.models import Document
+
+    default: Any = connections["default"]  # its private _commit is what COMMIT costs
+    with contextlib.ExitStack() as stack:
+        patches: list[tuple[Any, str, Any]] = [
+            (services, "count_units", watch.timed("count_units", services.count_units)),
+            (services, "expand", watch.timed_iterator("expand (iter_mbox)", services.expand)),
+            (
+                services,
+                "hashlib",
+                SimpleNamespace(sha256=watch.timed("sha256", hashlib.sha256)),
+            ),
+            (services, "sniff", watch.timed("sniff", services.sniff)),
+            (services, "parse_email", watch.timed("parse_email", services.parse_email)),
+            (services, "parse_pdf", watch.timed("parse_pdf", services.parse_pdf)),
+            (charsets, "decode_text", watch.timed("decode_text", charsets.decode_text)),
+            (
+                FileSystemStorage,
+                "exists",
+                watch.timed("storage.exists", FileSystemStorage.exists),
+            ),
+            (FileSystemStorage, "save", watch.timed("storage.save", FileSystemStorage.save)),
+            (Document, "full_clean", watch.timed("full_clean", Document.full_clean)),
+            (Document, "save", watch.timed("Document.save", Document.save)),
+            (default, "_commit", watch.timed("COMMIT", default._commit)),
+        ]
+        for target, name, replacement in patches:
+            stack.enter_context(mock.patch.object(target, name, replacement))
+        stack.enter_context(connection.execute_wrapper(watch.sql))
+        yield
+
+
+@dataclass
+class Step:
+    name: str
+    calls: int
+    seconds: float
+    note: str = ""
+
+
+def breakdown(watch: Stopwatch, total: float) -> list[Step]:
+    """Non-overlapping steps: nested SQL is taken out of the Python step that issued it."""
+    s, c = watch.seconds, watch.calls
+
+    def get(name: str) -> float:
+        return s.get(name, 0.0)
+
+    fk = get("sql: full_clean foreign-key SELECTs")
+    insert = get("sql: INSERT document")
+
+    def step(label: str, key: str, seconds: float | None = None, note: str = "") -> Step:
+        return Step(label, c.get(key, 0), get(key) if seconds is None else seconds, note)
+
+    steps = [
+        step("count_units (a first pass over the mbox)", "count_units"),
+        step("expand: iter_mbox splits messages", "expand (iter_mbox)"),
+        step("sha256", "sha256", note="bare loop"),
+        step("parse_email", "parse_email", note="bare loop"),
+        step("parse_pdf", "parse_pdf", note="bare loop"),
+        step("decode_text (text attachments)", "decode_text", note="bare loop"),
+        step("sniff", "sniff"),
+        step("SELECT duplicate by (request, sha256)", "sql: duplicate lookup"),
+        step("storage.exists", "storage.exists"),
+        step("storage.save (write the file)", "storage.save"),
+        step("full_clean: Python validation", "full_clean", get("full_clean") - fk),
+        step("full_clean: SELECT 1 per foreign key", "sql: full_clean foreign-key SELECTs"),
+        step("INSERT document (tsvector, GIN, constraints)", "sql: INSERT document"),
+        step(
+            "Document.save: Python around the INSERT",
+            "Document.save",
+            get("Document.save") - insert,
+        ),
+        step("COMMIT (one transaction per message)", "COMMIT"),
+        step("UPDATE release progress", "sql: UPDATE release progress"),
+        step("other SQL", "sql: other"),
+    ]
+    accounted = sum(step.seconds for step in steps)
+    steps.append(Step("the rest: loop, Document(), atomic, report", 0, total - accounted))
+    return steps
+
+
+def _report_breakdown(steps: Sequence[Step], total: float, documents: int) -> None:
+    print(f"  {'step':<46} {'calls':>7} {'seconds':>8} {'share':>6} {'µs/doc':>7}")
+    for step in steps:
+        print(
+            f"  {step.name:<46} {step.calls:>7,} {step.seconds:>8.3f} "
+            f"{step.seconds / total:>6.1%} {step.seconds / documents * 1e6:>7.0f}"
+            + (f"  ({step.note})" if step.note else "")
+        )
+    print(f"  {'total (release_ingest, instrumented)':<46} {'':>7} {total:>8.3f} {1:>6.0%}")
+
+
+def profile_top(profile: cProfile.Profile, limit: int) -> list[str]:
+    """The functions with the most time of their own, project and Django frames named short."""
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats(pstats.SortKey.TIME).print_stats(limit)
+    lines = out.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
+    prefixes = [str(PROJECT_ROOT / ".venv" / "lib") + "/", str(PROJECT_ROOT) + "/"]
+    cleaned = []
+    for line in lines[start:]:
+        if not line.strip():
+            continue
+        for prefix in prefixes:
+            line = line.replace(prefix, "")
+        cleaned.append("  " + re.sub(r"python3\.\d+/site-packages/", "", line)[:150])
+    return cleaned
+
+
+# --- Experiments (--experiments): the real code with one change each, for the closing note -------
+
+
+def _experiments() -> dict[str, Callable[[], contextlib.AbstractContextManager[Any]]]:
+    from django.db import connection
+
+    from documents import services
+    from documents.models import Document
+
+    real_full_clean = Document.full_clean
+
+    def full_clean_without_fk_queries(self: Document, exclude: Any = None, **kwargs: Any) -> None:
+        # release/request/parent are set by the ingestion code from rows it just read or wrote.
+        real_full_clean(self, exclude=["release", "request", "parent"], **kwargs)
+
+    @contextlib.contextmanager
+    def asynchronous_commit() -> Iterator[None]:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+
+    def store_without_exists(request_id: int, digest: str, data: bytes) -> str:
+        from django.conf import settings
+
+        name = f"documents/{request_id}/{digest[:2]}/{digest}"
+        target = Path(settings.MEDIA_ROOT) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with target.open("xb") as out:
+                out.write(data)
+        except FileExistsError:
+            pass
+        return name
+
+    def single_count(paths: Sequence[Path | str]) -> int:
+        return 0  # the progress bar total would come from the expansion itself
+
+    return {
+        "full_clean without the foreign-key SELECTs": lambda: mock.patch.object(
+            Document, "full_clean", full_clean_without_fk_queries
+        ),
+        "SET synchronous_commit = off": asynchronous_commit,
+        "store with open(..., 'xb'), no exists()": lambda: mock.patch.object(
+            services, "_store", store_without_exists
+        ),
+        "no count_units pass": lambda: mock.patch.object(services, "count_units", single_count),
+    }
+
+
+@contextlib.contextmanager
+def _all_of(
+    makers: Sequence[Callable[[], contextlib.AbstractContextManager[Any]]],
+) -> Iterator[None]:
+    with contextlib.ExitStack() as stack:
+        for make in makers:
+            stack.enter_context(make())
+        yield
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Search:
+    query: str
+    filters: tuple[tuple[str, Any], ...] = ()
+
+    def label(self) -> str:
+        shown = ", ".join(f"{k}={v}" for k, v in self.filters)
+        return f"{self.query}" + (f"  [{shown}]" if shown else "")
+
+
+def searches(request_id: int) -> list[Search]:
+    """Fifty queries as staff type them: common and rare words, pairs, phrases, filters."""
+    by_request = (("request_id", request_id),)
+    early_2018 = (("date_from", datetime.date(2018, 1, 1)), ("date_to", datetime.date(2018, 3, 31)))
+    words = _one_of(
+        "DEA|prototype|Microsoft|Reston|recognition|meeting|gallery|privacy|retention|"
+        "candidates|Quantico|licences"
+    )
+    rare = _one_of("Clearview|Palantir|Rekognition|subpoena|Hemisphere|Vigilant")
+    absent = _one_of("zeppelin|xylophone")
+    pairs = _one_of(
+        "face recognition|Microsoft prototype|Reston demo|booking photos|Azure tenant|"
+        "privacy assessment|Clearview trial|Palantir case"
+    )
+    phrases = _one_of(
+        '"face recognition"|"proof of concept"|"Reston facility"|"booking photos"|'
+        '"El Paso Intelligence Center"|"pre-decisional and deliberative"'
+    )
+    queries = [Search(q) for q in words + rare + absent + pairs + phrases]
+    queries += [
+        Search("Clearview or Palantir"),
+        Search("prototype -Microsoft"),
+        Search("alvarez"),
+        Search("bkeller@microsoft.com"),
+        Search("prototype", (("sender", "microsoft.com"),)),
+        Search("DEA", (("sender", "Alvarez"),)),
+        Search("face recognition", (("sender", "dea.gov"),)),
+        Search('"booking photos"', (("sender", "Okafor"),)),
+        Search("Rekognition", (("sender", "amazon.com"),)),
+        Search("privacy", (("sender", "usdoj.gov"),)),
+        Search("Reston", by_request),
+        Search("face recognition", by_request),
+        Search("prototype", early_2018),
+        Search("Clearview", early_2018),
+        Search("gallery", (("sender", "Whitfield"), *early_2018)),
+        Search("meeting notes", by_request),
+    ]
+    return queries
+
+
+@dataclass
+class Timed:
+    search: Search
+    matches: int
+    hits: int
+    milliseconds: list[float]
+
+
+def fill_documents(release: Release, total: int, seed: int) -> tuple[int, float]:
+    """Bulk-insert generated emails into the release until the table holds `total` documents."""
+    from django.db import connection, transaction
+
+    from documents.models import Document
+
+    have = Document.objects.count()
+    missing = total - have
+    if missing <= 0:
+        return 0, 0.0
+    rng = random.Random(seed + 1)
+    writer = Writer(rng)
+    span = (LAST_DAY - FIRST_DAY).total_seconds()
+    started = time.perf_counter()
+    for start in range(0, missing, INSERT_BATCH):
+        batch = []
+        for i in range(start, min(start + INSERT_BATCH, missing)):
+            sender = writer.person()
+            text = writer.body(sender, wrap=False)
+            subject = writer.fill(rng.choice(SUBJECTS))
+            batch.append(
+                Document(
+                    release=release,
+                    request_id=release.request_id,
+                    original_name=f"bulk message {i + 1}",
+                    source=f"bench-bulk#{i}",
+                    size=len(text),
+                    sha256=f"{rng.getrandbits(256):064x}",
+                    media_type="message/rfc822",
+                    kind=Document.Kind.EMAIL,
+                    text=text,
+                    sender=_address(sender),
+                    recipients=", ".join(_address(p) for p in writer.people(1, 3)),
+                    sent_at=FIRST_DAY + datetime.timedelta(seconds=rng.uniform(0, span)),
+                    subject=subject,
+                    message_id=f"<{rng.getrandbits(64):016x}.bulk{i}@dea.gov>",
+                )
+            )
+        with transaction.atomic():
+            Document.objects.bulk_create(batch)
+        done = start + len(batch)
+        if done == missing or done % 20_000 == 0:
+            print(f"  inserted {done:,} / {missing:,} documents", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(Document._meta.db_table)}")
+    return missing, time.perf_counter() - started
+
+
+def run_searches(queries: Sequence[Search], rounds: int) -> tuple[list[Timed], list[float]]:
+    """One untimed round to warm the caches (its times are kept apart), then `rounds` timed."""
+    from documents.models import Document
+    from documents.selectors import _filtered, document_matches, document_search
+
+    results = []
+    first_round = []
+    for search in queries:
+        filters = dict(search.filters)
+        matches = document_matches(_filtered(**filters), search.query).count()
+        started = time.perf_counter()
+        hits = document_search(query=search.query, limit=SEARCH_LIMIT, **filters)
+        first_round.append((time.perf_counter() - started) * 1000)
+        if len(hits) != min(matches, SEARCH_LIMIT):
+            raise BenchmarkError(
+                f"{search.label()}: {len(hits)} hits for {matches} matches (limit {SEARCH_LIMIT})."
+            )
+        if hits and not all(isinstance(hit.document, Document) for hit in hits):
+            raise BenchmarkError(f"{search.label()}: hits are not documents.")
+        results.append(Timed(search, matches, len(hits), []))
+    for _ in range(rounds):
+        for timed in results:
+            filters = dict(timed.search.filters)
+            started = time.perf_counter()
+            document_search(query=timed.search.query, limit=SEARCH_LIMIT, **filters)
+            timed.milliseconds.append((time.perf_counter() - started) * 1000)
+    return results, first_round
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def explain(query: str) -> list[str]:
+    """EXPLAIN ANALYZE of the SQL document_search really sends for `query`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from documents.selectors import document_search
+
+    with CaptureQueriesContext(connection) as captured:
+        document_search(query=query, limit=SEARCH_LIMIT)
+    sql = next(q["sql"] for q in captured.captured_queries if "ts_rank" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --- Report ---------------------------------------------------------------------------------------
+
+
+def _describe(database_url: str) -> dict[str, Any]:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()
+        cursor.execute("SHOW synchronous_commit")
+        synchronous = cursor.fetchone()
+    parts = urlsplit(database_url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    user = f"{parts.username}@" if parts.username else ""
+    shown = parts._replace(netloc=user + host)  # never the password
+    return {
+        "database": urlunsplit(shown),
+        "postgresql": version[0] if version else "?",
+        "synchronous_commit": synchronous[0] if synchronous else "?",
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+    }
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--messages", type=int, default=10_000, help="messages in the mbox (10000)")
+    parser.add_argument(
+        "--documents", type=int, default=100_000, help="documents to search over (100000)"
+    )
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="break down where ingestion's time goes even if it meets the budget "
+        "(done anyway when it misses)",
+    )
+    parser.add_argument("--profile-out", type=Path, metavar="PATH", help="save cProfile stats")
+    parser.add_argument(
+        "--experiments",
+        action="store_true",
+        help="also time ingestion with each proposed change patched in (not the reported figure)",
+    )
+    parser.add_argument("--json", type=Path, metavar="PATH", help="write the figures as JSON")
+    args = parser.parse_args(argv)
+    if args.messages < 1 or args.documents < 1:
+        parser.error("sizes must be at least 1")
+
+    with tempfile.TemporaryDirectory(prefix="foiatracker-bench-") as scratch:
+        try:
+            return _main(args, Path(scratch))
+        except BenchmarkError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+
+
+def _main(args: argparse.Namespace, scratch: Path) -> int:
+    name = _configure(args.database_url, scratch / "media")
+    if _create_database_if_missing(args.database_url, name):
+        print(f"created database {name}")
+    _setup_django()
+    about = _describe(args.database_url)
+    print("foiatracker: ingest a mailbox, then search the documents")
+    print(
+        f"  database     {about['database']} (PostgreSQL {about['postgresql']}, "
+        f"synchronous_commit {about['synchronous_commit']})"
+    )
+    print(
+        f"  python {about['python']}, Django {about['django']}, "
+        f"{about['cpus']} CPUs ({about['machine']})"
+    )
+    _wipe()
+    agency, owner = _agency_and_owner()
+    figures: dict[str, Any] = {**about, "seed": args.seed}
+
+    # 1. The mailbox.
+    started = time.perf_counter()
+    mailbox = generate_mailbox(scratch / "dea-production.mbox", args.messages, args.seed)
+    print(
+        f"\n== mailbox: {mailbox.messages:,} messages, {mailbox.bytes / 1e6:.1f} MB, "
+        f"generated in {time.perf_counter() - started:.1f} s (seed {args.seed}) =="
+    )
+    print(
+        f"  {mailbox.pdf_attachments:,} PDF and {mailbox.text_attachments:,} text attachments, "
+        f"{mailbox.replies:,} replies, {mailbox.encoded_word_subjects} encoded-word subjects, "
+        f"{mailbox.latin1_bodies} ISO-8859-1 bodies, {mailbox.escaped_from_lines} '>From ' lines"
+    )
+    figures["mailbox"] = mailbox.as_dict()
+
+    # 2. The bare loop, then 3. the real ingestion, over the same file.
+    loop = bare_loop(mailbox.path)
+    if (loop.messages, loop.attachments) != (mailbox.messages, mailbox.attachments):
+        raise BenchmarkError(
+            f"The bare loop found {loop.messages:,} messages and {loop.attachments:,} "
+            f"attachments; the mailbox has {mailbox.messages:,} and {mailbox.attachments:,}."
+        )
+    print("\nbare loop: iter_mbox, sha256 + parse_email per message, sha256 + parse per attachment")
+    print(f"  messages               {loop.messages:>10,}   (+{loop.attachments:,} attachments)")
+    print(f"  seconds                {loop.seconds:>10.3f}")
+    print(f"  messages per second    {loop.per_second:>10,.0f}")
+
+    run, release, report = ingest(mailbox, agency, owner, "measured")
+    checks = check_ingestion(mailbox, release, report)
+    passes_ingest = run.share_of(loop) >= BUDGET_SHARE_OF_BARE_LOOP
+    print(f"\nrelease_ingest(release_id={release.pk}, paths=[{mailbox.path.name}])")
+    print(f"  messages               {run.messages:>10,}")
+    print(f"  documents created      {run.documents:>10,}   (messages + attachments)")
+    print(f"  seconds                {run.seconds:>10.3f}")
+    print(f"  messages per second    {run.per_second:>10,.0f}")
+    print(f"  documents per second   {run.documents / run.seconds:>10,.0f}")
+    print(f"  share of the bare loop {run.share_of(loop):>10.0%}")
+    for line in checks:
+        print(line)
+    print(
+        f"  budget ≥ {BUDGET_SHARE_OF_BARE_LOOP} × bare loop "  # noqa: RUF001
+        f"({BUDGET_SHARE_OF_BARE_LOOP * loop.per_second:,.0f}/s): {_verdict(passes_ingest)}"
+    )
+    figures["bare_loop"] = loop.as_dict()
+    figures["ingestion"] = run.as_dict(loop)
+
+    # 4. Where the time goes: an instrumented pass and a cProfile pass, each into a new request.
+    if args.profile or not passes_ingest:
+        watch = Stopwatch()
+        with instrumented(watch):
+            traced, traced_release, traced_report = ingest(mailbox, agency, owner, "instrumented")
+        check_ingestion(mailbox, traced_release, traced_report)
+        steps = breakdown(watch, traced.seconds)
+        print(
+            f"\nwhere the time goes: the same ingestion with a stopwatch around each step "
+            f"({traced.seconds:.3f} s, {traced.per_second:,.0f} messages/s)"
+        )
+        _report_breakdown(steps, traced.seconds, traced.documents)
+        figures["breakdown"] = {
+            "seconds": round(traced.seconds, 3),
+            "documents": traced.documents,
+            "steps": [asdict(step) for step in steps],
+        }
+
+        profile = cProfile.Profile()
+        profile.enable()
+        profiled, profiled_release, profiled_report = ingest(mailbox, agency, owner, "cProfile")
+        profile.disable()
+        check_ingestion(mailbox, profiled_release, profiled_report)
+        print(
+            f"\ncProfile of the same ingestion ({profiled.seconds:.1f} s under the profiler; "
+            "it inflates the many small calls of parsing), by own time:"
+        )
+        for line in profile_top(profile, 15):
+            print(line)
+        if args.profile_out:
+            profile.dump_stats(args.profile_out)
+            print(f"  stats written to {args.profile_out}")
+
+    if args.experiments:
+        print(
+            "\nexperiments: release_ingest with one change patched in each (not the figure above)"
+        )
+        makers = _experiments()
+        results: dict[str, float] = {}
+        variants = [*((label, [make]) for label, make in makers.items())]
+        variants.append(("all of the above", list(makers.values())))
+        for label, chosen in variants:
+            with _all_of(chosen):
+                tried, tried_release, tried_report = ingest(mailbox, agency, owner, label)
+            check_ingestion(mailbox, tried_release, tried_report)
+            results[label] = tried.per_second
+            print(
+                f"  {label:<44} {tried.per_second:>7,.0f} messages/s  "
+                f"{tried.share_of(loop):>5.0%} of the bare loop"
+            )
+        figures["experiments"] = {k: round(v, 1) for k, v in results.items()}
+
+    # 5. Search over `--documents` documents.
+    from documents.models import Document
+
+    print(f"\n== search over {args.documents:,} documents ==")
+    added, fill_seconds = fill_documents(release, args.documents, args.seed)
+    total = Document.objects.count()
+    if added:
+        print(f"  bulk-inserted {added:,} generated emails in {fill_seconds:.1f} s")
+    print(f"  documents in the table {total:>10,}")
+    queries = searches(release.request_id)
+    timed, first_round = run_searches(queries, SEARCH_ROUNDS)
+    samples = [ms for t in timed for ms in t.milliseconds]
+    p50, p95, worst = percentile(samples, 0.5), percentile(samples, 0.95), max(samples)
+    passes_search = p95 < SEARCH_P95_BUDGET_MS
+    print(
+        f"  {len(queries)} queries, document_search(query=..., limit={SEARCH_LIMIT}), "
+        f"{SEARCH_ROUNDS} timed rounds after a warm-up round"
+    )
+    print(
+        f"  warm-up round          p50 {percentile(first_round, 0.5):>7.1f} ms   "
+        f"p95 {percentile(first_round, 0.95):>7.1f} ms   max {max(first_round):>7.1f} ms"
+    )
+    print(
+        f"  timed rounds           p50 {p50:>7.1f} ms   p95 {p95:>7.1f} ms   max {worst:>7.1f} ms"
+    )
+    print("  slowest queries (median of the timed rounds):")
+    by_median = sorted(timed, key=lambda t: percentile(t.milliseconds, 0.5), reverse=True)
+    for t in by_median[:8]:
+        print(
+            f"    {percentile(t.milliseconds, 0.5):>7.1f} ms  {t.matches:>7,} matches  "
+            f"{t.search.label()}"
+        )
+    print("  fastest:")
+    for t in by_median[-3:]:
+        print(
+            f"    {percentile(t.milliseconds, 0.5):>7.1f} ms  {t.matches:>7,} matches  "
+            f"{t.search.label()}"
+        )
+    common = "prototype"
+    plan = explain(common)
+    uses_gin = any("document_search_gin" in line for line in plan)
+    print(
+        "\n  EXPLAIN (ANALYZE, BUFFERS) of "
+        f"document_search(query={common!r}, limit={SEARCH_LIMIT}):"
+    )
+    for line in plan:
+        print(f"    {line}")
+    print(f"  GIN index document_search_gin used: {'yes' if uses_gin else 'NO'}")
+    print(f"  budget p95 < {SEARCH_P95_BUDGET_MS:.0f} ms (issue 8): {_verdict(passes_search)}")
+    figures["search"] = {
+        "documents": total,
+        "bulk_inserted": added,
+        "queries": len(queries),
+        "rounds": SEARCH_ROUNDS,
+        "limit": SEARCH_LIMIT,
+        "p50_ms": round(p50, 2),
+        "p95_ms": round(p95, 2),
+        "max_ms": round(worst, 2),
+        "warmup_p95_ms": round(percentile(first_round, 0.95), 2),
+        "budget_p95_ms": SEARCH_P95_BUDGET_MS,
+        "passes": passes_search,
+        "gin_index_used": uses_gin,
+        "per_query": [
+            {
+                "query": t.search.query,
+                "filters": {k: str(v) for k, v in t.search.filters},
+                "matches": t.matches,
+                "hits": t.hits,
+                "median_ms": round(percentile(t.milliseconds, 0.5), 2),
+            }
+            for t in timed
+        ],
+        "explain": plan,
+    }
+
+    # 6. The table.
+    header = f"{'figure':<34} {'value':>22}  {'budget':<28} result"
+    print("\n" + header)
+    print("-" * len(header))
+    print(f"{'bare loop (parse + hash)':<34} {loop.per_second:>16,.0f} msg/s  {'-':<28} -")
+    print(
+        f"{'release_ingest':<34} {run.per_second:>16,.0f} msg/s  "
+        f"{f'≥ {BUDGET_SHARE_OF_BARE_LOOP * loop.per_second:,.0f} msg/s (½ bare loop)':<28} "
+        f"{_verdict(passes_ingest)}"
+    )
+    print(f"{'  share of the bare loop':<34} {run.share_of(loop):>22.0%}  {'≥ 50%':<28}")
+    print(f"{'  documents created':<34} {run.documents:>22,}")
+    print(f"{f'search p50 ({total:,} documents)':<34} {p50:>19.1f} ms")
+    print(
+        f"{f'search p95 ({total:,} documents)':<34} {p95:>19.1f} ms  "
+        f"{f'< {SEARCH_P95_BUDGET_MS:.0f} ms':<28} {_verdict(passes_search)}"
+    )
+    print(f"{'search max':<34} {worst:>19.1f} ms")
+
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, default=str) + "\n")
+        print(f"\nfigures written to {args.json}")
+    return 0 if passes_ingest and passes_search else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Releases and documents in the admin: upload and ingest, progress and problems, search with
+snippets, documents withheld in full, the Vaughn index and its CSV, totals on the request page."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from documents import services
+from documents.models import Document, Exemption, Release
+from foiatracker.celery import app as celery_app
+from requests_app.workflow import RequestStatus
+from tests.factories import LawsuitFactory, RecordsRequestFactory
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+D = datetime.date
+
+
+@pytest.fixture
+def eager():
+    """Unit tests of the admin run the task in-process; tests/test_worker.py uses a real worker."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def suit_and_request():
+    request = RecordsRequestFactory(status=RequestStatus.IN_LITIGATION)
+    lawsuit = LawsuitFactory()
+    lawsuit.requests.add(request)
+    return lawsuit, request
+
+
+def upload(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name.rsplit("/", 1)[-1], (FIXTURES / name).read_bytes())
+
+
+def test_staff_upload_a_release_and_it_is_ingested(
+    admin_client_staff, suit_and_request, eager, django_capture_on_commit_callbacks
+):
+    lawsuit, request = suit_and_request
+    url = reverse("admin:documents_release_add")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_staff.post(
+            url,
+            {
+                "request": request.pk,
+                "lawsuit": lawsuit.pk,
+                "released_on": "2020-06-17",
+                "description": "DEA emails",
+                "pages_released": "12",
+                "pages_withheld_in_full": "3",
+                "pages_withheld_in_part": "2",
+                "uploads": [upload("mbox/release.mbox"), upload("pdf/truncated.pdf")],
+            },
+        )
+    assert response.status_code == 302
+    release = Release.objects.get()
+    assert release.ingestion == Release.Ingestion.DONE_WITH_ERRORS
+    assert release.documents.filter(parent__isnull=True).count() >= 4
+    page = admin_client_staff.get(
+        reverse("admin:documents_release_change", args=[release.pk])
+    ).content.decode()
+    assert "Done, with errors: 6 of 6 files" in page
+    assert "truncated.pdf" in page
+    # Staging files keep no user-chosen name: only numbered files under staging/<release>/.
+    staged = list((services.staging_root() / str(release.pk)).iterdir())
+    assert sorted(p.name for p in staged) == ["0000", "0000.name", "0001", "0001.name"]
+
+
+def test_a_release_under_a_suit_that_does_not_cover_the_request_is_refused(admin_client_staff):
+    request = RecordsRequestFactory()
+    lawsuit = LawsuitFactory()
+    response = admin_client_staff.post(
+        reverse("admin:documents_release_add"),
+        {
+            "request": request.pk,
+            "lawsuit": lawsuit.pk,
+            "released_on": "2020-06-17",
+            "pages_released": "0",
+            "pages_withheld_in_full": "0",
+            "pages_withheld_in_part": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "does not cover this request" in response.content.decode()
+    assert not Release.objects.exists()
+
+
+def test_document_search_in_the_admin_shows_highlighted_snippets(
+    admin_client_staff, suit_and_request, tmp_path
+):
+    _, request = suit_and_request
+    release = services.release_create(request=request, released_on=D(2020, 6, 17))
+    path = tmp_path / "m.mbox"
+    path.write_bytes((FIXTURES / "mbox/release.mbox").read_bytes())
+    services.release_ingest(release_id=release.pk, paths=[path])
+    response = admin_client_staff.get(
+        reverse("admin:documents_document_changelist"), {"q": "dingus"}
+    )
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 1
+    assert "<mark>" in response.content.decode()
+
+
+def test_withheld_documents_make_the_vaughn_index_and_its_csv(admin_client_staff, suit_and_request):
+    lawsuit, request = suit_and_request
+    release = services.release_create(request=request, lawsuit=lawsuit, released_on=D(2020, 6, 17))
+    b5 = Exemption.objects.get(jurisdiction__code="US", code="b5")
+    b7c = Exemption.objects.get(jurisdiction__code="US", code="b7C")
+    response = admin_client_staff.post(
+        reverse("admin:documents_document_add"),
+        {
+            "release": release.pk,
+            "original_name": "Briefing memo",
+            "bates_number": "DEA-000014",
+            "subject": "Face recognition briefing",
+            "exemptions": [b5.pk, b7c.pk],
+            "withheld_in_full": "on",
+            "pages_withheld": "4",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    memo = Document.objects.get()
+    assert (memo.request_id, memo.file.name, memo.sha256) == (request.pk, "", "")
+
+    page = admin_client_staff.get(
+        reverse("admin:documents_release_vaughn", args=[release.pk])
+    ).content.decode()
+    assert "DEA-000014" in page
+    assert "b5, b7C" in page
+    csv = b"".join(
+        admin_client_staff.get(
+            reverse("admin:documents_lawsuit_vaughn", args=[lawsuit.pk]), {"format": "csv"}
+        ).streaming_content
+    ).decode()
+    lines = csv.strip().splitlines()
+    assert lines[0].startswith("Bates,Date,From,To,Subject or description,Exemptions")
+    assert lines[1] == 'DEA-000014,2020-06-17,,,Face recognition briefing,"b5, b7C",4,in full'
+
+
+def test_a_document_without_a_file_must_be_withheld_in_full(admin_client_staff, suit_and_request):
+    _, request = suit_and_request
+    release = services.release_create(request=request, released_on=D(2020, 6, 17))
+    response = admin_client_staff.post(
+        reverse("admin:documents_document_add"),
+        {"release": release.pk, "original_name": "Memo", "pages_withheld": "1"},
+    )
+    assert response.status_code == 200
+    assert "Only a document withheld in full may have no file." in response.content.decode()
+
+
+def test_request_and_lawsuit_pages_show_releases_with_totals(admin_client_staff, suit_and_request):
+    lawsuit, request = suit_and_request
+    release = services.release_create(
+        request=request,
+        lawsuit=lawsuit,
+        released_on=D(2020, 6, 17),
+        pages_released=12,
+        pages_withheld_in_full=3,
+        pages_withheld_in_part=2,
+        exemptions=[Exemption.objects.get(jurisdiction__code="US", code="b6")],
+    )
+    for url in (
+        reverse("admin:requests_app_recordsrequest_change", args=[request.pk]),
+        reverse("admin:requests_app_lawsuit_change", args=[lawsuit.pk]),
+    ):
+        page = admin_client_staff.get(url).content.decode()
+        assert (
+            "1 release(s), 0 document(s); pages released 12, withheld in full 3, in part 2" in page
+        )
+        assert "top exemptions: b6 (1)" in page
+        assert release.get_admin_url() in page
