@@ -11,7 +11,7 @@ POSTGRES_UP = [
     """
     ALTER TABLE documents_document ADD COLUMN search tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', coalesce(subject, '')), 'A')
-        || setweight(to_tsvector('simple', coalesce(sender, '') || ' ' || coalesce(recipients, '')
+        || setweight(to_tsvector('english', coalesce(sender, '') || ' ' || coalesce(recipients, '')
                                  || ' ' || coalesce(cc, '')), 'B')
         || setweight(to_tsvector('english', left(coalesce(text, ''), 1000000)), 'C')
     ) STORED;

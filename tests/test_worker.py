@@ -1,0 +1,126 @@
+"""End to end through the real broker: a release uploaded in the admin is ingested by a real
+Celery worker process reading the Redis on 127.0.0.1:6379."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from documents.models import Release
+from foiatracker.celery import app as celery_app
+from requests_app.workflow import RequestStatus
+from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "documents" / "fixtures"
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL") or "postgres" not in os.environ.get("DATABASE_URL", ""),
+    reason="needs REDIS_URL and PostgreSQL shared with a worker process (the CI run sets both)",
+)
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+@pytest.fixture
+def worker(settings, transactional_db):
+    """A real worker on a queue of its own, sharing the test database and media folder."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SECRET_KEY": "worker-test",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "foiatracker",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    before = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
+    celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_always_eager = False
+    yield process
+    celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = before
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_an_uploaded_release_is_ingested_by_a_real_worker(worker):
+    request = RecordsRequestFactory(status=RequestStatus.IN_LITIGATION)
+    lawsuit = LawsuitFactory()
+    lawsuit.requests.add(request)
+    client = Client()
+    client.force_login(UserFactory(username="paralegal", is_superuser=True))
+    response = client.post(
+        reverse("admin:documents_release_add"),
+        {
+            "request": request.pk,
+            "lawsuit": lawsuit.pk,
+            "released_on": "2020-06-17",
+            "pages_released": "0",
+            "pages_withheld_in_full": "0",
+            "pages_withheld_in_part": "0",
+            "uploads": [
+                SimpleUploadedFile("release.mbox", (FIXTURES / "mbox/release.mbox").read_bytes()),
+                SimpleUploadedFile(
+                    "three_pages.pdf", (FIXTURES / "pdf/three_pages.pdf").read_bytes()
+                ),
+            ],
+        },
+    )
+    assert response.status_code == 302
+    release = Release.objects.get()
+    deadline = time.monotonic() + 90  # a bound on waiting, not a measure of anything
+    while time.monotonic() < deadline:
+        release.refresh_from_db()
+        if release.ingestion in (
+            Release.Ingestion.DONE,
+            Release.Ingestion.DONE_WITH_ERRORS,
+            Release.Ingestion.FAILED,
+        ):
+            break
+        if worker.poll() is not None:
+            pytest.fail(f"the worker exited: {worker.stdout.read()}")
+        time.sleep(0.2)
+    else:
+        said = worker.stdout.read() if worker.poll() is not None else "(still running)"
+        pytest.fail(f"not ingested in time; the worker: {said}")
+    assert release.ingestion in (Release.Ingestion.DONE, Release.Ingestion.DONE_WITH_ERRORS)
+    assert release.documents.filter(kind="pdf").get().page_count == 3
+    assert release.documents.filter(parent__isnull=True, kind="email").count() >= 4
+    assert release.files_done == release.files_total == 6
