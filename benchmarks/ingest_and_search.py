@@ -235,13 +235,17 @@ def _one_of(choices: str) -> tuple[str, ...]:
     return tuple(choices.split("|"))
 
 
+#: Slot values for the templates below ({place}, {vendor}, ...).
 WORDS: dict[str, tuple[str, ...]] = {
     "program": _one_of(
         "face recognition|facial comparison|biometric matching|image analytics|identity resolution"
     ),
     "thing": _one_of("prototype|pilot|proof of concept|matcher|dashboard|API|gallery|workflow"),
-    "place": _one_of("Reston|Arlington|Quantico|Springfield|Chantilly|El Paso|San Diego|Miami"),
-    "agency": _one_of("DEA|the FBI|ICE|CBP|the Criminal Division|OIG|the field division"),
+    "place": _one_of(
+        "Reston|Arlington|Quantico|Springfield|Chantilly|El Paso|San Diego|Miami|Houston|Phoenix|"
+        "Atlanta|Chicago|Denver|Newark|Detroit|Seattle|Dallas|Los Angeles|New York|Boston"
+    ),
+    "agency": _one_of("the FBI|ICE|CBP|the Criminal Division|OIG|the field division|USMS"),
     "vendor": _one_of("Microsoft|Amazon|Leidos|Booz Allen|IDEMIA|NEC|SAIC"),
     "dataset": _one_of(
         "booking photos|the NCIC gallery|driver's license photos|passport photos|"
@@ -256,46 +260,235 @@ WORDS: dict[str, tuple[str, ...]] = {
         "Office of Acquisition Management|Diversion Control Division"
     ),
     "metric": _one_of("false match rate|true positive rate|throughput|latency|gallery size"),
+    "system": _one_of("NADDIS|Concorde|CaseTrack|SharePoint|VPN|Webmail"),
+    "course": _one_of(
+        "records management|privacy awareness|cyber security awareness|ethics|"
+        "the No FEAR Act|firearms qualification"
+    ),
+    "name": _one_of("Jen|Mike|Karen|Dave|Luis|Angela|Tom|Sam|Grace|Steve|Heather|Kevin|Carlos"),
     "weekday": _one_of("Monday|Tuesday|Wednesday|Thursday|Friday"),
+    # Office prose about nothing in particular, which most of any mailbox is.
+    "lead": _one_of(
+        "As discussed,|For what it is worth,|Just so you know,|On a separate note,|Quick update:|"
+        "In short,|To be clear,|For now,|Separately,|One more thing:"
+    ),
+    "verb": _one_of(
+        "review|finalize|update|circulate|revisit|postpone|approve|double-check|summarize|"
+        "reconcile|forward|schedule|rework|print|sign off on"
+    ),
+    "noun": _one_of(
+        "schedule|spreadsheet|agenda|timeline|numbers|draft|list|tracker|minutes|calendar invite|"
+        "slides|memo|estimate|inventory|roster|summary|handout|checklist|binder|template|"
+        "org chart|action items|read-ahead|one-pager"
+    ),
+    "state": _one_of(
+        "is ready|was updated|looks fine|needs another pass|is still missing two items|went out|"
+        "came back with edits|is on the shared drive|is with the front office|slipped a week"
+    ),
+    "when": _one_of(
+        "this week|by Friday|before the holiday|after lunch|first thing tomorrow|later today|"
+        "next week|over the weekend|by close of business|before the offsite"
+    ),
+    "since": _one_of(
+        "the last meeting|the kickoff|last quarter|the site visit|the offsite|the all-hands|"
+        "the budget cycle|the reorganization"
+    ),
+    "need": _one_of(
+        "a signature|a second look|final numbers|a cover memo|one more reviewer|a date|"
+        "the front office's blessing"
+    ),
     "month": _one_of(
         "January|February|March|April|May|June|July|August|September|October|November|December"
     ),
 }
 
-SENTENCES = (
-    "The {program} {thing} in {place} is on track for the {month} review.",
-    "{vendor} confirmed that the {thing} can run against {dataset} without a copy leaving the "
-    "enclave.",
-    "Please see the attached {doc} for the {program} effort.",
-    "Can we get the {doc} to {agency} by {weekday}?",
-    "The {metric} on the last run was {percent} percent with a gallery of {number} thousand "
-    "images.",
-    "Legal has not yet cleared the use of {dataset} for the {program} {thing}.",
-    "We will demo the {thing} at the {place} facility on {weekday} at {hour}.",
-    "{agency} asked whether the {program} results can be shared with state and local partners.",
-    "I spoke with the {office} and they want a privacy impact assessment before any operational "
-    "use.",
-    "The {vendor} team is proposing a {thing} hosted in their government cloud region.",
-    "Per our call, the {program} {thing} stays in test mode until the {doc} is signed.",
-    "Reminder: nothing about the {program} {thing} goes outside this distribution list.",
-    "The {place} team logged {number} searches last week, {small} of them with a candidate "
-    "returned.",
-    "Attached are the notes from {weekday}'s meeting with {vendor}.",
-    "Funding for the {thing} comes out of the {month} reprogramming, pending {office} approval.",
-    "Thanks, I will loop in {agency} and circle back on the {doc}.",
-    "Let me know if the {weekday} slot works for the {place} walkthrough.",
-    "We still need a decision on retention: how long do probe images stay in the {thing}?",
-    "The accuracy numbers from {vendor} do not match what we saw on {dataset}.",
-    "Please do not forward; this is pre-decisional and deliberative.",
-    "{vendor} sent an updated quote of ${number},000 for the {thing} licences.",
-    "The {program} {thing} returned {small} candidates for the {place} case; analysts are "
-    "reviewing them.",
-    "Can someone confirm who owns the contract vehicle for the {program} work?",
-    "Travel to {place} is approved for the week of {month} {day}.",
-    "The Microsoft Azure tenant for the {thing} is provisioned; accounts go out {weekday}.",
-    "The Reston facility needs badge access for the {vendor} engineers before the demo.",
+
+@dataclass(frozen=True)
+class Topic:
+    """What a message is about: its subjects and sentences. Real mail keeps to a topic, so a term
+    like "prototype" is in some of the documents, not in all of them."""
+
+    weight: float
+    subjects: tuple[str, ...]
+    sentences: tuple[str, ...]
+
+
+TOPICS: dict[str, Topic] = {
+    "face recognition": Topic(
+        3.0,
+        (
+            "{program} {thing} - {place}",
+            "{place} {thing} status ({month})",
+            "Meeting notes: {vendor} {thing} demo",
+            "{metric} results from the {place} run",
+            "Question about {dataset}",
+        ),
+        (
+            "The {program} {thing} in {place} is on track for the {month} review.",
+            "{vendor} confirmed that the {thing} can run against {dataset} without a copy "
+            "leaving the enclave.",
+            "The {metric} on the last run was {percent} percent with a gallery of {number} "
+            "thousand images.",
+            "We will demo the {thing} at the {place} facility on {weekday} at {hour}.",
+            "The {vendor} team is proposing a {thing} hosted in their government cloud region.",
+            "Per our call, the {program} {thing} stays in test mode until the {doc} is signed.",
+            "Reminder: nothing about the {program} {thing} goes outside this distribution list.",
+            "The {place} team logged {number} searches last week, {small} of them with a "
+            "candidate returned.",
+            "The accuracy numbers from {vendor} do not match what we saw on {dataset}.",
+            "The Microsoft Azure tenant for the {thing} is provisioned; accounts go out {weekday}.",
+            "The Reston facility needs badge access for the {vendor} engineers before the demo.",
+            "{agency} asked whether the face recognition results can be shared with state and "
+            "local partners.",
+        ),
+    ),
+    "procurement": Topic(
+        2.0,
+        (
+            "{doc} for the {thing}",
+            "{vendor} quote",
+            "Option year {small} - {vendor}",
+            "Invoice {number} from {vendor}",
+        ),
+        (
+            "{vendor} sent an updated quote of ${number},000 for the licences.",
+            "The contracting officer needs the signed {doc} before we can exercise option year "
+            "{small}.",
+            "Invoice {number} from {vendor} is on hold until the deliverables are accepted.",
+            "Can someone confirm who owns the contract vehicle for this work?",
+            "Funding comes out of the {month} reprogramming, pending {office} approval.",
+            "The period of performance ends {month} {day}; we need the modification in before "
+            "then.",
+            "Please attach the market research memo to the requisition.",
+            "The independent government cost estimate came in at ${number},000.",
+        ),
+    ),
+    "legal": Topic(
+        1.5,
+        ("Privacy impact assessment", "Retention question", "Draft {doc}", "OCC review"),
+        (
+            "Legal has not yet cleared the use of {dataset} for the {program} {thing}.",
+            "I spoke with the {office} and they want a privacy impact assessment before any "
+            "operational use.",
+            "We still need a decision on retention: how long do probe images stay in the system?",
+            "Please do not forward; this is pre-decisional and deliberative.",
+            "The system of records notice may need to be amended to cover this use.",
+            "Counsel asked for the legal authority memo by {weekday}.",
+            "Attached is the redline of the {doc} with counsel's comments.",
+            "Any sharing with state and local partners needs a written agreement first.",
+        ),
+    ),
+    "travel": Topic(
+        1.5,
+        ("Travel: {place}, week of {month} {day}", "TA approval needed", "Hotel for {place}"),
+        (
+            "Travel to {place} is approved for the week of {month} {day}.",
+            "Please submit your voucher within five days of returning.",
+            "The hotel rate in {place} is above per diem; a justification is attached.",
+            "My flight lands at {hour} on {weekday}; I will go straight to the office.",
+            "Rental cars are not authorized for this trip; use the shuttle.",
+            "The travel authorization is waiting on the approver in the {office}.",
+        ),
+    ),
+    "cases": Topic(
+        2.0,
+        ("Case {case}", "Analytical support - {case}", "{place} investigation update"),
+        (
+            "The {place} field division opened case {case} on {weekday}.",
+            "Analysts returned {small} candidates for case {case}; none has been confirmed.",
+            "The seizure in {place} was {number} kilograms; lab results are pending.",
+            "Please send the photos through the secure portal, not by email.",
+            "The confidential source is not to be named in any email.",
+            "We are coordinating with {agency} on the {place} case.",
+            "The target's phone was imaged; the extraction report is attached.",
+        ),
+    ),
+    "it": Topic(
+        1.5,
+        ("Account request", "VPN access for {name}", "Ticket {number}: {system}"),
+        (
+            "Your account on {system} has been created; the temporary password follows separately.",
+            "The VPN certificate expires on {month} {day}; please renew it.",
+            "Ticket {number} was escalated to the {system} team.",
+            "{system} will be down for maintenance on {weekday} from {hour}.",
+            "Please reboot your laptop after the update installs.",
+            "Two-factor tokens for the new staff are at the front desk.",
+        ),
+    ),
+    "training": Topic(
+        1.0,
+        ("Training: {course}", "Reminder: {course} due {month} {day}"),
+        (
+            "Training on {course} is mandatory for all staff and due by {month} {day}.",
+            "The webinar on {course} starts at {hour}; the link is below.",
+            "Please record your completion in the learning system.",
+            "Seats are limited to {small} per office.",
+        ),
+    ),
+    "press": Topic(
+        1.0,
+        ("Press inquiry: {program}", "Congressional letter", "Talking points for {weekday}"),
+        (
+            "A reporter asked whether the agency uses {program} technology.",
+            "Public affairs is drafting talking points; please send facts by {weekday}.",
+            "The congressional letter asks about the {program} {thing} and its costs.",
+            "Please route all media questions to the public affairs office.",
+            "The article quotes a former official but cites no documents.",
+        ),
+    ),
+    "office": Topic(
+        1.5,
+        ("Leave next week", "Telework schedule", "Timesheets due", "Office move"),
+        (
+            "I will be on leave {weekday} through {month} {day}.",
+            "Timesheets are due by noon {weekday}.",
+            "The office move to the {place} building is now set for {month}.",
+            "Telework days remain {weekday} and Friday.",
+            "Please RSVP for the holiday party by {weekday}.",
+            "Badge access for the new building starts {month} {day}.",
+        ),
+    ),
+    "foia": Topic(
+        0.8,
+        ("FOIA request {case}", "Search for responsive records", "Consultation from {agency}"),
+        (
+            "We received a FOIA request for records about {program}.",
+            "Please search your email and shared drives for responsive records by {month} {day}.",
+            "The request asks for contracts with {vendor} and any test results.",
+            "Exemption b7C will cover the names of agents and analysts.",
+            "The consultation from {agency} has been pending since {month}.",
+        ),
+    ),
+}
+FILLER_SENTENCES = (
+    "{lead} we should {verb} the {noun} {when}.",
+    "{lead} the {noun} {state}.",
+    "I think we should {verb} the {noun} before {since}.",
+    "{name} will {verb} the {noun} and the {noun2} {when}.",
+    "Nothing has changed on the {noun} since {since}.",
+    "The {noun} from {since} still needs {need}.",
+    "{lead} the {noun} {state}, and the {noun2} {state2}.",
+    "Can you {verb} the {noun} {when}?",
 )
-#: Terms few documents contain, so the search measures rare terms as well as common ones.
+TOPIC_NAMES = tuple(TOPICS)
+TOPIC_WEIGHTS = tuple(topic.weight for topic in TOPICS.values())
+#: Said in mail about anything.
+GENERIC_SENTENCES = (
+    "Thanks for the quick turnaround.",
+    "Let me know if you have questions.",
+    "Can we find time {weekday} afternoon to discuss?",
+    "Adding {name} for visibility.",
+    "Please review and send comments by {weekday}.",
+    "I will follow up after the meeting.",
+    "Sorry for the delay in getting back to you.",
+    "See the note below.",
+    "Happy to set up a call if that helps.",
+    "Please keep this close hold for now.",
+    "Copying {name}, who is covering while I am out.",
+    "Looping back on this one.",
+)
+#: Terms few documents contain (about one in a few hundred), so search is measured on rare
+#: terms as well as on common ones.
 RARE_SENTENCES = (
     "Someone from Clearview reached out about a trial account for the {place} office.",
     "Palantir asked about integrating the {thing} with their case platform.",
@@ -310,18 +503,6 @@ LATIN1_SENTENCES = (
     "Le prototype de reconnaissance faciale est prêt pour la réunion à Reston.",
     "Die Präsentation in Zürich über den Prototyp war ausgezeichnet, schöne Grüße.",
     "Café at 9 before the résumé review; señor Medina will bring the naïve-match figures.",
-)
-SUBJECTS = (
-    "{program} {thing} - {place}",
-    "{doc} for the {program} {thing}",
-    "Meeting notes: {vendor} {thing} demo",
-    "Question about {dataset}",
-    "{place} {thing} status ({month})",
-    "Action: {doc} due {weekday}",
-    "{vendor} follow-up",
-    "Travel: {place}, week of {month} {day}",
-    "Draft {doc}",
-    "{metric} results from the {place} run",
 )
 LATIN1_SUBJECTS = (
     "Réunion à Reston: {thing}",
@@ -338,6 +519,7 @@ TITLES = (
     "Account Executive",
 )
 X_MAILERS = ("Microsoft Outlook 16.0", "Apple Mail (2.3445.9.1)", "iPhone Mail (15E216)")
+_FIELDS = re.compile(r"{(\w+)}")
 
 
 @dataclass
@@ -369,26 +551,50 @@ class Writer:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
+        self._fields: dict[str, tuple[str, ...]] = {}
 
     def fill(self, template: str) -> str:
+        fields = self._fields.get(template)
+        if fields is None:
+            fields = self._fields[template] = tuple(set(_FIELDS.findall(template)))
+        return template.format(**{name: self._value(name) for name in fields})
+
+    def _value(self, name: str) -> str:
         rng = self.rng
-        values = {name: rng.choice(choices) for name, choices in WORDS.items()}
-        values.update(
-            number=str(rng.randint(12, 950)),
-            small=str(rng.randint(0, 11)),
-            percent=f"{rng.uniform(0.1, 99.9):.1f}",
-            hour=f"{rng.randint(9, 16)}:{rng.choice(('00', '30'))}",
-            day=str(rng.randint(1, 28)),
-        )
-        return template.format(**values)
+        if name.rstrip("0123456789") in WORDS:  # {noun2}: another noun
+            return rng.choice(WORDS[name.rstrip("0123456789")])
+        if name == "number":
+            return str(rng.randint(12, 950))
+        if name == "small":
+            return str(rng.randint(0, 11))
+        if name == "percent":
+            return f"{rng.uniform(0.1, 99.9):.1f}"
+        if name == "hour":
+            return f"{rng.randint(9, 16)}:{rng.choice(('00', '30'))}"
+        if name == "day":
+            return str(rng.randint(1, 28))
+        if name == "case":
+            return f"R{rng.randint(1, 9)}-{rng.choice(('17', '18'))}-{rng.randint(1, 9999):04d}"
+        raise KeyError(name)
 
-    def sentence(self) -> str:
-        if self.rng.random() < 0.004:
+    def topic(self) -> str:
+        return self.rng.choices(TOPIC_NAMES, weights=TOPIC_WEIGHTS)[0]
+
+    def subject(self, topic: str) -> str:
+        return self.fill(self.rng.choice(TOPICS[topic].subjects))
+
+    def sentence(self, topic: str) -> str:
+        roll = self.rng.random()
+        if roll < 0.0015:
             return self.fill(self.rng.choice(RARE_SENTENCES))
-        return self.fill(self.rng.choice(SENTENCES))
+        if roll < 0.2:
+            return self.fill(self.rng.choice(GENERIC_SENTENCES))
+        if roll < 0.6:
+            return self.fill(self.rng.choice(FILLER_SENTENCES))
+        return self.fill(self.rng.choice(TOPICS[topic].sentences))
 
-    def paragraph(self) -> str:
-        return " ".join(self.sentence() for _ in range(self.rng.randint(2, 6)))
+    def paragraph(self, topic: str) -> str:
+        return " ".join(self.sentence(topic) for _ in range(self.rng.randint(2, 5)))
 
     def person(self) -> tuple[str, str]:
         return self.rng.choices(PEOPLE, weights=PEOPLE_WEIGHTS)[0]
@@ -401,30 +607,46 @@ class Writer:
                 chosen[address] = (name, address)
         return list(chosen.values())
 
-    def body(self, sender: tuple[str, str], *, wrap: bool, extra: str = "") -> str:
+    def body(self, sender: tuple[str, str], topic: str, *, wrap: bool, extra: str = "") -> str:
         """About 1-3 KB: a greeting, paragraphs, a signature, sometimes a quoted message."""
         rng = self.rng
-        target = rng.randint(900, 2800)
+        target = rng.randint(700, 2400)
         greeting = rng.choice(("Hi all,", "Team,", "Good morning,", "All -", "Hello,", ""))
         paragraphs = [greeting] if greeting else []
         if extra:
             paragraphs.append(extra)
         length = 0
-        while length < target * 0.75:
-            paragraph = self.paragraph()
+        while length < target:
+            # Now and then a paragraph strays to another topic, as mail does.
+            paragraph = self.paragraph(topic if rng.random() < 0.85 else self.topic())
             if rng.random() < 0.03:
                 # An mbox writer must escape this line; the reader must un-escape it.
                 paragraph = f"From the {rng.choice(WORDS['place'])} side: {paragraph}"
             paragraphs.append(paragraph)
             length += len(paragraph)
         name = sender[0] or "EPIC Watch"
+        employer = {
+            "dea.gov": "Drug Enforcement Administration (DEA)",
+            "usdoj.gov": "U.S. Department of Justice",
+        }.get(sender[1].rsplit("@", 1)[1], "")
         paragraphs.append(
-            f"Thanks,\n{name}\n{rng.choice(TITLES)}\n{rng.choice(WORDS['office'])}\n"
-            f"(202) 307-{rng.randint(1000, 9999)}"
+            "\n".join(
+                line
+                for line in (
+                    "Thanks,",
+                    name,
+                    rng.choice(TITLES),
+                    employer,
+                    f"(202) 307-{rng.randint(1000, 9999)}",
+                )
+                if line
+            )
         )
         if rng.random() < 0.35:
             quoted_name, quoted_address = self.person()
-            quoted = textwrap.fill(self.paragraph(), 70) if wrap else self.paragraph()
+            quoted = self.paragraph(topic)
+            if wrap:
+                quoted = textwrap.fill(quoted, 70)
             paragraphs.append(
                 f"On {rng.choice(WORDS['weekday'])}, {quoted_name} <{quoted_address}> wrote:\n"
                 + "\n".join(f"> {line}" for line in quoted.splitlines())
@@ -497,7 +719,8 @@ def generate_mailbox(path: Path, messages: int, seed: int) -> Mailbox:
         FIRST_DAY + datetime.timedelta(seconds=rng.uniform(0, span)) for _ in range(messages)
     )
     mailbox = Mailbox(path=path, messages=messages, bytes=0)
-    earlier: list[tuple[str, str]] = []  # (Message-ID, subject) of recent messages, for replies
+    # (Message-ID, subject, topic) of recent messages, for replies.
+    earlier: list[tuple[str, str, str]] = []
     with path.open("wb") as out:
         for index, moment in enumerate(moments):
             sender = writer.person()
@@ -515,6 +738,7 @@ def generate_mailbox(path: Path, messages: int, seed: int) -> Mailbox:
                     headers.append("Cc: " + ", ".join(_address(p) for p in cc))
             charset, encoding = "us-ascii", "7bit"
             parent_id = ""
+            topic = writer.topic()
             roll = rng.random()
             if roll < 0.02:
                 subject = writer.fill(rng.choice(LATIN1_SUBJECTS))
@@ -525,12 +749,12 @@ def generate_mailbox(path: Path, messages: int, seed: int) -> Mailbox:
                 subject_header = Header(subject, "utf-8").encode()
                 mailbox.encoded_word_subjects += 1
             elif earlier and roll < 0.35:
-                parent_id, parent_subject = rng.choice(earlier[-200:])
+                parent_id, parent_subject, topic = rng.choice(earlier[-200:])
                 prefix = "Re: " if rng.random() < 0.8 else "FW: "
                 subject = subject_header = prefix + parent_subject.removeprefix("Re: ")
                 mailbox.replies += 1
             else:
-                subject = subject_header = writer.fill(rng.choice(SUBJECTS))
+                subject = subject_header = writer.subject(topic)
             headers += [
                 f"Subject: {subject_header}",
                 f"Date: {email.utils.format_datetime(local)}",
@@ -542,7 +766,7 @@ def generate_mailbox(path: Path, messages: int, seed: int) -> Mailbox:
                 headers.append(f"X-Mailer: {rng.choice(X_MAILERS)}")
             headers.append("MIME-Version: 1.0")
             if not subject_header.startswith("=?"):
-                earlier.append((message_id, subject))
+                earlier.append((message_id, subject, topic))
 
             extra = ""
             body_roll = rng.random()
@@ -553,7 +777,7 @@ def generate_mailbox(path: Path, messages: int, seed: int) -> Mailbox:
             elif body_roll < 0.05:
                 extra = f"Update — the {writer.fill('{thing}')} “works” in Reston."
                 charset, encoding = "utf-8", "quoted-printable"
-            text = writer.body(sender, wrap=True, extra=extra)
+            text = writer.body(sender, topic, wrap=True, extra=extra)
             mailbox.escaped_from_lines += text.count("\nFrom ")
             if index < 2_000 and (extra or subject_header.startswith("=?")):
                 mailbox.samples.setdefault(index, (subject, extra or ""))
@@ -579,7 +803,7 @@ def generate_mailbox(path: Path, messages: int, seed: int) -> Mailbox:
                             writer.fill("{doc}: {program} {thing}").upper(),
                             f"Prepared for DEA, reference {index}-{rng.getrandbits(24):06x}",
                             "",
-                            *textwrap.wrap(writer.paragraph(), 80),
+                            *textwrap.wrap(writer.paragraph(topic), 80),
                         ]
                         for _ in range(rng.randint(1, 2))
                     ]
@@ -594,7 +818,7 @@ def generate_mailbox(path: Path, messages: int, seed: int) -> Mailbox:
                 else:
                     name = f"notes-{index}.txt"
                     notes = f"Notes, reference {index}\n\n" + "\n\n".join(
-                        textwrap.fill(writer.paragraph(), 76) for _ in range(rng.randint(1, 3))
+                        textwrap.fill(writer.paragraph(topic), 76) for _ in range(rng.randint(1, 3))
                     )
                     parts.append(
                         f'Content-Type: text/plain; charset="us-ascii"; name="{name}"\n'
@@ -709,6 +933,27 @@ def ingest(
         label, mailbox.messages, documents, seconds, report.duplicates, len(report.errors)
     )
     return run, release, report
+
+
+def discard(release: Release) -> None:
+    """Remove a pass that was not the measured one (its documents, files, release and request),
+    so the search runs over the measured ingestion and the generated documents only."""
+    import shutil
+
+    from django.conf import settings
+    from django.db import connection
+
+    from documents.models import Document
+
+    table = connection.ops.quote_name(Document._meta.db_table)
+    with connection.cursor() as cursor:
+        # One statement (the foreign keys are checked at commit), not the ORM's collector.
+        cursor.execute(f"DELETE FROM {table} WHERE release_id = %s", [release.pk])
+    request = release.request
+    folder = Path(settings.MEDIA_ROOT) / "documents" / str(request.pk)
+    release.delete()
+    request.delete()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def check_ingestion(mailbox: Mailbox, release: Release, report: IngestReport) -> list[str]:
@@ -837,7 +1082,7 @@ def _sql_step(sql: str) -> str:
         return "sql: INSERT document"
     if sql.startswith('UPDATE "documents_release"'):
         return "sql: UPDATE release progress"
-    if sql.startswith('SELECT 1 AS "a"'):
+    if sql.startswith('SELECT %s AS "a"'):
         return "sql: full_clean foreign-key SELECTs"
     if sql.startswith("SELECT") and '"documents_document"."sha256" =' in sql:
         return "sql: duplicate lookup"
@@ -913,7 +1158,7 @@ def breakdown(watch: Stopwatch, total: float) -> list[Step]:
         step("parse_pdf", "parse_pdf", note="bare loop"),
         step("decode_text (text attachments)", "decode_text", note="bare loop"),
         step("sniff", "sniff"),
-        step("SELECT duplicate by (request, sha256)", "sql: duplicate lookup"),
+        step("BEGIN + SELECT duplicate by (request, sha256)", "sql: duplicate lookup"),
         step("storage.exists", "storage.exists"),
         step("storage.save (write the file)", "storage.save"),
         step("full_clean: Python validation", "full_clean", get("full_clean") - fk),
@@ -965,7 +1210,141 @@ def profile_top(profile: cProfile.Profile, limit: int) -> list[str]:
 # --- Experiments (--experiments): the real code with one change each, for the closing note -------
 
 
+def release_ingest_batched(
+    *, release_id: int, paths: Sequence[Path | str], batch_size: int = 200, **_: Any
+) -> IngestReport:
+    """A sketch of the proposed `release_ingest` (experiments only, never the reported figure).
+
+    The same units, parsers, checks and content-addressed files, but the database work is per
+    batch of units instead of per unit: one duplicate lookup (`sha256 IN (...)`), one transaction,
+    one multi-row INSERT per level (emails, then their attachments), and `full_clean` without
+    the foreign-key SELECTs (the code sets those keys from rows it has just read or written). A
+    batch still commits whole units; on an IntegrityError (a concurrent run) it is redone unit
+    by unit by the current code, so the guarantees stay the same.
+    """
+    from django.conf import settings
+    from django.db import IntegrityError, transaction
+
+    from documents import services
+    from documents.ingest.emails import EmptyInput, ParseError
+    from documents.ingest.pdfs import PdfEncrypted, PdfError
+    from documents.models import Document, Release
+
+    report = services.IngestReport()
+    releases = Release.objects.filter(pk=release_id)
+    releases.update(ingestion=Release.Ingestion.INGESTING)
+    release = Release.objects.select_related("request").get(pk=release_id)
+    done_sources = set(release.documents.values_list("source", flat=True))
+    total = services.count_units(paths)
+    releases.update(files_total=total, files_done=0, errors=[])
+    limit = settings.DOCUMENT_MAX_FILE_BYTES
+
+    def build(
+        unit: services.Unit, parent: int | None, out: list[tuple[Document, int | None, bytes]]
+    ) -> None:
+        """The unit's document and, depth first, its attachments' (parent = index in `out`)."""
+        problem = ""
+        if not unit.data:
+            problem = "is empty"
+        elif len(unit.data) > limit:
+            problem = f"is {len(unit.data):,} bytes, over the limit"
+        else:
+            try:
+                document, attachments = services._document(release, unit, parent=None, warnings=[])
+            except PdfEncrypted:
+                problem = "is an encrypted PDF: ask the agency for an unencrypted copy"
+            except (PdfError, ParseError, EmptyInput) as exc:
+                problem = f"cannot be read: {exc}"
+        if problem:
+            pending.error(unit.source, problem)
+            return
+        out.append((document, parent, unit.data))
+        here = len(out) - 1
+        for attachment in attachments:
+            build(attachment, here, out)
+
+    def flush(units: list[services.Unit]) -> None:
+        built: list[tuple[Document, int | None, bytes]] = []
+        for unit in units:
+            build(unit, None, built)
+        digests = {document.sha256 for document, _, _ in built}
+        known = dict(
+            Document.objects.filter(request_id=release.request_id, sha256__in=digests)
+            .values_list("sha256", "source")
+            .order_by()
+        )
+        kept: list[int] = []
+        skipped: set[int] = set()
+        for index, (document, parent, data) in enumerate(built):
+            if parent is not None and parent in skipped:
+                skipped.add(index)  # the current code never reaches a duplicate's attachments
+                continue
+            if document.sha256 in known:
+                pending.duplicate(
+                    document.source, f"same bytes as {known[document.sha256]}: stored once"
+                )
+                skipped.add(index)
+                continue
+            known[document.sha256] = document.source
+            document.file.name = services._store(release.request_id, document.sha256, data)
+            kept.append(index)
+        with transaction.atomic():
+            level = [i for i in kept if built[i][1] is None]
+            while level:
+                for i in level:
+                    parent = built[i][1]
+                    if parent is not None:
+                        built[i][0].parent = built[parent][0]
+                    built[i][0].full_clean(
+                        exclude=["release", "request", "parent"],
+                        validate_unique=False,
+                        validate_constraints=False,
+                    )
+                Document.objects.bulk_create([built[i][0] for i in level])
+                placed = set(level)
+                level = [i for i in kept if built[i][1] in placed]
+        pending.ingested += len(kept)
+
+    pending = services.IngestReport()
+    batch: list[services.Unit] = []
+    done = 0
+
+    def commit_batch() -> None:
+        nonlocal pending
+        try:
+            flush(batch)
+        except IntegrityError:
+            pending = services.IngestReport()
+            for unit in batch:
+                try:
+                    with transaction.atomic():
+                        services._ingest_unit(release, unit, pending)
+                except IntegrityError:
+                    pending.already += 1
+        report.ingested += pending.ingested
+        report.duplicates += pending.duplicates
+        report.already += pending.already
+        report.problems += pending.problems
+        pending = services.IngestReport()
+        batch.clear()
+        releases.update(files_done=done)
+
+    for unit in services.expand(paths, report):
+        if unit.source in done_sources:
+            report.already += 1
+        else:
+            batch.append(unit)
+        done += 1
+        if len(batch) >= batch_size:
+            commit_batch()
+    commit_batch()
+    state = Release.Ingestion.DONE_WITH_ERRORS if report.errors else Release.Ingestion.DONE
+    releases.update(ingestion=state, files_total=done, files_done=done, errors=report.problems)
+    return report
+
+
 def _experiments() -> dict[str, Callable[[], contextlib.AbstractContextManager[Any]]]:
+    from django.conf import settings
     from django.db import connection
 
     from documents import services
@@ -988,30 +1367,24 @@ def _experiments() -> dict[str, Callable[[], contextlib.AbstractContextManager[A
                 cursor.execute("RESET synchronous_commit")
 
     def store_without_exists(request_id: int, digest: str, data: bytes) -> str:
-        from django.conf import settings
-
         name = f"documents/{request_id}/{digest[:2]}/{digest}"
         target = Path(settings.MEDIA_ROOT) / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with target.open("xb") as out:
-                out.write(data)
-        except FileExistsError:
-            pass
+        with contextlib.suppress(FileExistsError), target.open("xb") as out:
+            out.write(data)
         return name
-
-    def single_count(paths: Sequence[Path | str]) -> int:
-        return 0  # the progress bar total would come from the expansion itself
 
     return {
         "full_clean without the foreign-key SELECTs": lambda: mock.patch.object(
             Document, "full_clean", full_clean_without_fk_queries
         ),
-        "SET synchronous_commit = off": asynchronous_commit,
-        "store with open(..., 'xb'), no exists()": lambda: mock.patch.object(
+        "store with open(name, 'xb'), no exists()": lambda: mock.patch.object(
             services, "_store", store_without_exists
         ),
-        "no count_units pass": lambda: mock.patch.object(services, "count_units", single_count),
+        "SET synchronous_commit = off": asynchronous_commit,
+        "batches of 200 units (release_ingest_batched)": lambda: mock.patch.object(
+            services, "release_ingest", release_ingest_batched
+        ),
     }
 
 
@@ -1084,6 +1457,8 @@ class Timed:
     matches: int
     hits: int
     milliseconds: list[float]
+    #: The documents found, in order (to compare two implementations).
+    found: list[int]
 
 
 def fill_documents(release: Release, total: int, seed: int) -> tuple[int, float]:
@@ -1104,8 +1479,9 @@ def fill_documents(release: Release, total: int, seed: int) -> tuple[int, float]
         batch = []
         for i in range(start, min(start + INSERT_BATCH, missing)):
             sender = writer.person()
-            text = writer.body(sender, wrap=False)
-            subject = writer.fill(rng.choice(SUBJECTS))
+            topic = writer.topic()
+            text = writer.body(sender, topic, wrap=False)
+            subject = writer.subject(topic)
             batch.append(
                 Document(
                     release=release,
@@ -1134,33 +1510,78 @@ def fill_documents(release: Release, total: int, seed: int) -> tuple[int, float]
     return missing, time.perf_counter() - started
 
 
-def run_searches(queries: Sequence[Search], rounds: int) -> tuple[list[Timed], list[float]]:
-    """One untimed round to warm the caches (its times are kept apart), then `rounds` timed."""
+def run_searches(
+    queries: Sequence[Search], rounds: int, search: Callable[..., list[Any]] | None = None
+) -> tuple[list[Timed], list[float]]:
+    """One round to warm the caches (its times are kept apart), then `rounds` timed rounds."""
     from documents.models import Document
     from documents.selectors import _filtered, document_matches, document_search
 
+    search = search or document_search
     results = []
     first_round = []
-    for search in queries:
-        filters = dict(search.filters)
-        matches = document_matches(_filtered(**filters), search.query).count()
+    for query in queries:
+        filters = dict(query.filters)
+        matches = document_matches(_filtered(**filters), query.query).count()
         started = time.perf_counter()
-        hits = document_search(query=search.query, limit=SEARCH_LIMIT, **filters)
+        hits = search(query=query.query, limit=SEARCH_LIMIT, **filters)
         first_round.append((time.perf_counter() - started) * 1000)
         if len(hits) != min(matches, SEARCH_LIMIT):
             raise BenchmarkError(
-                f"{search.label()}: {len(hits)} hits for {matches} matches (limit {SEARCH_LIMIT})."
+                f"{query.label()}: {len(hits)} hits for {matches} matches (limit {SEARCH_LIMIT})."
             )
         if hits and not all(isinstance(hit.document, Document) for hit in hits):
-            raise BenchmarkError(f"{search.label()}: hits are not documents.")
-        results.append(Timed(search, matches, len(hits), []))
+            raise BenchmarkError(f"{query.label()}: hits are not documents.")
+        results.append(Timed(query, matches, len(hits), [], [hit.document.pk for hit in hits]))
     for _ in range(rounds):
         for timed in results:
             filters = dict(timed.search.filters)
             started = time.perf_counter()
-            document_search(query=timed.search.query, limit=SEARCH_LIMIT, **filters)
+            search(query=timed.search.query, limit=SEARCH_LIMIT, **filters)
             timed.milliseconds.append((time.perf_counter() - started) * 1000)
     return results, first_round
+
+
+def document_search_two_step(
+    *, query: str, limit: int = 50, offset: int = 0, **filters: Any
+) -> list[Any]:
+    """A sketch of a faster `document_search` on PostgreSQL (experiments only).
+
+    Rank the matches carrying only (id, rank, sent_at), with no join to releases and requests
+    unless a filter needs one, then load, join and headline just the page. The current query
+    carries every column of every match, joined to its release and request, into the sort.
+    """
+    from django.db.models import BooleanField, FloatField, TextField
+    from django.db.models.expressions import RawSQL
+
+    from documents.models import Document
+    from documents.selectors import _HEADLINE_OPTIONS, SearchHit, _filtered, _marked
+
+    tsquery = "websearch_to_tsquery('english', %s)"
+    matches = _filtered(**filters).filter(
+        RawSQL(f"documents_document.search @@ {tsquery}", [query], output_field=BooleanField())
+    )
+    ranked = list(
+        matches.annotate(
+            rank=RawSQL(f"ts_rank(documents_document.search, {tsquery})", [query], FloatField())
+        )
+        .order_by("-rank", "-sent_at", "pk")
+        .values_list("pk", "rank")[offset : offset + limit]
+    )
+    page = (
+        Document.objects.select_related("release", "request")
+        .filter(pk__in=[pk for pk, _ in ranked])
+        .annotate(
+            headline=RawSQL(
+                "ts_headline('english', left(coalesce(documents_document.text, ''), 200000) "
+                f"|| ' ' || coalesce(documents_document.subject, ''), {tsquery}, %s)",
+                [query, _HEADLINE_OPTIONS],
+                output_field=TextField(),
+            )
+        )
+    )
+    by_pk = {document.pk: document for document in page}
+    return [SearchHit(by_pk[pk], rank, _marked(by_pk[pk].headline)) for pk, rank in ranked]
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -1281,21 +1702,31 @@ def _main(args: argparse.Namespace, scratch: Path) -> int:
     )
     figures["mailbox"] = mailbox.as_dict()
 
-    # 2. The bare loop, then 3. the real ingestion, over the same file.
-    loop = bare_loop(mailbox.path)
-    if (loop.messages, loop.attachments) != (mailbox.messages, mailbox.attachments):
+    # 2. The bare loop, 3. the real ingestion, and the bare loop again, over the same file: the
+    # faster loop is the reference, so a busy machine during one loop does not flatter ingestion.
+    before = bare_loop(mailbox.path)
+    if (before.messages, before.attachments) != (mailbox.messages, mailbox.attachments):
         raise BenchmarkError(
-            f"The bare loop found {loop.messages:,} messages and {loop.attachments:,} "
+            f"The bare loop found {before.messages:,} messages and {before.attachments:,} "
             f"attachments; the mailbox has {mailbox.messages:,} and {mailbox.attachments:,}."
         )
-    print("\nbare loop: iter_mbox, sha256 + parse_email per message, sha256 + parse per attachment")
-    print(f"  messages               {loop.messages:>10,}   (+{loop.attachments:,} attachments)")
-    print(f"  seconds                {loop.seconds:>10.3f}")
-    print(f"  messages per second    {loop.per_second:>10,.0f}")
-
     run, release, report = ingest(mailbox, agency, owner, "measured")
     checks = check_ingestion(mailbox, release, report)
+    after = bare_loop(mailbox.path)
+    loop = max(before, after, key=lambda b: b.per_second)
     passes_ingest = run.share_of(loop) >= BUDGET_SHARE_OF_BARE_LOOP
+
+    print("\nbare loop: iter_mbox, sha256 + parse_email per message, sha256 + parse per attachment")
+    print(f"  messages               {loop.messages:>10,}   (+{loop.attachments:,} attachments)")
+    print(
+        f"  seconds                {before.seconds:>10.3f}   before the ingestion, "
+        f"{after.seconds:.3f} after"
+    )
+    print(
+        f"  messages per second    {loop.per_second:>10,.0f}   (the faster; "
+        f"{before.per_second:,.0f} before, {after.per_second:,.0f} after)"
+    )
+
     print(f"\nrelease_ingest(release_id={release.pk}, paths=[{mailbox.path.name}])")
     print(f"  messages               {run.messages:>10,}")
     print(f"  documents created      {run.documents:>10,}   (messages + attachments)")
@@ -1309,6 +1740,8 @@ def _main(args: argparse.Namespace, scratch: Path) -> int:
         f"  budget ≥ {BUDGET_SHARE_OF_BARE_LOOP} × bare loop "  # noqa: RUF001
         f"({BUDGET_SHARE_OF_BARE_LOOP * loop.per_second:,.0f}/s): {_verdict(passes_ingest)}"
     )
+    figures["bare_loop_before"] = before.as_dict()
+    figures["bare_loop_after"] = after.as_dict()
     figures["bare_loop"] = loop.as_dict()
     figures["ingestion"] = run.as_dict(loop)
 
@@ -1318,6 +1751,7 @@ def _main(args: argparse.Namespace, scratch: Path) -> int:
         with instrumented(watch):
             traced, traced_release, traced_report = ingest(mailbox, agency, owner, "instrumented")
         check_ingestion(mailbox, traced_release, traced_report)
+        discard(traced_release)
         steps = breakdown(watch, traced.seconds)
         print(
             f"\nwhere the time goes: the same ingestion with a stopwatch around each step "
@@ -1335,6 +1769,7 @@ def _main(args: argparse.Namespace, scratch: Path) -> int:
         profiled, profiled_release, profiled_report = ingest(mailbox, agency, owner, "cProfile")
         profile.disable()
         check_ingestion(mailbox, profiled_release, profiled_report)
+        discard(profiled_release)
         print(
             f"\ncProfile of the same ingestion ({profiled.seconds:.1f} s under the profiler; "
             "it inflates the many small calls of parsing), by own time:"
@@ -1357,10 +1792,12 @@ def _main(args: argparse.Namespace, scratch: Path) -> int:
             with _all_of(chosen):
                 tried, tried_release, tried_report = ingest(mailbox, agency, owner, label)
             check_ingestion(mailbox, tried_release, tried_report)
+            discard(tried_release)
             results[label] = tried.per_second
             print(
-                f"  {label:<44} {tried.per_second:>7,.0f} messages/s  "
-                f"{tried.share_of(loop):>5.0%} of the bare loop"
+                f"  {label:<46} {tried.per_second:>6,.0f} messages/s  "
+                f"{tried.share_of(loop):>4.0%} of the bare loop  "
+                f"{tried.per_second / run.per_second:>4.1f} times the measured run"
             )
         figures["experiments"] = {k: round(v, 1) for k, v in results.items()}
 
@@ -1438,6 +1875,37 @@ def _main(args: argparse.Namespace, scratch: Path) -> int:
         ],
         "explain": plan,
     }
+    if args.experiments:
+        tried_timed, _ = run_searches(queries, SEARCH_ROUNDS, document_search_two_step)
+        differ = [
+            t.search.label() for t, u in zip(timed, tried_timed, strict=True) if t.found != u.found
+        ]
+        if differ:
+            raise BenchmarkError(f"The two-step search found other documents for {differ}.")
+        two_step_ms = [ms for t in tried_timed for ms in t.milliseconds]
+        print(
+            "\n  experiment: document_search_two_step (rank narrow rows, then load the page), "
+            "same documents in the same order for every query"
+        )
+        print(
+            f"  timed rounds           p50 {percentile(two_step_ms, 0.5):>7.1f} ms   "
+            f"p95 {percentile(two_step_ms, 0.95):>7.1f} ms   max {max(two_step_ms):>7.1f} ms"
+        )
+        for t, u in sorted(
+            zip(timed, tried_timed, strict=True),
+            key=lambda pair: percentile(pair[0].milliseconds, 0.5),
+            reverse=True,
+        )[:5]:
+            print(
+                f"    {percentile(t.milliseconds, 0.5):>7.1f} ms -> "
+                f"{percentile(u.milliseconds, 0.5):>7.1f} ms  {t.matches:>7,} matches  "
+                f"{t.search.label()}"
+            )
+        figures["search"]["experiment_two_step"] = {
+            "p50_ms": round(percentile(two_step_ms, 0.5), 2),
+            "p95_ms": round(percentile(two_step_ms, 0.95), 2),
+            "max_ms": round(max(two_step_ms), 2),
+        }
 
     # 6. The table.
     header = f"{'figure':<34} {'value':>22}  {'budget':<28} result"

@@ -99,9 +99,24 @@ class SearchParams(serializers.Serializer[Any]):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
 
 
+class SearchHitSerializer(DocumentSerializer):
+    rank = serializers.FloatField(help_text="Relevance (PostgreSQL ts_rank; 1.0 on SQLite).")
+    snippet = serializers.CharField(
+        help_text="A fragment of the text with each match wrapped in <mark>; all else escaped."
+    )
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "rank", "snippet"]
+
+
+class SearchResultsSerializer(serializers.Serializer[Any]):
+    results = SearchHitSerializer(many=True)
+
+
 class DocumentSearchView(APIView):
     @extend_schema(
         parameters=[SearchParams],
+        responses=SearchResultsSerializer,
         description="Full-text search over text, subject, sender and recipients, best first, "
         "each hit with a snippet in which matches are wrapped in <mark> (all else escaped).",
     )

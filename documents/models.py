@@ -262,3 +262,8 @@ class FixityCheck(models.Model):
     @property
     def ok(self) -> bool:
         return not self.changed and not self.missing
+
+
+# Module-level names for the API schema's enum names (settings.SPECTACULAR_SETTINGS).
+DocumentKind = Document.Kind
+ReleaseIngestion = Release.Ingestion

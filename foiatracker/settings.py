@@ -251,6 +251,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "requests_app.workflow.RequestStatus",
         "ProcessingChoiceEnum": "requests_app.models.ProcessingChoice",
+        "EventKindEnum": "requests_app.models.EventKind",
+        "DocumentKindEnum": "documents.models.DocumentKind",
+        "IngestionEnum": "documents.models.ReleaseIngestion",
     },
 }
 

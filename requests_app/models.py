@@ -782,3 +782,7 @@ class Deadline(models.Model):
     def is_overdue(self, today: datetime.date) -> bool:
         """Open, running, and its day has passed (today is the organisation's date)."""
         return self.status == self.Status.OPEN and not self.is_paused and self.due_on < today
+
+
+# Module-level names for the API schema's enum names (settings.SPECTACULAR_SETTINGS).
+EventKind = RequestEvent.Kind
