@@ -619,7 +619,7 @@ class Writer:
         while length < target:
             # Now and then a paragraph strays to another topic, as mail does.
             paragraph = self.paragraph(topic if rng.random() < 0.85 else self.topic())
-            if rng.random() < 0.03:
+            if rng.random() < 0.004:
                 # An mbox writer must escape this line; the reader must un-escape it.
                 paragraph = f"From the {rng.choice(WORDS['place'])} side: {paragraph}"
             paragraphs.append(paragraph)
@@ -709,8 +709,9 @@ def generate_mailbox(path: Path, messages: int, seed: int) -> Mailbox:
     """Write `messages` messages to an mbox (mboxrd escaping), deterministic for a seed.
 
     Dated 2017-09 to 2018-12 in order, from a few dozen people (some names outside ASCII); about a
-    third replies; about 10% multipart with a text or PDF attachment (each different); about 2%
-    with an encoded-word subject, 2% with an ISO-8859-1 body, 3% UTF-8 quoted-printable.
+    third replies; about 10% multipart with a text or PDF attachment (each different); about 3%
+    with an encoded-word subject, 2% with an ISO-8859-1 body, some UTF-8 quoted-printable (a
+    dash, or a name outside ASCII in a signature or a quote), a few body lines starting "From ".
     """
     rng = random.Random(seed)
     writer = Writer(rng)
