@@ -4,10 +4,12 @@ produce the Vaughn index of what was withheld."""
 from __future__ import annotations
 
 import csv
+import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -16,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from requests_app.admin import LawsuitAdmin, RecordsRequestAdmin
+from requests_app.admin import LawsuitAdmin, LawsuitForm, RecordsRequestAdmin
 from requests_app.models import Lawsuit
 
 from . import selectors, services, tasks
@@ -73,6 +75,11 @@ class ReleaseForm(forms.ModelForm):
         ]
 
 
+def _enqueue(release_id: int, paths: list[str]) -> Any:
+    """The after-commit callback that hands a batch to the worker."""
+    return lambda: tasks.release_ingest.delay(release_id, paths)
+
+
 @admin.register(Release)
 class ReleaseAdmin(admin.ModelAdmin):
     form = ReleaseForm
@@ -92,6 +99,35 @@ class ReleaseAdmin(admin.ModelAdmin):
     autocomplete_fields = ["request", "lawsuit", "exemptions"]
     list_select_related = ["request__agency", "lawsuit"]
     readonly_fields = ["ingestion_state", "problems", "documents_link", "vaughn_links"]
+    actions = ["resume_ingestion"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.documents.exists():
+            # Its documents carry its request (a database constraint): a release with documents
+            # stays with the request that produced it.
+            fields.append("request")
+        return fields
+
+    def delete_model(self, request: HttpRequest, obj: Release) -> None:
+        services.release_delete(release=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Release]) -> None:
+        for release in queryset:
+            services.release_delete(release=release)
+
+    @admin.action(description="Resume ingestion of uploads that did not finish")
+    def resume_ingestion(self, request: HttpRequest, queryset: QuerySet[Release]) -> None:
+        resumed = 0
+        for release in queryset:
+            if release.staged:
+                transaction.on_commit(_enqueue(release.pk, list(release.staged)))
+                resumed += 1
+        self.message_user(
+            request,
+            f"Resumed {resumed} release(s)." if resumed else "Nothing was waiting to be ingested.",
+        )
+
     fieldsets = [
         (None, {"fields": ["request", "lawsuit", "released_on", "received_on", "description"]}),
         (
@@ -173,7 +209,7 @@ class ReleaseAdmin(admin.ModelAdmin):
             staged = services.release_stage_uploads(release=release, files=uploads)
             Release.objects.filter(pk=release.pk).update(ingestion=Release.Ingestion.PENDING)
             # Enqueued only once the release is committed, so the worker finds it.
-            transaction.on_commit(lambda: tasks.release_ingest.delay(release.pk, staged))
+            transaction.on_commit(_enqueue(release.pk, staged))
             self.message_user(
                 request, f"{len(uploads)} file(s) queued for ingestion.", messages.INFO
             )
@@ -191,6 +227,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         ]
 
     def vaughn_view(self, request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+        _require_document_view(request)
         release = get_object_or_404(Release.objects.select_related("request"), pk=pk)
         return _vaughn(
             self, request, f"Vaughn index: {release}", selectors.vaughn_index(release_id=pk)
@@ -199,6 +236,7 @@ class ReleaseAdmin(admin.ModelAdmin):
     def lawsuit_vaughn_view(
         self, request: HttpRequest, pk: int
     ) -> HttpResponse | StreamingHttpResponse:
+        _require_document_view(request)
         lawsuit = get_object_or_404(Lawsuit, pk=pk)
         return _vaughn(
             self, request, f"Vaughn index: {lawsuit}", selectors.vaughn_index(lawsuit_id=pk)
@@ -215,6 +253,22 @@ VAUGHN_COLUMNS = [
     "Pages withheld",
     "Withheld",
 ]
+
+
+def _require_document_view(request: HttpRequest) -> None:
+    if not request.user.has_perm("documents.view_document"):
+        raise PermissionDenied
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A spreadsheet must not run what a document's subject says: text that would start a
+    formula is prefixed with an apostrophe (OWASP CSV injection guidance)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _vaughn_rows(documents: QuerySet[Document]) -> Any:
@@ -244,7 +298,10 @@ def _vaughn(
 ) -> HttpResponse | StreamingHttpResponse:
     if request.GET.get("format") == "csv":
         writer = csv.writer(_Echo())
-        rows = (writer.writerow(row) for row in [VAUGHN_COLUMNS, *_vaughn_rows(documents)])
+        rows = (
+            writer.writerow([_cell(cell) for cell in row])
+            for row in [VAUGHN_COLUMNS, *_vaughn_rows(documents)]
+        )
         response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="vaughn-index.csv"'
         return response
@@ -280,6 +337,33 @@ class DocumentForm(forms.ModelForm):
         ]
 
 
+class ReleaseFilter(admin.SimpleListFilter):
+    """Releases by name, loaded with their agencies in one query."""
+
+    title = "release"
+    parameter_name = "release__id__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        releases = Release.objects.select_related("request__agency").order_by("-released_on")
+        return [(r.pk, str(r)) for r in releases[:200]]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(release_id=value) if value and value.isdigit() else queryset
+
+
+class ExemptionFilter(admin.SimpleListFilter):
+    title = "exemption"
+    parameter_name = "exemption"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        return [(e.pk, str(e)) for e in Exemption.objects.select_related("jurisdiction")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(exemptions__pk=value) if value and value.isdigit() else queryset
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentForm
@@ -291,14 +375,13 @@ class DocumentAdmin(admin.ModelAdmin):
         "release",
         "bates_number",
         "withholding",
-        "snippet",
     ]
     list_filter = [
         "kind",
         "redacted",
         "withheld_in_full",
-        "exemptions",
-        ("release", admin.RelatedOnlyFieldListFilter),
+        ExemptionFilter,
+        ReleaseFilter,
     ]
     search_fields = ["subject"]  # replaced by full-text search below
     date_hierarchy = "sent_at"
@@ -326,15 +409,20 @@ class DocumentAdmin(admin.ModelAdmin):
     ) -> tuple[QuerySet[Document], bool]:
         if not search_term.strip():
             return queryset, False
-        self._search_term = search_term
         return selectors.document_matches(queryset, search_term), False
 
-    @admin.display(description="snippet")
-    def snippet(self, obj: Document) -> str:
-        term = getattr(self, "_search_term", "")
+    def get_list_display(self, request: HttpRequest) -> Any:
+        columns = [c for c in super().get_list_display(request) if c != "snippet"]
+        term = request.GET.get("q", "").strip()
         if not term:
-            return ""
-        return selectors.snippet_for(obj, term)
+            return columns
+
+        # The snippet column belongs to this request's search, not to the shared admin object.
+        @admin.display(description="snippet")
+        def snippet(obj: Document) -> str:
+            return selectors.snippet_for(obj, term)
+
+        return [*columns, snippet]
 
     @admin.display(description="withheld")
     def withholding(self, obj: Document) -> str:
@@ -351,7 +439,7 @@ class DocumentAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
         obj.request_id = obj.release.request_id
         if not obj.source:
-            obj.source = f"entered by {request.user} #{Document.objects.count() + 1}"
+            obj.source = f"entered by hand {uuid.uuid4().hex}"
         super().save_model(request, obj, form, change)
 
 
@@ -407,7 +495,12 @@ class ReleaseInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Release]:
-        return super().get_queryset(request).annotate(_documents=Count("documents"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("request__agency")
+            .annotate(_documents=Count("documents"))
+        )
 
     @admin.display(description="documents")
     def documents_count(self, obj: Release) -> int:
@@ -456,6 +549,27 @@ def _lawsuit_release_totals(model_admin: Any, obj: Any) -> str:
     )
 
 
+class LawsuitWithReleasesForm(LawsuitForm):
+    """A request cannot leave a suit that produced releases of it (a release's lawsuit must
+    cover its request)."""
+
+    def clean_requests(self) -> Any:
+        chosen = super().clean_requests()
+        if self.instance.pk:
+            kept = {r.pk for r in chosen or []}
+            produced = (
+                Release.objects.filter(lawsuit=self.instance)
+                .exclude(request_id__in=kept)
+                .select_related("request")
+            )
+            if produced:
+                names = ", ".join(sorted({f"“{r.request}”" for r in produced}))
+                raise forms.ValidationError(
+                    f"Releases were produced under this suit for {names}: those requests stay."
+                )
+        return chosen
+
+
 # The tracker's admin knows nothing of documents; this app adds its releases to those pages, so
 # the dependency runs one way (documents -> requests_app).
 RecordsRequestAdmin.inlines = [*RecordsRequestAdmin.inlines, RequestReleaseInline]
@@ -465,6 +579,7 @@ RecordsRequestAdmin.fieldsets = [
     *RecordsRequestAdmin.fieldsets,
     ("Releases", {"fields": ["release_totals"]}),
 ]
+LawsuitAdmin.form = LawsuitWithReleasesForm
 LawsuitAdmin.inlines = [*LawsuitAdmin.inlines, LawsuitReleaseInline]
 LawsuitAdmin.release_totals = _lawsuit_release_totals
 LawsuitAdmin.readonly_fields = [*LawsuitAdmin.readonly_fields, "release_totals"]

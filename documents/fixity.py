@@ -33,11 +33,14 @@ def fixity_check(*, progress: Callable[[int, int], None] | None = None) -> Fixit
     changed, missing = [], []
     for done, (pk, name, expected, original) in enumerate(stored.iterator(chunk_size=2000), 1):
         if name not in seen:
-            seen[name] = _sha256(name) if default_storage.exists(name) else None
+            try:
+                seen[name] = _sha256(name) if default_storage.exists(name) else None
+            except OSError as exc:  # unreadable counts as missing, with the reason
+                seen[name] = f"unreadable: {exc.strerror or exc}"
         actual = seen[name]
         entry = {"document": pk, "name": original, "file": name}
-        if actual is None:
-            missing.append(entry)
+        if actual is None or actual.startswith("unreadable"):
+            missing.append({**entry, "reason": actual or "no such file"})
         elif actual != expected:
             changed.append({**entry, "expected": expected, "found": actual})
         if progress and (done % 500 == 0 or done == total):

@@ -93,8 +93,11 @@ class Release(models.Model):
     )
     files_total = models.PositiveIntegerField(default=0, editable=False)
     files_done = models.PositiveIntegerField(default=0, editable=False)
-    # One entry per file that could not be ingested: {"file": path, "reason": text}.
+    # One entry per file that could not be ingested: {"file", "reason", "kind"}.
     errors = models.JSONField(default=list, blank=True, editable=False)
+    # Uploaded files waiting for (or in) ingestion; emptied as runs finish, so a run cut short
+    # can be resumed from the admin.
+    staged = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -44,7 +44,7 @@ def _filtered(
     date_to: datetime.date | None = None,
     exemption: str = "",
 ) -> QuerySet[Document]:
-    documents = Document.objects.select_related("release", "request")
+    documents = Document.objects.select_related("release", "request").prefetch_related("exemptions")
     if release_id is not None:
         documents = documents.filter(release_id=release_id)
     if request_id is not None:

@@ -14,9 +14,13 @@ file that the re-run reuses.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import hashlib
 import logging
 import os
+import uuid
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +71,8 @@ def release_stage_uploads(*, release: Release, files: Sequence[UploadedFile]) ->
     Each file is stored under the release's staging folder by a name we make (its position), so
     nothing in the upload decides where bytes are written; the original name is kept beside it.
     """
-    folder = staging_root() / str(release.pk)
+    # A folder per batch: a second upload never overwrites a first one still waiting.
+    folder = staging_root() / str(release.pk) / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     staged = []
     for index, upload in enumerate(files):
@@ -79,6 +84,10 @@ def release_stage_uploads(*, release: Release, files: Sequence[UploadedFile]) ->
             os.path.basename(upload.name or f"upload-{index}")
         )
         staged.append(str(target))
+    with transaction.atomic():
+        locked = Release.objects.select_for_update().get(pk=release.pk)
+        locked.staged = [*locked.staged, *staged]
+        locked.save(update_fields=["staged"])
     return staged
 
 
@@ -127,6 +136,21 @@ def _original_name(path: Path) -> str:
     return name_file.read_text().strip() if name_file.exists() else path.name
 
 
+def _input_key(path: Path, name: str) -> str:
+    """Names the input in its units' sources: its own hash and its name, so two different files
+    of the same name stay two inputs, and the same file again is recognised."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return f"{digest.hexdigest()[:16]}:{name}"
+
+
+def _is_empty_message(message: bytes) -> bool:
+    """An mbox entry that is only its "From " envelope line."""
+    return not message.partition(b"\n")[2].strip()
+
+
 def expand(paths: Sequence[Path | str], report: IngestReport) -> Iterator[Unit]:
     """The units of the inputs: files as they are, archive members, mailbox messages.
 
@@ -139,30 +163,32 @@ def expand(paths: Sequence[Path | str], report: IngestReport) -> Iterator[Unit]:
         name = _original_name(path)
         try:
             size = path.stat().st_size
+            key = _input_key(path, name)
+            container = _container(path)
         except OSError as exc:
             report.error(name, f"cannot be read: {exc.strerror or exc}")
             continue
-        container = _container(path)
         if size > limit and container is None:
             report.error(name, f"is {size:,} bytes, over the limit of {limit:,}")
             continue
         if container == "mbox":
             for index, message in iter_mbox(path):
-                if len(message) > limit:
-                    report.error(
-                        f"{name}#{index}", f"message of {len(message):,} bytes is over the limit"
-                    )
-                    continue
-                yield Unit(f"{name}#{index}", f"{name} message {index + 1}", message)
+                source = f"{key}#{index}"
+                if _is_empty_message(message):
+                    report.error(source, f"message {index + 1} of {name} is empty")
+                elif len(message) > limit:
+                    report.error(source, f"message of {len(message):,} bytes is over the limit")
+                else:
+                    yield Unit(source, f"{name} message {index + 1}", message)
             continue
         if container == "zip":
             for item in iter_zip(path, _limits()):
                 if isinstance(item, ArchiveError):
-                    report.error(f"{name}/{item.path}" if item.path else name, item.reason)
+                    report.error(f"{key}/{item.path}" if item.path else key, item.reason)
                 else:
-                    yield from _archive_member(name, item, report)
+                    yield from _archive_member(key, item, report)
             continue
-        yield Unit(name, name, path.read_bytes())
+        yield Unit(key, name, path.read_bytes())
 
 
 def _archive_member(archive: str, entry: ArchiveEntry, report: IngestReport) -> Iterator[Unit]:
@@ -181,13 +207,23 @@ def _split_mbox_bytes(data: bytes) -> Iterator[tuple[int, bytes]]:
     yield from iter_mbox(io.BytesIO(data))
 
 
+# Zip-based formats that are one document, recognised by their members (a .docx, an .xlsx, an
+# OpenDocument or an EPUB file is a zip inside but must not be unpacked).
+_SINGLE_DOCUMENT_ZIPS = ("[Content_Types].xml", "mimetype")
+
+
 def _container(path: Path) -> str | None:
-    """ "mbox" or "zip" when the file holds other files (by its bytes, not its name); a .docx or
-    an .xlsx is a zip inside but is one document, and sniff says so."""
+    """ "mbox" or "zip" when the file holds other files, judged by its bytes, not its name."""
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
-    kind = sniff(head, path.name).kind
-    return kind if kind in ("mbox", "zip") else None
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return "zip"  # let the archive walk report what is wrong with it
+        return None if names & set(_SINGLE_DOCUMENT_ZIPS) else "zip"
+    return "mbox" if sniff(head, path.name).kind == "mbox" else None
 
 
 def _store(request_id: int, digest: str, data: bytes) -> str:
@@ -198,6 +234,15 @@ def _store(request_id: int, digest: str, data: bytes) -> str:
         if stored != name:  # pragma: no cover - a concurrent writer stored the same bytes
             default_storage.delete(stored)
     return name
+
+
+def _plausible(moment: datetime.datetime | None, document: Document) -> datetime.datetime | None:
+    """A message date far outside any records request (year 9999, 1601) is kept out of the date
+    column, with a warning, rather than refused."""
+    if moment is None or 1900 <= moment.year <= 2100:
+        return moment
+    document.warnings.append(f"implausible date {moment.isoformat()} not used")
+    return None
 
 
 def _document(
@@ -224,7 +269,7 @@ def _document(
         document.sender = parsed.sender[:500]
         document.recipients = ", ".join(parsed.to)
         document.cc = ", ".join(parsed.cc)
-        document.sent_at = parsed.date
+        document.sent_at = _plausible(parsed.date, document)
         document.subject = parsed.subject[:1000]
         document.message_id = parsed.message_id[:500]
         document.in_reply_to = parsed.in_reply_to[:500]
@@ -251,38 +296,88 @@ def _document(
     return document, attachments
 
 
+class _Outcome:
+    """What one unit did, kept apart until its transaction commits."""
+
+    def __init__(self) -> None:
+        self.ingested = 0
+        self.hashes: list[str] = []
+        self.problems: list[tuple[str, str, str]] = []
+
+
 def _ingest_unit(
-    release: Release, unit: Unit, report: IngestReport, *, parent: Document | None = None
+    release: Release,
+    unit: Unit,
+    outcome: _Outcome,
+    known: dict[str, str],
+    *,
+    parent: Document | None = None,
 ) -> None:
-    """Store one unit (and, for an email, its attachments) in one go, or record why not."""
+    """Store one unit (and, for an email, its attachments) in one go, or record why not.
+
+    `known` maps the hashes the request already holds to their source (loaded once per run).
+    """
     if not unit.data:
-        report.error(unit.source, "is empty")
+        outcome.problems.append(("error", unit.source, "is empty"))
         return
     if len(unit.data) > settings.DOCUMENT_MAX_FILE_BYTES:
-        report.error(unit.source, f"is {len(unit.data):,} bytes, over the limit")
+        outcome.problems.append(
+            ("error", unit.source, f"is {len(unit.data):,} bytes, over the limit")
+        )
         return
     try:
         document, attachments = _document(release, unit, parent=parent, warnings=[])
     except PdfEncrypted:
-        report.error(unit.source, "is an encrypted PDF: ask the agency for an unencrypted copy")
+        outcome.problems.append(
+            ("error", unit.source, "is an encrypted PDF: ask the agency for an unencrypted copy")
+        )
         return
     except (PdfError, ParseError, EmptyInput) as exc:
-        report.error(unit.source, f"cannot be read: {exc}")
+        outcome.problems.append(("error", unit.source, f"cannot be read: {exc}"))
         return
-    duplicate = Document.objects.filter(
-        request_id=release.request_id, sha256=document.sha256
-    ).first()
-    if duplicate is not None:
-        report.duplicate(
-            unit.source, f"same bytes as “{duplicate}” ({duplicate.source}): stored once"
+    seen = known.get(document.sha256)
+    if seen is not None:
+        outcome.problems.append(
+            ("duplicate", unit.source, f"same bytes as the document from {seen}: stored once")
         )
         return
     document.file.name = _store(release.request_id, document.sha256, unit.data)
-    document.full_clean(validate_unique=False, validate_constraints=False)
+    # The foreign keys are ours (this release, its request): skip re-reading them per document.
+    document.clean_fields(exclude=["release", "request", "parent"])
     document.save()
-    report.ingested += 1
+    known[document.sha256] = unit.source
+    outcome.hashes.append(document.sha256)
+    outcome.ingested += 1
     for attachment in attachments:
-        _ingest_unit(release, attachment, report, parent=document)
+        _ingest_unit(release, attachment, outcome, known, parent=document)
+
+
+def _store_one(release: Release, unit: Unit, report: IngestReport, known: dict[str, str]) -> None:
+    """One unit in its own transaction; whatever goes wrong with it is that unit's error only."""
+    outcome = _Outcome()
+    try:
+        with transaction.atomic():
+            _ingest_unit(release, unit, outcome, known)
+    except IntegrityError:
+        for digest in outcome.hashes:
+            known.pop(digest, None)
+        if Document.objects.filter(release=release, source=unit.source).exists():
+            report.already += 1  # a concurrent run stored it first
+        else:
+            report.error(unit.source, "could not be stored: the release changed meanwhile")
+        return
+    except Exception as exc:  # one bad file must not stop the batch; say what it was
+        for digest in outcome.hashes:
+            known.pop(digest, None)
+        log.exception("could not store %s", unit.source)
+        report.error(unit.source, f"could not be stored: {type(exc).__name__}: {exc}"[:500])
+        return
+    report.ingested += outcome.ingested
+    for kind, source, reason in outcome.problems:
+        if kind == "duplicate":
+            report.duplicate(source, reason)
+        else:
+            report.error(source, reason)
 
 
 def release_ingest(
@@ -296,20 +391,20 @@ def release_ingest(
     Release.objects.filter(pk=release_id).update(ingestion=Release.Ingestion.INGESTING)
     release = Release.objects.select_related("request").get(pk=release_id)
     done_sources = set(release.documents.values_list("source", flat=True))
+    known = dict(
+        Document.objects.filter(request_id=release.request_id)
+        .exclude(sha256="")
+        .values_list("sha256", "source")
+    )
     try:
         total = count_units(paths)
-        Release.objects.filter(pk=release_id).update(files_total=total, files_done=0, errors=[])
+        Release.objects.filter(pk=release_id).update(files_total=total, files_done=0)
         done = 0
         for unit in expand(paths, report):
             if unit.source in done_sources:
                 report.already += 1
             else:
-                try:
-                    with transaction.atomic():
-                        _ingest_unit(release, unit, report)
-                except IntegrityError:
-                    # A concurrent run stored the same unit first: nothing is lost or doubled.
-                    report.already += 1
+                _store_one(release, unit, report, known)
             done += 1
             if done % 50 == 0 or done == total:
                 Release.objects.filter(pk=release_id).update(files_done=done)
@@ -318,22 +413,75 @@ def release_ingest(
     except Exception as exc:
         log.exception("ingestion of release %s failed", release_id)
         report.error("(ingestion)", f"stopped: {exc}")
-        Release.objects.filter(pk=release_id).update(
-            ingestion=Release.Ingestion.FAILED, errors=report.problems
-        )
+        _finish(release_id, report, Release.Ingestion.FAILED, done=None, paths=())
         raise
-    state = Release.Ingestion.DONE_WITH_ERRORS if report.errors else Release.Ingestion.DONE
-    Release.objects.filter(pk=release_id).update(
-        ingestion=state, files_total=done, files_done=done, errors=report.problems
-    )
+    _finish(release_id, report, None, done=done, paths=paths)
     return report
+
+
+def _finish(
+    release_id: int,
+    report: IngestReport,
+    state: str | None,
+    *,
+    done: int | None,
+    paths: Sequence[Path | str],
+) -> None:
+    """Record the run: its problems replace earlier ones about the same files, others stay; the
+    staged uploads it finished are no longer needed."""
+    finished = {str(p) for p in paths}
+    with transaction.atomic():
+        release = Release.objects.select_for_update().get(pk=release_id)
+        mentioned = {p["file"] for p in report.problems}
+        kept = [p for p in release.errors if p.get("file") not in mentioned]
+        release.errors = kept + report.problems
+        has_errors = any(p.get("kind", "error") == "error" for p in release.errors)
+        release.ingestion = state or (
+            Release.Ingestion.DONE_WITH_ERRORS if has_errors else Release.Ingestion.DONE
+        )
+        release.staged = [p for p in release.staged if p not in finished]
+        fields = ["errors", "ingestion", "staged"]
+        if done is not None:
+            release.files_total = release.files_done = done
+            fields += ["files_total", "files_done"]
+        release.save(update_fields=fields)
+    for name in finished:
+        _discard_staged(Path(name))
+
+
+def _discard_staged(path: Path) -> None:
+    """Remove a finished upload from the staging folder (only ever inside it)."""
+    root = staging_root().resolve()
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return
+    if root not in resolved.parents:
+        return  # not ours: a path given to the command, never deleted
+    for leftover in (resolved, resolved.with_name(resolved.name + ".name")):
+        leftover.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        resolved.parent.rmdir()  # only when the batch folder is empty
+
+
+def release_delete(*, release: Release) -> int:
+    """Delete a release with its documents, and the stored files no other document uses.
+    Returns how many files were removed."""
+    names = set(release.documents.exclude(file="").values_list("file", flat=True))
+    with transaction.atomic():
+        release.delete()
+        still_used = set(Document.objects.filter(file__in=names).values_list("file", flat=True))
+    removed = 0
+    for name in names - still_used:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+            removed += 1
+    return removed
 
 
 def count_units(paths: Sequence[Path | str]) -> int:
     """How many units the inputs hold, cheaply, for the progress bar: mailbox messages are
     counted by their "From " lines and archives by their members (nested ones count once)."""
-    import zipfile
-
     total = 0
     for raw in paths:
         path = Path(raw)

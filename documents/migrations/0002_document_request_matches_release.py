@@ -2,6 +2,8 @@
 
 PostgreSQL: a composite foreign key (release_id, request_id) -> release (id, request_id).
 SQLite cannot add a foreign key to an existing table, so triggers refuse the same rows there.
+A later migration that makes SQLite rebuild either table (most field changes do) must drop these
+triggers before and create them again after, or the rebuild fails on the trigger's reference.
 """
 
 from django.db import migrations

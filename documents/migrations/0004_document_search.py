@@ -11,9 +11,12 @@ POSTGRES_UP = [
     """
     ALTER TABLE documents_document ADD COLUMN search tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', coalesce(subject, '')), 'A')
-        || setweight(to_tsvector('english', coalesce(sender, '') || ' ' || coalesce(recipients, '')
-                                 || ' ' || coalesce(cc, '')), 'B')
-        || setweight(to_tsvector('english', left(coalesce(text, ''), 1000000)), 'C')
+        || setweight(to_tsvector('english', coalesce(sender, '') || ' '
+                                 || left(coalesce(recipients, ''), 20000) || ' '
+                                 || left(coalesce(cc, ''), 20000)), 'B')
+        -- A tsvector holds at most 1 MB: the first 200,000 characters of the text are indexed
+        -- (the whole text is kept and shown).
+        || setweight(to_tsvector('english', left(coalesce(text, ''), 200000)), 'C')
     ) STORED;
     """,
     "CREATE INDEX document_search_gin ON documents_document USING gin (search);",

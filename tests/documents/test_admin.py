@@ -70,9 +70,27 @@ def test_staff_upload_a_release_and_it_is_ingested(
     ).content.decode()
     assert "Done, with errors: 6 of 6 files" in page
     assert "truncated.pdf" in page
-    # Staging files keep no user-chosen name: only numbered files under staging/<release>/.
-    staged = list((services.staging_root() / str(release.pk)).iterdir())
-    assert sorted(p.name for p in staged) == ["0000", "0000.name", "0001", "0001.name"]
+    # Finished uploads leave the staging folder; nothing is waiting any more.
+    release.refresh_from_db()
+    assert release.staged == []
+    assert not [p for p in (services.staging_root() / str(release.pk)).rglob("*") if p.is_file()]
+
+
+def test_staged_uploads_take_names_we_make_in_a_folder_per_batch(suit_and_request):
+    _, request = suit_and_request
+    release = services.release_create(request=request, released_on=D(2020, 6, 17))
+    evil = SimpleUploadedFile("../../escape.eml", b"Subject: x\n\nbody")
+    first = services.release_stage_uploads(release=release, files=[evil])
+    second = services.release_stage_uploads(release=release, files=[upload("pdf/three_pages.pdf")])
+    root = services.staging_root().resolve()
+    for staged in (first[0], second[0]):
+        path = Path(staged).resolve()
+        assert root in path.parents
+        assert path.name == "0000"
+    assert Path(first[0]).parent != Path(second[0]).parent  # the second did not overwrite the first
+    assert (Path(first[0]).parent / "0000.name").read_text() == "escape.eml"
+    release.refresh_from_db()
+    assert release.staged == [first[0], second[0]]
 
 
 def test_a_release_under_a_suit_that_does_not_cover_the_request_is_refused(admin_client_staff):

@@ -79,7 +79,8 @@ def test_a_mailbox_becomes_one_document_per_message_with_attachments(release, tm
     )
     messages = Document.objects.filter(parent__isnull=True)
     assert messages.count() + report.duplicates == 5
-    assert all(d.source.startswith("release.mbox#") for d in messages)
+    # Sources name the input by its hash and name, then the message's position.
+    assert all(d.source.split(":", 1)[1].startswith("release.mbox#") for d in messages)
     subjects = set(messages.values_list("subject", flat=True))
     assert "Here is your dingus fish" in subjects
     # Attachments of a message are documents of their own, linked to it.
@@ -96,12 +97,15 @@ def test_pdfs_multi_page_encrypted_and_corrupt(release, tmp_path):
     pdf = Document.objects.get()
     assert (pdf.kind, pdf.page_count) == (Document.Kind.PDF, 3)
     assert pdf.text.strip()
-    reasons = {e["file"]: e["reason"] for e in report.errors}
+    reasons = {e["file"].split(":", 1)[1]: e["reason"] for e in report.errors}
     assert "encrypted PDF" in reasons["encrypted_password_secret.pdf"]
     assert "cannot be read" in reasons["truncated.pdf"]
     release.refresh_from_db()
     assert release.ingestion == Release.Ingestion.DONE_WITH_ERRORS
-    assert {e["file"] for e in release.errors} == {"encrypted_password_secret.pdf", "truncated.pdf"}
+    assert {e["file"].split(":", 1)[1] for e in release.errors} == {
+        "encrypted_password_secret.pdf",
+        "truncated.pdf",
+    }
 
 
 def test_running_again_leaves_exactly_one_copy(release, tmp_path):
