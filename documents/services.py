@@ -2,11 +2,11 @@
 
 Ingestion is idempotent and resumable. The inputs are expanded into *units* (a file, a member
 of an archive, a message of a mailbox), each named by where it came from (its `source`). Each
-unit is processed in its own transaction: the bytes are stored content-addressed first (under
-the storage root, named by their SHA-256, never by anything in the input), then its document
-rows (an email with its attachments) are written at once. A re-run skips every unit whose source
-the release already has; a run killed half-way leaves whole units only, and the next run
-carries on. The same bytes twice within a request are stored once and reported as duplicates.
+unit is processed in a savepoint of its own, and units are committed a batch at a time: the
+bytes are stored content-addressed first (under the storage root, named by their SHA-256, never
+by anything in the input), then its document rows (an email with its attachments) are written at
+once. A re-run skips every unit whose source the release already has; a run killed half-way
+leaves whole committed batches only, and the next run carries on. The same bytes twice within a request are stored once and reported as duplicates.
 Guarantee: exactly one document per (release, source) and per (request, bytes), enforced by
 unique constraints; a crash between storing bytes and writing the row leaves an unreferenced
 file that the re-run reuses.
@@ -41,6 +41,7 @@ from .ingest.sniff import sniff
 from .models import Document, Exemption, Release
 
 log = logging.getLogger(__name__)
+COMMIT_EVERY = 100  # units per transaction during ingestion
 
 Kind = Document.Kind
 
@@ -342,8 +343,8 @@ def _ingest_unit(
         )
         return
     document.file.name = _store(release.request_id, document.sha256, unit.data)
-    # The foreign keys are ours (this release, its request): skip re-reading them per document.
-    document.clean_fields(exclude=["release", "request", "parent"])
+    # Every value was made here (lengths cut, dates checked, keys ours): the database's own
+    # constraints are the check, and a refusal is this unit's error (see _store_one).
     document.save()
     known[document.sha256] = unit.source
     outcome.hashes.append(document.sha256)
@@ -400,16 +401,27 @@ def release_ingest(
         total = count_units(paths)
         Release.objects.filter(pk=release_id).update(files_total=total, files_done=0)
         done = 0
-        for unit in expand(paths, report):
-            if unit.source in done_sources:
-                report.already += 1
-            else:
-                _store_one(release, unit, report, known)
-            done += 1
-            if done % 50 == 0 or done == total:
+        units = expand(paths, report)
+        while True:
+            # Units are committed in batches, each unit in a savepoint of its own: one commit per
+            # batch instead of one per file, and a crash loses at most the batch in flight, which
+            # the next run redoes (its sources are not stored yet).
+            with transaction.atomic():
+                batch = 0
+                for unit in units:
+                    if unit.source in done_sources:
+                        report.already += 1
+                    else:
+                        _store_one(release, unit, report, known)
+                    done += 1
+                    batch += 1
+                    if batch == COMMIT_EVERY:
+                        break
                 Release.objects.filter(pk=release_id).update(files_done=done)
-                if progress:
-                    progress(done, total)
+            if progress:
+                progress(done, total)
+            if batch < COMMIT_EVERY:
+                break
     except Exception as exc:
         log.exception("ingestion of release %s failed", release_id)
         report.error("(ingestion)", f"stopped: {exc}")

@@ -133,10 +133,11 @@ def test_resuming_after_a_crash_half_way_leaves_exactly_one_copy(release, tmp_pa
         return real(*args, **kwargs)
 
     monkeypatch.setattr(services, "_ingest_unit", dies_on_the_third)
+    monkeypatch.setattr(services, "COMMIT_EVERY", 2)  # commit two messages at a time
     with pytest.raises(SystemExit):
         services.release_ingest(release_id=release.pk, paths=paths)
     half = Document.objects.filter(parent__isnull=True).count()
-    assert half == 2  # two whole messages, nothing of the third
+    assert half == 2  # the committed batch of two whole messages, nothing of the third
     monkeypatch.setattr(services, "_ingest_unit", real)
     report = services.release_ingest(release_id=release.pk, paths=paths)
     assert report.already == 2
