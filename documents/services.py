@@ -6,7 +6,8 @@ unit is processed in a savepoint of its own, and units are committed a batch at 
 bytes are stored content-addressed first (under the storage root, named by their SHA-256, never
 by anything in the input), then its document rows (an email with its attachments) are written at
 once. A re-run skips every unit whose source the release already has; a run killed half-way
-leaves whole committed batches only, and the next run carries on. The same bytes twice within a request are stored once and reported as duplicates.
+leaves whole committed batches only, and the next run carries on. The same bytes twice within
+a request are stored once and reported as duplicates.
 Guarantee: exactly one document per (release, source) and per (request, bytes), enforced by
 unique constraints; a crash between storing bytes and writing the row leaves an unreferenced
 file that the re-run reuses.
@@ -30,7 +31,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from requests_app.models import RecordsRequest
 
@@ -41,7 +42,7 @@ from .ingest.sniff import sniff
 from .models import Document, Exemption, Release
 
 log = logging.getLogger(__name__)
-COMMIT_EVERY = 100  # units per transaction during ingestion
+COMMIT_EVERY = 200  # units per transaction during ingestion
 
 Kind = Document.Kind
 
@@ -407,6 +408,7 @@ def release_ingest(
             # batch instead of one per file, and a crash loses at most the batch in flight, which
             # the next run redoes (its sources are not stored yet).
             with transaction.atomic():
+                _relax_commit()
                 batch = 0
                 for unit in units:
                     if unit.source in done_sources:
@@ -429,6 +431,16 @@ def release_ingest(
         raise
     _finish(release_id, report, None, done=done, paths=paths)
     return report
+
+
+def _relax_commit() -> None:
+    """Commit unit batches without waiting for the disk (PostgreSQL's synchronous_commit off, for
+    this transaction only). Safe here because ingestion is re-runnable: a database crash can lose
+    only the last batches, which the next run redoes; and the run's final, ordinary commit
+    (_finish) flushes everything written before it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _finish(
