@@ -1265,7 +1265,7 @@ def release_ingest_batched(
     *,
     release_id: int,
     paths: Sequence[Path | str],
-    batch_size: int = 100,
+    batch_size: int | None = None,
     overlap: bool = False,
     **unused: Any,  # release_ingest's `progress`
 ) -> IngestReport:
@@ -1294,6 +1294,8 @@ def release_ingest_batched(
     from documents.ingest.pdfs import PdfEncrypted, PdfError
     from documents.models import Document, Release
 
+    # As many units per transaction as the real code commits together.
+    per_batch = batch_size or int(getattr(services, "COMMIT_EVERY", 100))
     report = services.IngestReport()
     releases = Release.objects.filter(pk=release_id)
     releases.update(ingestion=Release.Ingestion.INGESTING)
@@ -1401,7 +1403,7 @@ def release_ingest_batched(
             else:
                 batch.append(unit)
             done += 1
-            if len(batch) >= batch_size:
+            if len(batch) >= per_batch:
                 flush(batch, done)
                 batch = []
         flush(batch, done)
