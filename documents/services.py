@@ -314,10 +314,13 @@ def _ingest_unit(
     known: dict[str, str],
     *,
     parent: Document | None = None,
+    pending: list[tuple[Document, Document | None]] | None = None,
 ) -> None:
     """Store one unit (and, for an email, its attachments) in one go, or record why not.
 
     `known` maps the hashes the request already holds to their source (loaded once per run).
+    With `pending`, the rows are not saved but collected there (with their parent) for one
+    multi-row INSERT per batch; the files are stored either way.
     """
     if not unit.data:
         outcome.problems.append(("error", unit.source, "is empty"))
@@ -346,12 +349,67 @@ def _ingest_unit(
     document.file.name = _store(release.request_id, document.sha256, unit.data)
     # Every value was made here (lengths cut, dates checked, keys ours): the database's own
     # constraints are the check, and a refusal is this unit's error (see _store_one).
-    document.save()
+    if pending is None:
+        document.save()
+    else:
+        pending.append((document, parent))
     known[document.sha256] = unit.source
     outcome.hashes.append(document.sha256)
     outcome.ingested += 1
     for attachment in attachments:
-        _ingest_unit(release, attachment, outcome, known, parent=document)
+        _ingest_unit(release, attachment, outcome, known, parent=document, pending=pending)
+
+
+def _write_batch(
+    release: Release, units: list[Unit], report: IngestReport, known: dict[str, str]
+) -> None:
+    """A batch of units: parsed and stored first, then their rows written with one multi-row
+    INSERT per level (messages, then their attachments). If the database refuses the batch, it is
+    redone unit by unit in savepoints, so a refusal stays the error of the one unit it concerns."""
+    prepared: list[tuple[Unit, _Outcome, list[tuple[Document, Document | None]]]] = []
+    for unit in units:
+        outcome = _Outcome()
+        rows: list[tuple[Document, Document | None]] = []
+        try:
+            _ingest_unit(release, unit, outcome, known, pending=rows)
+        except Exception as exc:  # one bad file must not stop the batch; say what it was
+            for digest in outcome.hashes:
+                known.pop(digest, None)
+            log.exception("could not read %s", unit.source)
+            report.error(unit.source, f"could not be read: {type(exc).__name__}: {exc}"[:500])
+            continue
+        prepared.append((unit, outcome, rows))
+    try:
+        with transaction.atomic():
+            _insert_levels([row for _, _, rows in prepared for row in rows])
+    except Exception:
+        log.warning("batch insert refused; storing its units one by one", exc_info=True)
+        for _, outcome, _ in prepared:
+            for digest in outcome.hashes:
+                known.pop(digest, None)
+        for unit, _, _ in prepared:
+            _store_one(release, unit, report, known)
+        return
+    for _, outcome, _ in prepared:
+        report.ingested += outcome.ingested
+        for kind, source, reason in outcome.problems:
+            if kind == "duplicate":
+                report.duplicate(source, reason)
+            else:
+                report.error(source, reason)
+
+
+def _insert_levels(rows: list[tuple[Document, Document | None]]) -> None:
+    """bulk_create parents before children: each level gets its primary keys back (RETURNING),
+    which the next level's parent links need."""
+    remaining = rows
+    while remaining:
+        level = [(doc, parent) for doc, parent in remaining if parent is None or parent.pk]
+        for doc, parent in level:
+            if parent is not None:
+                doc.parent = parent  # now saved: sets parent_id
+        Document.objects.bulk_create([doc for doc, _ in level], batch_size=500)
+        remaining = [(doc, parent) for doc, parent in remaining if doc.pk is None]
 
 
 def _store_one(release: Release, unit: Unit, report: IngestReport, known: dict[str, str]) -> None:
@@ -409,16 +467,17 @@ def release_ingest(
             # the next run redoes (its sources are not stored yet).
             with transaction.atomic():
                 _relax_commit()
-                batch = 0
+                batch, fresh = 0, []
                 for unit in units:
                     if unit.source in done_sources:
                         report.already += 1
                     else:
-                        _store_one(release, unit, report, known)
+                        fresh.append(unit)
                     done += 1
                     batch += 1
                     if batch == COMMIT_EVERY:
                         break
+                _write_batch(release, fresh, report, known)
                 Release.objects.filter(pk=release_id).update(files_done=done)
             if progress:
                 progress(done, total)
