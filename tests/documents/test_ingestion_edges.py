@@ -158,3 +158,25 @@ def test_a_request_that_produced_releases_stays_in_its_suit(admin_client_staff, 
     assert response.status_code == 200
     assert "Releases were produced under this suit" in response.content.decode()
     assert list(lawsuit.requests.all()) == [release.request]
+
+
+def test_a_batch_the_database_refuses_is_redone_unit_by_unit(release, tmp_path, monkeypatch):
+    for i in range(3):
+        (tmp_path / f"{i}.eml").write_bytes(message(f"Message {i}"))
+    real = services._insert_levels
+    refusals = {"n": 0}
+
+    def refuse_the_whole_batch(rows):
+        refusals["n"] += 1
+        from django.db import IntegrityError
+
+        raise IntegrityError("simulated refusal of the multi-row insert")
+
+    monkeypatch.setattr(services, "_insert_levels", refuse_the_whole_batch)
+    report = services.release_ingest(
+        release_id=release.pk, paths=[tmp_path / f"{i}.eml" for i in range(3)]
+    )
+    assert refusals["n"] == 1
+    assert report.ingested == 3
+    assert Document.objects.count() == 3
+    monkeypatch.setattr(services, "_insert_levels", real)
