@@ -36,6 +36,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))  # run as a script, `foiatracker` must be importable
 
+from benchmarks.bench_database import (  # noqa: E402 - needs the path above
+    BenchmarkError,
+    create_database_if_missing,
+    point_django_at,
+    setup_django,
+)
+
 if TYPE_CHECKING:
     from requests_app.deadlines import Move
     from requests_app.models import Jurisdiction
@@ -48,62 +55,20 @@ INSERT_BATCH = 5_000
 RULE = "response"
 
 
-class BenchmarkError(Exception):
-    """The benchmark cannot run, or the recompute gave a wrong answer."""
-
-
 # --- Setup: environment, database, Django ---------------------------------------------------------
 
 
 def _configure(database_url: str) -> str:
     """Point Django at the bench database; returns the database name."""
-    parts = urlsplit(database_url)
-    if parts.scheme.startswith("sqlite") or not parts.scheme:
-        raise BenchmarkError(
-            f"Refusing {database_url!r}: this benchmark measures the PostgreSQL path of "
-            "deadlines_recompute (one UPDATE ... FROM unnest per batch); SQLite takes another "
-            "path. Pass --database-url postgres://user@host:5432/foiatracker_bench."
-        )
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise BenchmarkError(f"Refusing {database_url!r}: only postgres:// URLs are supported.")
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        raise BenchmarkError(
-            f"Refusing database {name!r}: the benchmark empties the request and deadline tables, "
-            "so the database's name must contain 'bench' (e.g. foiatracker_bench)."
-        )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "foiatracker.settings"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-server")
-    os.environ["DATABASE_URL"] = database_url
-    return name
-
-
-def _create_database_if_missing(database_url: str, name: str) -> bool:
-    """CREATE DATABASE through the server's `postgres` database; True if it was created."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(database_url)
-    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists:
-            return False
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return True
+    return point_django_at(
+        database_url,
+        measures="deadlines_recompute: one UPDATE ... FROM unnest per batch",
+        empties="request and deadline",
+    )
 
 
 def _setup_django() -> None:
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-
-    django.setup()
-    if connection.vendor != "postgresql":
-        raise BenchmarkError(
-            f"DATABASE_URL reached a {connection.vendor} database, not PostgreSQL."
-        )
-    call_command("migrate", verbosity=0, interactive=False)
+    setup_django()
 
 
 def _wipe() -> None:
@@ -563,7 +528,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         name = _configure(args.database_url)
-        if _create_database_if_missing(args.database_url, name):
+        if create_database_if_missing(args.database_url, name):
             _progress(f"created database {name}")
         _setup_django()
         from requests_app import calendars

@@ -51,6 +51,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))  # run as a script, `foiatracker` must be importable
 
+from benchmarks.bench_database import (  # noqa: E402 - needs the path above
+    BenchmarkError,
+    create_database_if_missing,
+    point_django_at,
+    setup_django,
+)
+
 if TYPE_CHECKING:
     from documents.models import Release
     from documents.services import IngestReport
@@ -72,65 +79,24 @@ EASTERN = ZoneInfo("America/New_York")
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
 
-class BenchmarkError(Exception):
-    """The benchmark cannot run, or ingestion or search gave a wrong answer."""
-
-
 # --- Setup: environment, database, Django ---------------------------------------------------------
 
 
 def _configure(database_url: str, media_root: Path) -> str:
     """Point Django at the bench database and a throwaway media root; returns the database name."""
-    parts = urlsplit(database_url)
-    if parts.scheme.startswith("sqlite") or not parts.scheme:
-        raise BenchmarkError(
-            f"Refusing {database_url!r}: this benchmark measures the PostgreSQL path (the "
-            "tsvector column with its GIN index, one transaction per message); SQLite takes "
-            "another path. Pass --database-url postgres://user@host:5432/foiatracker_bench."
-        )
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise BenchmarkError(f"Refusing {database_url!r}: only postgres:// URLs are supported.")
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        raise BenchmarkError(
-            f"Refusing database {name!r}: the benchmark empties the release and document tables, "
-            "so the database's name must contain 'bench' (e.g. foiatracker_bench)."
-        )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "foiatracker.settings"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-server")
-    os.environ["DATABASE_URL"] = database_url
+    name = point_django_at(
+        database_url,
+        measures="the tsvector column with its GIN index, multi-row inserts",
+        empties="release and document",
+    )
     os.environ["MEDIA_ROOT"] = str(media_root)
     # With DEBUG on, Django keeps every query in memory: a cost production does not pay.
     os.environ["DEBUG"] = "false"
     return name
 
 
-def _create_database_if_missing(database_url: str, name: str) -> bool:
-    """CREATE DATABASE through the server's `postgres` database; True if it was created."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(database_url)
-    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists:
-            return False
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return True
-
-
 def _setup_django() -> None:
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-
-    django.setup()
-    if connection.vendor != "postgresql":
-        raise BenchmarkError(
-            f"DATABASE_URL reached a {connection.vendor} database, not PostgreSQL."
-        )
-    call_command("migrate", verbosity=0, interactive=False)
+    setup_django()
     _check_schema()
 
 
@@ -1720,7 +1686,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(args: argparse.Namespace, scratch: Path) -> int:
     name = _configure(args.database_url, scratch / "media")
-    if _create_database_if_missing(args.database_url, name):
+    if create_database_if_missing(args.database_url, name):
         print(f"created database {name}")
     _setup_django()
     about = _describe(args.database_url)
