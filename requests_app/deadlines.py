@@ -184,6 +184,35 @@ def _recount_row(deadline: Deadline, basis: dict[str, Any]) -> None:
     deadline.save(update_fields=fields)
 
 
+def _start_or_recount(
+    *,
+    record: RecordsRequest | Appeal | Lawsuit,
+    jurisdiction: Jurisdiction,
+    rule: str,
+    trigger: datetime.date,
+    responsible: User | None,
+) -> Deadline | None:
+    """Start the deadline a rule gives a record, or recount it from a corrected trigger date.
+    Returns the deadline created or moved (None when nothing changed, or it is no longer open)."""
+    current = (
+        Deadline.objects.select_related("jurisdiction")
+        .filter(**_owner_filter(record), rule=rule, source=Deadline.Source.RULE)
+        .first()
+    )
+    if current is None:
+        return _computed(
+            record=record,
+            jurisdiction=jurisdiction,
+            basis={"rule": rule, "trigger": _date(trigger)},
+            responsible=responsible,
+        )
+    corrected = rules.with_trigger(current.basis, trigger)
+    if current.status != Status.OPEN or corrected == current.basis:
+        return None
+    _recount_row(current, corrected)
+    return current
+
+
 def deadlines_on_receipt(
     *, request: RecordsRequest, event: RequestEvent | None = None
 ) -> list[Deadline]:
@@ -454,30 +483,19 @@ def deadlines_on_appeal_receipt(*, appeal: Appeal) -> list[Deadline]:
     assert appeal.received_on is not None
     Appeal.objects.select_for_update().filter(pk=appeal.pk).first()  # one answer clock per appeal
     request = appeal.request
-    basis_date = _date(appeal.received_on)
-    touched = []
-    for rule in rules.rules_triggered_by(request.jurisdiction.code, "appeal_receipt"):
-        current = Deadline.objects.filter(
-            appeal=appeal, rule=rule.code, basis__has_key="trigger"
-        ).first()
-        basis = {"rule": rule.code, "trigger": basis_date}
-        if current is None:
-            touched.append(
-                _computed(
-                    record=appeal,
-                    jurisdiction=request.jurisdiction,
-                    basis=basis,
-                    responsible=request.owner,
-                )
+    return [
+        deadline
+        for rule in rules.rules_triggered_by(request.jurisdiction.code, "appeal_receipt")
+        if (
+            deadline := _start_or_recount(
+                record=appeal,
+                jurisdiction=request.jurisdiction,
+                rule=rule.code,
+                trigger=appeal.received_on,
+                responsible=request.owner,
             )
-        elif current.status == Status.OPEN and current.basis != basis:
-            current.basis = basis
-            current.due_on = rules.evaluate(
-                request.jurisdiction.code, basis, closures_for(request.jurisdiction.code)
-            ).due
-            current.save(update_fields=["basis", "due_on", "updated_at"])
-            touched.append(current)
-    return touched
+        )
+    ]
 
 
 def deadlines_on_appeal_decision(*, appeal: Appeal) -> None:
@@ -494,19 +512,14 @@ def deadlines_on_service(*, lawsuit: Lawsuit) -> list[Deadline]:
     """The complaint was served: the agency's answer is due in 30 days (552(a)(4)(C))."""
     assert lawsuit.served_on is not None
     Lawsuit.objects.select_for_update().filter(pk=lawsuit.pk).first()  # one answer per service
-    us = Jurisdiction.objects.get(code="US")
-    basis = {"rule": "foia_answer", "trigger": _date(lawsuit.served_on)}
-    current = Deadline.objects.filter(
-        lawsuit=lawsuit, rule="foia_answer", source=Deadline.Source.RULE
-    ).first()
-    if current is None:
-        return [_computed(record=lawsuit, jurisdiction=us, basis=basis, responsible=None)]
-    if current.status == Status.OPEN and current.basis != basis:
-        current.basis = basis
-        current.due_on = rules.evaluate("US", basis, closures_for("US")).due
-        current.save(update_fields=["basis", "due_on", "updated_at"])
-        return [current]
-    return []
+    deadline = _start_or_recount(
+        record=lawsuit,
+        jurisdiction=Jurisdiction.objects.get(code="US"),
+        rule="foia_answer",
+        trigger=lawsuit.served_on,
+        responsible=None,
+    )
+    return [deadline] if deadline else []
 
 
 @transaction.atomic
