@@ -2,7 +2,7 @@
 
 Ingestion is idempotent and resumable. The inputs are expanded into *units* (a file, a member
 of an archive, a message of a mailbox), each named by where it came from (its `source`). Each
-unit is processed in a savepoint of its own, and units are committed a batch at a time: the
+unit is parsed on its own, and units are written and committed a batch at a time: the
 bytes are stored content-addressed first (under the storage root, named by their SHA-256, never
 by anything in the input), then its document rows (an email with its attachments) are written at
 once. A re-run skips every unit whose source the release already has; a run killed half-way
@@ -306,6 +306,20 @@ class _Outcome:
         self.hashes: list[str] = []
         self.problems: list[tuple[str, str, str]] = []
 
+    def forget(self, known: dict[str, str]) -> None:
+        """Its rows were not written after all: its hashes are not the request's."""
+        for digest in self.hashes:
+            known.pop(digest, None)
+
+    def account(self, report: IngestReport) -> None:
+        """Its rows are written: count them, and say what it refused."""
+        report.ingested += self.ingested
+        for kind, source, reason in self.problems:
+            if kind == "duplicate":
+                report.duplicate(source, reason)
+            else:
+                report.error(source, reason)
+
 
 def _ingest_unit(
     release: Release,
@@ -373,8 +387,7 @@ def _write_batch(
         try:
             _ingest_unit(release, unit, outcome, known, pending=rows)
         except Exception as exc:  # one bad file must not stop the batch; say what it was
-            for digest in outcome.hashes:
-                known.pop(digest, None)
+            outcome.forget(known)
             log.exception("could not read %s", unit.source)
             report.error(unit.source, f"could not be read: {type(exc).__name__}: {exc}"[:500])
             continue
@@ -385,18 +398,12 @@ def _write_batch(
     except Exception:
         log.warning("batch insert refused; storing its units one by one", exc_info=True)
         for _, outcome, _ in prepared:
-            for digest in outcome.hashes:
-                known.pop(digest, None)
+            outcome.forget(known)
         for unit, _, _ in prepared:
             _store_one(release, unit, report, known)
         return
     for _, outcome, _ in prepared:
-        report.ingested += outcome.ingested
-        for kind, source, reason in outcome.problems:
-            if kind == "duplicate":
-                report.duplicate(source, reason)
-            else:
-                report.error(source, reason)
+        outcome.account(report)
 
 
 def _insert_levels(rows: list[tuple[Document, Document | None]]) -> None:
@@ -419,25 +426,18 @@ def _store_one(release: Release, unit: Unit, report: IngestReport, known: dict[s
         with transaction.atomic():
             _ingest_unit(release, unit, outcome, known)
     except IntegrityError:
-        for digest in outcome.hashes:
-            known.pop(digest, None)
+        outcome.forget(known)
         if Document.objects.filter(release=release, source=unit.source).exists():
             report.already += 1  # a concurrent run stored it first
         else:
             report.error(unit.source, "could not be stored: the release changed meanwhile")
         return
     except Exception as exc:  # one bad file must not stop the batch; say what it was
-        for digest in outcome.hashes:
-            known.pop(digest, None)
+        outcome.forget(known)
         log.exception("could not store %s", unit.source)
         report.error(unit.source, f"could not be stored: {type(exc).__name__}: {exc}"[:500])
         return
-    report.ingested += outcome.ingested
-    for kind, source, reason in outcome.problems:
-        if kind == "duplicate":
-            report.duplicate(source, reason)
-        else:
-            report.error(source, reason)
+    outcome.account(report)
 
 
 def release_ingest(
@@ -462,9 +462,9 @@ def release_ingest(
         done = 0
         units = expand(paths, report)
         while True:
-            # Units are committed in batches, each unit in a savepoint of its own: one commit per
-            # batch instead of one per file, and a crash loses at most the batch in flight, which
-            # the next run redoes (its sources are not stored yet).
+            # Units are committed in batches (see _write_batch): one commit per batch instead of
+            # one per file, and a crash loses at most the batch in flight, which the next run
+            # redoes (its sources are not stored yet).
             with transaction.atomic():
                 _relax_commit()
                 batch, fresh = 0, []
