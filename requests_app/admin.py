@@ -862,33 +862,17 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
         status_moved = change and "status" in form.changed_data
         new_status = obj.status
         if status_moved:
-            # Save the other edits first, then move the status through the workflow so the move
-            # is checked again under a row lock and lands in the timeline.
+            # Save the other edits first; the service then moves the status through the workflow,
+            # checked again under a row lock.
             obj.status = form.initial["status"]
         super().save_model(request, obj, form, change)
-        by = _actor(request)
-        if not change:
-            services.request_log_created(request=obj, by=by)
-        if obj.received_on and "received_on" in form.changed_data:
-            # Receipt starts the agency's clock; a corrected date recounts it.
-            services.request_record_receipt(request=obj, received_on=obj.received_on, by=by)
-        if change and "expedited_processing" in form.changed_data:
-            if obj.expedited_processing == "requested" and obj.received_on:
-                services.request_record_receipt(request=obj, received_on=obj.received_on, by=by)
-            else:
-                services.request_record_expedition(
-                    request=obj, decision=obj.expedited_processing, on=timezone.localdate(), by=by
-                )
-        if status_moved:
-            date_field = services.DATE_SET_BY_STATUS.get(new_status)
-            on = timezone.localdate()
-            if date_field and date_field in form.changed_data and getattr(obj, date_field):
-                on = getattr(obj, date_field)  # the date staff typed with the move
-            services.request_transition(request=obj, to_status=new_status, on=on, by=by)
-        elif change and "determined_on" in form.changed_data and obj.determined_on:
-            deadlines.deadlines_on_determination_date(request=obj)
-        if not change:
-            services.request_sync_deadlines(request=obj)
+        services.request_apply_edits(
+            request=obj,
+            changed=set(form.changed_data),
+            created=not change,
+            to_status=new_status if status_moved else None,
+            by=_actor(request),
+        )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is TrackingNumber:
@@ -901,20 +885,16 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
             super().save_formset(request, form, formset, change)
 
     def _save_events(self, request: HttpRequest, formset: Any) -> None:
-        Kind = RequestEvent.Kind
-        record = formset.instance
         for event in formset.save(commit=False):
             if event.pk is None and event.kind in CLOCK_EVENTS:
-                # The service logs the event itself and moves the status and the deadlines.
-                on, text, by = event.occurred_on, event.text, _actor(request)
-                if event.kind in (Kind.CLARIFICATION_REQUESTED, Kind.FEE_NOTICE):
-                    services.request_toll(
-                        request=record, on=on, reason=event.kind, text=text, by=by
-                    )
-                elif event.kind == Kind.CLARIFICATION_ANSWERED:
-                    services.request_resume(request=record, on=on, text=text, by=by)
-                else:
-                    services.request_record_extension(request=record, on=on, text=text, by=by)
+                # The service logs the letter itself and moves the status and the deadlines.
+                services.request_log_letter(
+                    request=formset.instance,
+                    kind=event.kind,
+                    on=event.occurred_on,
+                    text=event.text,
+                    by=_actor(request),
+                )
                 continue
             if event.pk is None:
                 event.created_by = request.user
@@ -941,59 +921,16 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
             number.delete()
 
     def _save_appeals(self, request: HttpRequest, formset: Any) -> None:
-        appeals = formset.save(commit=False)
+        appeals = formset.save(commit=False)  # also fills formset.changed_objects
         changed_fields = {obj.pk: fields for obj, fields in formset.changed_objects}
         for appeal in appeals:
-            if appeal.pk is None:
-                filed = (
-                    services.appeal_file(
-                        request=formset.instance,
-                        filed_on=appeal.filed_on,
-                        received_on=appeal.received_on,
-                        tracking_number=appeal.tracking_number,
-                        notes=appeal.notes,
-                        by=_actor(request),
-                    )
-                    if formset.instance.status != RequestStatus.APPEALED
-                    else None
-                )
-                if filed is None:
-                    appeal._history_user = request.user
-                    appeal.save()
-                    filed = appeal
-                if appeal.outcome != Appeal.Outcome.PENDING and appeal.decided_on:
-                    services.appeal_decide(
-                        appeal=filed,
-                        decided_on=appeal.decided_on,
-                        outcome=appeal.outcome,
-                        by=_actor(request),
-                    )
-            else:
-                was_pending = Appeal.objects.filter(
-                    pk=appeal.pk, outcome=Appeal.Outcome.PENDING
-                ).exists()
-                if (
-                    was_pending
-                    and appeal.outcome != Appeal.Outcome.PENDING
-                    and can_transition(formset.instance.status, RequestStatus.APPEAL_DECIDED)
-                ):
-                    services.appeal_decide(
-                        appeal=appeal,
-                        decided_on=appeal.decided_on,
-                        outcome=appeal.outcome,
-                        by=_actor(request),
-                    )
-                elif was_pending and appeal.outcome != Appeal.Outcome.PENDING:
-                    # The request has moved on (into litigation, say): close the appeal's clock
-                    # and leave the request's status alone.
-                    appeal._history_user = request.user
-                    services.appeal_record_decision_only(appeal=appeal, by=_actor(request))
-                else:
-                    appeal._history_user = request.user
-                    appeal.save()
-                if appeal.received_on and "received_on" in changed_fields.get(appeal.pk, []):
-                    # Receipt of the appeal starts (or, corrected, recounts) its 20 days.
-                    deadlines.deadlines_on_appeal_receipt(appeal=appeal)
+            appeal._history_user = request.user
+            services.appeal_save(
+                appeal=appeal,
+                request=formset.instance,
+                changed=set(changed_fields.get(appeal.pk, [])),
+                by=_actor(request),
+            )
         for appeal in formset.deleted_objects:
             appeal.delete()
 

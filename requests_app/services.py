@@ -10,7 +10,7 @@ where there is one) or `TransitionNotAllowed` (a forbidden status change, naming
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -18,7 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import deadlines
-from .models import Agency, Appeal, Lawsuit, RecordsRequest, RequestEvent, TrackingNumber
+from .models import (
+    Agency,
+    Appeal,
+    Lawsuit,
+    ProcessingChoice,
+    RecordsRequest,
+    RequestEvent,
+    TrackingNumber,
+)
 from .workflow import (
     ADVERSE,
     DETERMINED,
@@ -26,6 +34,7 @@ from .workflow import (
     TERMINAL,
     RequestStatus,
     TransitionNotAllowed,
+    can_transition,
     check_transition,
 )
 
@@ -675,3 +684,99 @@ def lawsuit_add_requests(
         )
         if locked.status != S.IN_LITIGATION:
             request_transition(request=locked, to_status=S.IN_LITIGATION, on=on, by=by)
+
+
+# --- Edits made in the admin ------------------------------------------------------------------
+
+
+def request_apply_edits(
+    *,
+    request: RecordsRequest,
+    changed: Collection[str],
+    created: bool,
+    to_status: str | None,
+    by: User | None = None,
+) -> None:
+    """What follows from a request form saved with these fields changed (the row itself is
+    saved already, with its previous status): the timeline, the deadlines, the status move."""
+    if created:
+        request_log_created(request=request, by=by)
+    if request.received_on and "received_on" in changed:
+        # Receipt starts the agency's clock; a corrected date recounts it.
+        request_record_receipt(request=request, received_on=request.received_on, by=by)
+    if not created and "expedited_processing" in changed:
+        if request.expedited_processing == ProcessingChoice.REQUESTED and request.received_on:
+            request_record_receipt(request=request, received_on=request.received_on, by=by)
+        else:
+            request_record_expedition(
+                request=request,
+                decision=request.expedited_processing,
+                on=timezone.localdate(),
+                by=by,
+            )
+    if to_status is not None:
+        date_field = DATE_SET_BY_STATUS.get(to_status)
+        on = timezone.localdate()
+        if date_field and date_field in changed and getattr(request, date_field):
+            on = getattr(request, date_field)  # the date staff typed with the move
+        request_transition(request=request, to_status=to_status, on=on, by=by)
+    elif not created and "determined_on" in changed and request.determined_on:
+        deadlines.deadlines_on_determination_date(request=request)
+    if created:
+        request_sync_deadlines(request=request)
+
+
+def request_log_letter(
+    *, request: RecordsRequest, kind: str, on: datetime.date, text: str = "", by: User | None = None
+) -> RecordsRequest:
+    """A letter that moves the clock, logged in the timeline: a clarification request or fee
+    notice stops it, our answer restarts it, an extension notice extends it."""
+    if kind in (Kind.CLARIFICATION_REQUESTED, Kind.FEE_NOTICE):
+        return request_toll(request=request, on=on, reason=kind, text=text, by=by)
+    if kind == Kind.CLARIFICATION_ANSWERED:
+        return request_resume(request=request, on=on, text=text, by=by)
+    if kind == Kind.EXTENSION_NOTICE:
+        return request_record_extension(request=request, on=on, text=text, by=by)
+    raise ValidationError({"kind": f"“{kind}” does not move the clock."})
+
+
+@transaction.atomic
+def appeal_save(
+    *,
+    appeal: Appeal,
+    request: RecordsRequest,
+    changed: Collection[str],
+    by: User | None = None,
+) -> Appeal:
+    """An appeal added or edited on its request's page: filing moves the request to Appealed,
+    a first outcome decides it (or, if the request has moved on, only closes the appeal's
+    clock), a receipt date starts or recounts the appeal's 20 working days."""
+    outcome, decided_on = appeal.outcome, appeal.decided_on
+    decided = outcome != Appeal.Outcome.PENDING and decided_on is not None
+    if appeal.pk is None:
+        if request.status != S.APPEALED:
+            # Filed through the workflow (pending); the outcome entered with it is decided next.
+            appeal = appeal_file(
+                request=request,
+                filed_on=appeal.filed_on,
+                received_on=appeal.received_on,
+                tracking_number=appeal.tracking_number,
+                notes=appeal.notes,
+                by=by,
+            )
+        else:
+            _save(appeal, by=by)
+        if decided and decided_on is not None and appeal.outcome == Appeal.Outcome.PENDING:
+            appeal_decide(appeal=appeal, decided_on=decided_on, outcome=outcome, by=by)
+        return appeal
+    was_pending = Appeal.objects.filter(pk=appeal.pk, outcome=Appeal.Outcome.PENDING).exists()
+    if was_pending and decided and can_transition(request.status, S.APPEAL_DECIDED):
+        assert appeal.decided_on is not None
+        appeal_decide(appeal=appeal, decided_on=appeal.decided_on, outcome=appeal.outcome, by=by)
+    elif was_pending and decided:
+        appeal_record_decision_only(appeal=appeal, by=by)
+    else:
+        _save(appeal, by=by)
+    if appeal.received_on and "received_on" in changed:
+        deadlines.deadlines_on_appeal_receipt(appeal=appeal)
+    return appeal

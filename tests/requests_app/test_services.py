@@ -243,3 +243,30 @@ def test_history_records_who_made_the_change():
     latest = request.history.latest()
     assert latest.history_user == owner
     assert latest.status == S.SUBMITTED
+
+
+def test_an_appeal_entered_with_its_outcome_is_filed_then_decided():
+    request = RecordsRequestFactory(status=S.DENIED, determined_on=D(2019, 3, 20))
+    entered = Appeal(
+        request=request,
+        filed_on=D(2019, 4, 1),
+        decided_on=D(2019, 5, 1),
+        outcome=Appeal.Outcome.REMANDED,
+    )
+    appeal = services.appeal_save(appeal=entered, request=request, changed=set())
+    appeal.refresh_from_db()
+    request.refresh_from_db()
+    assert (appeal.outcome, appeal.decided_on) == (Appeal.Outcome.REMANDED, D(2019, 5, 1))
+    assert request.status == S.APPEAL_DECIDED
+    assert kinds(request)[-4:] == [
+        K.APPEAL_FILED,
+        K.STATUS_CHANGED,
+        K.APPEAL_DECIDED,
+        K.STATUS_CHANGED,
+    ]
+
+
+def test_a_letter_that_does_not_move_the_clock_is_refused_by_request_log_letter():
+    request = RecordsRequestFactory()
+    with pytest.raises(ValidationError, match="does not move the clock"):
+        services.request_log_letter(request=request, kind=K.NOTE, on=D(2019, 2, 1))
