@@ -4,13 +4,11 @@ produce the Vaughn index of what was withheld."""
 from __future__ import annotations
 
 import csv
-import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -21,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from requests_app.admin import LawsuitAdmin, LawsuitForm, RecordsRequestAdmin
 from requests_app.models import Lawsuit
 
-from . import selectors, services, tasks
+from . import selectors, services
 from .models import Document, Exemption, FixityCheck, Release
 
 
@@ -75,11 +73,6 @@ class ReleaseForm(forms.ModelForm):
         ]
 
 
-def _enqueue(release_id: int, paths: list[str]) -> Any:
-    """The after-commit callback that hands a batch to the worker."""
-    return lambda: tasks.release_ingest.delay(release_id, paths)
-
-
 @admin.register(Release)
 class ReleaseAdmin(admin.ModelAdmin):
     form = ReleaseForm
@@ -118,11 +111,7 @@ class ReleaseAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resume ingestion of uploads that did not finish")
     def resume_ingestion(self, request: HttpRequest, queryset: QuerySet[Release]) -> None:
-        resumed = 0
-        for release in queryset:
-            if release.staged:
-                transaction.on_commit(_enqueue(release.pk, list(release.staged)))
-                resumed += 1
+        resumed = sum(services.release_resume(release=release) for release in queryset)
         self.message_user(
             request,
             f"Resumed {resumed} release(s)." if resumed else "Nothing was waiting to be ingested.",
@@ -205,11 +194,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         uploads = form.cleaned_data.get("uploads") or []
         if uploads:
-            release = form.instance
-            staged = services.release_stage_uploads(release=release, files=uploads)
-            Release.objects.filter(pk=release.pk).update(ingestion=Release.Ingestion.PENDING)
-            # Enqueued only once the release is committed, so the worker finds it.
-            transaction.on_commit(_enqueue(release.pk, staged))
+            services.release_upload(release=form.instance, files=uploads)
             self.message_user(
                 request, f"{len(uploads)} file(s) queued for ingestion.", messages.INFO
             )
@@ -437,10 +422,7 @@ class DocumentAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', obj.file.url, obj.original_name)
 
     def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
-        obj.request_id = obj.release.request_id
-        if not obj.source:
-            obj.source = f"entered by hand {uuid.uuid4().hex}"
-        super().save_model(request, obj, form, change)
+        services.document_record_by_hand(document=obj)
 
 
 @admin.register(FixityCheck)

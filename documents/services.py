@@ -93,6 +93,39 @@ def release_stage_uploads(*, release: Release, files: Sequence[UploadedFile]) ->
     return staged
 
 
+def release_upload(*, release: Release, files: Sequence[UploadedFile]) -> list[str]:
+    """Stage uploaded files and hand them to the worker once the release is committed."""
+    from . import tasks
+
+    staged = release_stage_uploads(release=release, files=files)
+    Release.objects.filter(pk=release.pk).update(ingestion=Release.Ingestion.PENDING)
+    # Enqueued only after commit, so the worker finds the release and its staged list.
+    transaction.on_commit(lambda: tasks.release_ingest.delay(release.pk, staged))
+    return staged
+
+
+def release_resume(*, release: Release) -> bool:
+    """Hand uploads that a cut-short run left waiting back to the worker; False if none."""
+    from . import tasks
+
+    staged = list(release.staged)
+    if not staged:
+        return False
+    transaction.on_commit(lambda: tasks.release_ingest.delay(release.pk, staged))
+    return True
+
+
+def document_record_by_hand(*, document: Document) -> Document:
+    """A document staff enter without a file (withheld in full, for the Vaughn index): it takes
+    its release's request, and a source of its own."""
+    document.request_id = document.release.request_id
+    if not document.source:
+        document.source = f"entered by hand {uuid.uuid4().hex}"
+    document.full_clean()
+    document.save()
+    return document
+
+
 # --- Ingestion ----------------------------------------------------------------------------------
 
 

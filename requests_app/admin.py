@@ -366,16 +366,16 @@ class ClosureDayAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
 
     def save_model(self, request: HttpRequest, obj: ClosureDay, form: Any, change: bool) -> None:
-        moves: list[deadlines.Move] = []
         if change:
-            previous = ClosureDay.objects.get(pk=obj.pk)
-            moves += deadlines.closure_day_remove(closure=previous)
-            obj.pk = None
-        closure, added = deadlines.closure_day_add(
-            jurisdiction=obj.jurisdiction, date=obj.date, reason=obj.reason
-        )
+            closure, moves = deadlines.closure_day_change(
+                closure=obj, jurisdiction=obj.jurisdiction, date=obj.date, reason=obj.reason
+            )
+        else:
+            closure, moves = deadlines.closure_day_add(
+                jurisdiction=obj.jurisdiction, date=obj.date, reason=obj.reason
+            )
         obj.pk = closure.pk
-        self.message_user(request, _moves_message(moves + added), messages.INFO)
+        self.message_user(request, _moves_message(moves), messages.INFO)
 
     def delete_model(self, request: HttpRequest, obj: ClosureDay) -> None:
         self.message_user(request, _moves_message(deadlines.closure_day_remove(closure=obj)))

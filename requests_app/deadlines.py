@@ -811,6 +811,17 @@ def closure_day_add(
 
 
 @transaction.atomic
+def closure_day_change(
+    *, closure: ClosureDay, jurisdiction: Jurisdiction, date: datetime.date, reason: str
+) -> tuple[ClosureDay, list[Move]]:
+    """A corrected closure day: as if the old one were removed and the new one added."""
+    previous = ClosureDay.objects.get(pk=closure.pk)
+    moves = closure_day_remove(closure=previous)
+    changed, added = closure_day_add(jurisdiction=jurisdiction, date=date, reason=reason)
+    return changed, moves + added
+
+
+@transaction.atomic
 def closure_day_remove(*, closure: ClosureDay) -> list[Move]:
     jurisdiction, day = closure.jurisdiction, closure.date
     _lock(jurisdiction)

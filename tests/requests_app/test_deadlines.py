@@ -479,3 +479,17 @@ def test_an_open_ended_schedule_is_kept_two_years_ahead_by_the_daily_sweep():
     assert len(dates) == 24 + 14
     assert len(set(dates)) == len(dates)
     assert max(dates) == D(2023, 2, 15)
+
+
+def test_moving_a_closure_day_moves_the_deadlines_back_and_forth():
+    us = Jurisdiction.objects.get(code="US")
+    request = received(federal_request(filed_on=D(2019, 12, 10)), D(2019, 12, 10))  # 2020-01-09
+    closure, _ = deadlines.closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
+    assert only(request, rule="response").due_on == D(2020, 1, 10)
+    # Corrected to a day after the due date: the deadline returns to 2020-01-09.
+    changed, moves = deadlines.closure_day_change(
+        closure=closure, jurisdiction=us, date=D(2020, 1, 15), reason="EO 13900 (corrected)"
+    )
+    assert [(m.old, m.new) for m in moves] == [(D(2020, 1, 10), D(2020, 1, 9))]
+    assert list(ClosureDay.objects.values_list("date", flat=True)) == [D(2020, 1, 15)]
+    assert changed.reason == "EO 13900 (corrected)"
