@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
-from . import deadlines, services
+from . import deadlines, roles, services
 from .models import Agency, ClosureDay, Jurisdiction, Lawsuit, RecordsRequest, RequestEvent, Topic
 
 DEMO_NOTE = "Demo data: summarises public reporting (June 2020); written for the demo."
@@ -164,6 +165,7 @@ def demo_seed(*, password: str) -> DemoReport:
         last_name="Lawyer",
         email="lawyer@example.org",
     )
+    lawyer.groups.add(Group.objects.get(name=roles.LAWYER))
     # A real closure: Executive Order 13900 closed federal agencies on 2019-12-24. It is not a
     # statutory holiday, so it counts only because staff entered it.
     us = Jurisdiction.objects.get(code="US")

@@ -15,6 +15,30 @@ def staff_user(db):
 
 
 @pytest.fixture
+def staff_role_user(db):
+    """Advocacy staff holding exactly the staff role (not a superuser)."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="staffer", is_staff=True, roles=["staff"])
+
+
+@pytest.fixture
+def lawyer_user(db):
+    """A lawyer holding exactly the lawyer role."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="counsel", is_staff=True, roles=["lawyer"])
+
+
+@pytest.fixture
+def reporting_user(db):
+    """A reporting client: the reporting role, no admin login."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="reporter", is_staff=False, roles=["reporting"])
+
+
+@pytest.fixture
 def admin_client_staff(staff_user) -> Client:
     client = Client()
     client.force_login(staff_user)

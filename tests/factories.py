@@ -25,6 +25,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = True
     password = factory.django.Password("correct horse battery staple")
 
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[str] | None, **kwargs):
+        """UserFactory(roles=["lawyer"]) puts the user in those role groups."""
+        from django.contrib.auth.models import Group
+
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+
 
 class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
