@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -26,12 +27,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs):
+    def roles(obj: Any, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         """UserFactory(roles=["lawyer"]) puts the user in those role groups."""
         from django.contrib.auth.models import Group
 
         if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
+            obj.groups.add(*Group.objects.filter(name__in=extracted))
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
