@@ -18,6 +18,12 @@ app.autodiscover_tasks()
 
 # The whole periodic schedule, in one place. Times are in CELERY_TIMEZONE (the organisation's).
 app.conf.beat_schedule = {
+    # Hourly, so a reminder goes out at REMINDER_SEND_HOUR and a missed run costs an hour, not a
+    # reminder: each sweep creates whatever has fallen due since the last one.
+    "reminders-sweep": {
+        "task": "requests_app.tasks.reminders_sweep",
+        "schedule": crontab(minute=5),
+    },
     "court-schedules-extend": {
         "task": "requests_app.tasks.court_schedules_extend",
         "schedule": crontab(hour=2, minute=15),

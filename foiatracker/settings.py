@@ -106,6 +106,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "foiatracker.urls"
 
+# People sign in through the admin's login page (staff and lawyers are admin users).
+LOGIN_URL = "admin:login"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -280,3 +283,32 @@ AGENCY_DIRECTORY_DIR = Path(
         "AGENCY_DIRECTORY_DIR", BASE_DIR.parent / "shared" / "data" / "agency-directory-18f-2017"
     )
 )
+
+# Deadline reminders (requests_app/reminders.py explains the policy and the delivery guarantee).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")  # links in emails and calendar feeds
+try:
+    REMINDER_UPCOMING_BUSINESS_DAYS = [
+        int(n) for n in env_list("REMINDER_UPCOMING_BUSINESS_DAYS", "7,2")
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "REMINDER_UPCOMING_BUSINESS_DAYS: whole numbers of working days, comma-separated (7,2)"
+    ) from exc
+REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 7)
+REMINDER_SEND_HOUR = env_int("REMINDER_SEND_HOUR", 8)  # in TIME_ZONE, the organisation's
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 300)  # times 3 per attempt
+REMINDER_SENDING_TIMEOUT = env_int("REMINDER_SENDING_TIMEOUT", 900)
+REMINDER_REQUEUE_AFTER = env_int("REMINDER_REQUEUE_AFTER", 3600)
+REMINDER_CALENDAR_ALARM_MINUTES = env_int("REMINDER_CALENDAR_ALARM_MINUTES", 24 * 60)
+if any(n < 1 for n in REMINDER_UPCOMING_BUSINESS_DAYS):
+    raise ImproperlyConfigured("REMINDER_UPCOMING_BUSINESS_DAYS: working days, each at least 1")
+if not 0 <= REMINDER_SEND_HOUR <= 23:
+    raise ImproperlyConfigured("REMINDER_SEND_HOUR: an hour from 0 to 23")
+if REMINDER_OVERDUE_EVERY_DAYS < 1 or REMINDER_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "REMINDER_OVERDUE_EVERY_DAYS and REMINDER_MAX_ATTEMPTS must be at least 1"
+    )
+# A send that outlasted the timeout would be re-queued while still in flight and sent twice.
+if env_int("EMAIL_TIMEOUT", 30) >= REMINDER_SENDING_TIMEOUT:
+    raise ImproperlyConfigured("REMINDER_SENDING_TIMEOUT must be longer than EMAIL_TIMEOUT")

@@ -1,4 +1,5 @@
-"""URL configuration: the admin, the API under /api/v1/, its schema and docs, and /healthz."""
+"""URL configuration: the admin, reminder preferences and calendar feeds, the API under /api/v1/,
+its schema and docs, and /healthz."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -20,6 +21,7 @@ urlpatterns = [
         name="admin-deadline-calculator",
     ),
     path("admin/", admin.site.urls),
+    path("", include("requests_app.reminder_urls")),
     path("api/v1/", include("requests_app.api_urls")),
     path("api/v1/", include("documents.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

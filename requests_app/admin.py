@@ -1170,3 +1170,7 @@ class LawsuitAdmin(SimpleHistoryAdmin):
         # timeline says which suit covers it.
         if added:
             services.lawsuit_add_requests(lawsuit=lawsuit, requests=added, by=_actor(request))
+
+
+# The reminder outbox and preferences have their own module; importing it registers them.
+from . import reminder_admin  # noqa: E402, F401

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
-from . import deadlines
+from . import deadlines, reminders
 
 
 @shared_task(acks_late=True, time_limit=600, ignore_result=True)
@@ -18,3 +19,38 @@ def court_schedules_extend() -> int:
     while deadlines.court_schedules_extend_one(today=today) is not None:
         extended += 1
     return extended
+
+
+@shared_task(acks_late=True, time_limit=900, ignore_result=True)
+def reminders_sweep() -> str:
+    """Fill the reminder outbox and hand each due row to a send task, after the sweep commits
+    (a task enqueued before the commit could look for a row that is not there yet)."""
+    result = reminders.reminders_sweep()
+    transaction.on_commit(lambda: _enqueue(result))
+    return result.summary()
+
+
+def _enqueue(result: reminders.SweepResult) -> None:
+    for reminder_id in result.individual:
+        reminder_send.delay(reminder_id)
+    for recipient_id in result.digests:
+        reminder_digest_send.delay(recipient_id)
+
+
+# The claim inside the service, not Celery, guarantees one send per row: a redelivered or
+# duplicated message finds the row claimed and does nothing. acks_late + reject_on_worker_lost
+# (settings) put a message back if the worker dies mid-send; the sweep re-queues the row.
+@shared_task(acks_late=True, time_limit=120, ignore_result=True)
+def reminder_send(reminder_id: int) -> str:
+    outcome = reminders.reminder_send(reminder_id=reminder_id)
+    if outcome.retry_at is not None:
+        reminder_send.apply_async((reminder_id,), eta=outcome.retry_at)
+    return outcome.state
+
+
+@shared_task(acks_late=True, time_limit=300, ignore_result=True)
+def reminder_digest_send(recipient_id: int) -> str:
+    outcome = reminders.reminder_digest_send(recipient_id=recipient_id)
+    if outcome.retry_at is not None:
+        reminder_digest_send.apply_async((recipient_id,), eta=outcome.retry_at)
+    return outcome.state

@@ -59,3 +59,10 @@ def _plain_static_storage(settings):
 def _media_root(settings, tmp_path_factory):
     """Stored documents go to a temporary folder, never into the project's var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash a password for every user; PBKDF2's deliberate slowness would dominate the
+    suite. Production keeps Django's default hashers."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,34 @@
+"""One reminder sweep, sent from this process: for operators and for cron instead of a worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from requests_app import reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Run one reminder sweep now and send what is due from this process (no worker needed). "
+        "Safe to run at the same time as Celery beat and workers: every reminder goes out once."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = reminders.reminders_sweep()
+        self.stdout.write(result.summary())
+        outcomes: dict[str, int] = {}
+        for reminder_id in result.individual:
+            state = reminders.reminder_send(reminder_id=reminder_id).state
+            outcomes[state] = outcomes.get(state, 0) + 1
+        for recipient_id in result.digests:
+            state = "digest " + reminders.reminder_digest_send(recipient_id=recipient_id).state
+            outcomes[state] = outcomes.get(state, 0) + 1
+        if outcomes:
+            self.stdout.write(", ".join(f"{n} {state}" for state, n in sorted(outcomes.items())))
+        failed = reminders.Reminder.objects.filter(state=reminders.State.FAILED).count()
+        if failed:
+            self.stdout.write(
+                self.style.WARNING(f"{failed} reminders failed; see Reminders in the admin.")
+            )
