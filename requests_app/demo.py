@@ -17,7 +17,16 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from . import deadlines, roles, services
-from .models import Agency, ClosureDay, Jurisdiction, Lawsuit, RecordsRequest, RequestEvent, Topic
+from .models import (
+    Agency,
+    ClosureDay,
+    Jurisdiction,
+    Lawsuit,
+    RecordsRequest,
+    ReminderPreference,
+    RequestEvent,
+    Topic,
+)
 
 DEMO_NOTE = "Demo data: summarises public reporting (June 2020); written for the demo."
 
@@ -255,4 +264,27 @@ def demo_seed(*, password: str) -> DemoReport:
             by=demo,
         )
         report.add(f"lawsuit {dhs_suit}")
+    _reminders(demo=demo, lawyer=lawyer, report=report)
     return report
+
+
+def _reminders(*, demo: Any, lawyer: Any, report: DemoReport) -> None:
+    """The lawyer reads reminders one by one and subscribes to every case deadline; the
+    paralegal takes a daily digest. A sweep fills the outbox (the worker sends it)."""
+    from . import reminders
+    from .calendar_feed import calendar_feed_issue
+
+    _preference, created = ReminderPreference.objects.get_or_create(
+        user=lawyer, defaults={"feed_all_lawsuits": True}
+    )
+    if created:
+        calendar_feed_issue(user=lawyer)
+        report.add("reminder preferences and calendar link for lawyer")
+    _digest, created = ReminderPreference.objects.get_or_create(
+        user=demo, defaults={"delivery": ReminderPreference.Delivery.DIGEST}
+    )
+    if created:
+        report.add("daily digest for demo")
+    created_reminders = reminders.reminders_sweep().created
+    if created_reminders:
+        report.add(f"{created_reminders} reminders due today")

@@ -313,6 +313,23 @@ def _mark_enqueued(now: datetime.datetime) -> list[tuple[int, int]]:
     return rows
 
 
+def reminders_due(*, now: datetime.datetime) -> tuple[list[int], list[int]]:
+    """Every row that may be sent now, whoever enqueued it: (reminder ids to send one by one,
+    recipient ids to send a digest to). For `send_reminders`, which sends from its own process."""
+    through = send_through(now)
+    rows = Reminder.objects.filter(
+        Q(state=State.QUEUED, scheduled_for__lte=through)
+        | Q(state=State.FAILED, next_attempt_at__lte=now)
+    ).values_list("pk", "recipient_id")
+    readers = set(
+        ReminderPreference.objects.filter(delivery=ReminderPreference.Delivery.DIGEST).values_list(
+            "user_id", flat=True
+        )
+    )
+    individual = [pk for pk, recipient in rows if recipient not in readers]
+    return individual, sorted({recipient for _, recipient in rows if recipient in readers})
+
+
 @transaction.atomic
 def reminders_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     """One sweep: cancel what is no longer needed, create what has fallen due, put back what a

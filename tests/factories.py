@@ -8,7 +8,7 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 
-from requests_app.models import Agency, Appeal, Jurisdiction, Lawsuit, RecordsRequest
+from requests_app.models import Agency, Appeal, Deadline, Jurisdiction, Lawsuit, RecordsRequest
 from requests_app.workflow import RequestStatus
 
 
@@ -78,3 +78,17 @@ class LawsuitFactory(factory.django.DjangoModelFactory):
     filed_on = datetime.date(2019, 10, 31)
     status = Lawsuit.Status.FILED
     plaintiffs = "American Civil Liberties Union"
+
+
+class DeadlineFactory(factory.django.DjangoModelFactory):
+    """A federal response deadline on a request (5 U.S.C. 552(a)(6)(A)(i)); set due_on."""
+
+    class Meta:
+        model = Deadline
+
+    request = factory.SubFactory(RecordsRequestFactory)
+    label = "Response to the request"
+    due_on = datetime.date(2026, 11, 30)
+    jurisdiction = factory.LazyFunction(jurisdiction)
+    rule = "response"
+    citation = "5 U.S.C. 552(a)(6)(A)(i)"

@@ -69,6 +69,24 @@ def test_a_typo_in_a_boolean_stops_start_up_with_the_variable_named(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"REMINDER_UPCOMING_BUSINESS_DAYS": "7,two"}, "REMINDER_UPCOMING_BUSINESS_DAYS: whole"),
+        ({"REMINDER_UPCOMING_BUSINESS_DAYS": "7,0"}, "each at least 1"),
+        ({"REMINDER_SEND_HOUR": "24"}, "REMINDER_SEND_HOUR: an hour from 0 to 23"),
+        (
+            {"REMINDER_SENDING_TIMEOUT": "30", "EMAIL_TIMEOUT": "60"},
+            "REMINDER_SENDING_TIMEOUT must be longer than EMAIL_TIMEOUT",
+        ),
+    ],
+)
+def test_reminder_settings_that_make_no_sense_stop_start_up(tmp_path, env, message):
+    done = run_manage("check", env={**PRODUCTION, **env, "FOIATRACKER_VAR_DIR": str(tmp_path)})
+    assert done.returncode != 0
+    assert message in done.stderr
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [("1", True), ("TRUE", True), ("on", True), ("no", False), ("0", False), ("", False)],
 )

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from documents.demo import demo_release_seed
 from documents.models import FixityCheck
-from requests_app import services
+from requests_app import reminders, services
 from requests_app.deadlines import court_schedule_create
 from requests_app.demo import demo_seed
 from requests_app.models import (
@@ -24,7 +24,13 @@ from requests_app.models import (
     TrackingNumber,
 )
 from requests_app.workflow import RequestStatus
-from tests.factories import AgencyFactory, AppealFactory, RecordsRequestFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    AppealFactory,
+    DeadlineFactory,
+    RecordsRequestFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 S = RequestStatus
@@ -41,8 +47,11 @@ def demo(db):
     Token.objects.get_or_create(user=User.objects.get(username="demo"))
     # The demo case has no administrative appeal (the suit followed the agencies' silence) and no
     # court schedule (none is public): add one of each so that every page has a record to open.
-    AppealFactory()
+    appeal = AppealFactory()
     FixityCheck.objects.create()
+    # The demo's deadlines are long past and settled: an open one gives the reminder outbox a row.
+    DeadlineFactory(request=None, appeal=appeal, due_on=datetime.date(2026, 11, 30))
+    reminders.reminders_sweep(now=datetime.datetime(2026, 11, 30, 14, tzinfo=datetime.UTC))
     court_schedule_create(
         schedule=CourtSchedule(
             lawsuit=Lawsuit.objects.first(),
@@ -74,8 +83,9 @@ def test_every_changelist_change_and_history_page_renders(admin_client_staff, de
 def test_every_add_page_renders_or_is_deliberately_closed(admin_client_staff, app, model):
     response = admin_client_staff.get(reverse(f"admin:{app}_{model}_add"))
     # Appeals, deadlines and court schedules are added on their request's or lawsuit's page,
-    # where the services can move the workflow and count the dates.
-    if model in {"appeal", "deadline", "courtschedule", "fixitycheck"}:
+    # where the services can move the workflow and count the dates. Reminders are written by
+    # the sweep alone.
+    if model in {"appeal", "deadline", "courtschedule", "fixitycheck", "reminder"}:
         assert response.status_code == 403
     else:
         assert response.status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from requests_app import reminders
 
@@ -16,13 +17,16 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = reminders.reminders_sweep()
+        result = reminders.reminders_sweep(now=timezone.now())
         self.stdout.write(result.summary())
+        # Everything due, not only what this sweep enqueued: a row whose task a worker has not
+        # reached yet is claimed by whichever gets there first, never sent by both.
+        individual, digests = reminders.reminders_due(now=timezone.now())
         outcomes: dict[str, int] = {}
-        for reminder_id in result.individual:
+        for reminder_id in individual:
             state = reminders.reminder_send(reminder_id=reminder_id).state
             outcomes[state] = outcomes.get(state, 0) + 1
-        for recipient_id in result.digests:
+        for recipient_id in digests:
             state = "digest " + reminders.reminder_digest_send(recipient_id=recipient_id).state
             outcomes[state] = outcomes.get(state, 0) + 1
         if outcomes:
