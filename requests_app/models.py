@@ -843,18 +843,20 @@ class Reminder(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    # No separate indexes on the two keys: the unique constraint leads with deadline, and the
+    # (recipient, state) index with recipient; every index costs the sweep's bulk insert.
+    deadline = models.ForeignKey(
+        Deadline, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     scheduled_for = models.DateField(help_text=_("The day it is due to go out."))
     # The due date the reminder speaks of: a deadline that moved since is rescheduled.
     due_on = models.DateField("about the due date")
     business_days_before = models.PositiveSmallIntegerField(null=True, blank=True)
-    state = models.CharField(
-        max_length=20, choices=State.choices, default=State.QUEUED, db_index=True
-    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -166,9 +166,10 @@ def _cancel_stale(now: datetime.datetime) -> int:
         return cursor.rowcount
 
 
-def _create_due(today: datetime.date, now: datetime.datetime) -> int:
+def _create_due(today: datetime.date, now: datetime.datetime) -> tuple[int, list[tuple[int, int]]]:
     """Insert the latest reminder whose day has come for every open, running deadline and each of
-    its people — one statement whatever the number of deadlines."""
+    its people — one statement whatever the number of deadlines. Returns how many rows it wrote
+    and (id, recipient) of those that may go out now, already stamped as handed to a worker."""
     upcoming = settings.REMINDER_UPCOMING_BUSINESS_DAYS
     slots: list[Any] = []
     for calendar_id, cal in _calendars(today).items():
@@ -223,10 +224,11 @@ def _create_due(today: datetime.date, now: datetime.datetime) -> int:
         )
         INSERT INTO {t["reminder"]} (
             deadline_id, recipient_id, reason, scheduled_for, due_on, business_days_before,
-            state, attempts, last_error, claim, message_id, digest, created_at
+            state, attempts, last_error, claim, message_id, digest, created_at, enqueued_at
         )
         SELECT due.deadline_id, people.user_id, due.reason, due.scheduled_for, due.due_on,
-               due.business_days, %s, 0, '', '', '', %s, %s
+               due.business_days, %s, 0, '', '', '', %s, %s,
+               CASE WHEN due.scheduled_for <= {date} THEN %s END
         FROM due
         JOIN people ON people.deadline_id = due.deadline_id
         JOIN {t["user"]} u ON u.id = people.user_id AND u.is_active = %s
@@ -236,8 +238,10 @@ def _create_due(today: datetime.date, now: datetime.datetime) -> int:
         )
         ON CONFLICT (deadline_id, recipient_id, reason, scheduled_for) DO UPDATE
             SET state = excluded.state, due_on = excluded.due_on, attempts = 0,
-                last_error = '', next_attempt_at = NULL, enqueued_at = NULL, claim = ''
+                last_error = '', next_attempt_at = NULL, enqueued_at = excluded.enqueued_at,
+                claim = ''
             WHERE {t["reminder"]}.state = %s
+        RETURNING id, recipient_id, enqueued_at
     """
     open_ = Deadline.Status.OPEN
     iso = today.isoformat()
@@ -259,17 +263,16 @@ def _create_due(today: datetime.date, now: datetime.datetime) -> int:
         State.QUEUED,
         False,
         _db_datetime(now),
+        send_through(now).isoformat(),
+        _db_datetime(now),
         True,
         # A row cancelled earlier (muted, or the deadline moved) comes back when it applies again.
         State.CANCELLED,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        if connection.vendor == "sqlite":
-            # sqlite3 reports no rowcount for a statement that starts with WITH.
-            cursor.execute("SELECT changes()")
-            return int(cursor.fetchone()[0])
-        return cursor.rowcount
+        written = cursor.fetchall()
+    return len(written), [(pk, recipient) for pk, recipient, enqueued in written if enqueued]
 
 
 def _requeue_stuck(now: datetime.datetime) -> int:
@@ -293,24 +296,32 @@ def send_through(now: datetime.datetime) -> datetime.date:
 
 
 def _mark_enqueued(now: datetime.datetime) -> list[tuple[int, int]]:
-    """Stamp the due rows as handed to a worker and return (id, recipient) for each.
+    """Stamp rows created earlier that may go out now as handed to a worker; (id, recipient).
 
-    A row stamped less than REMINDER_REQUEUE_AFTER ago is left alone, so hourly sweeps do not pile
-    up messages for a queue a worker has not reached yet; a lost message is re-sent after that.
+    Rows created earlier and still waiting: the send hour has come, a retry is due, or a message
+    was lost. A row stamped less than REMINDER_REQUEUE_AFTER ago is left alone, so hourly sweeps
+    do not pile up messages for a queue a worker has not reached yet.
     """
-    through = send_through(now)
-    stale = now - datetime.timedelta(seconds=settings.REMINDER_REQUEUE_AFTER)
-    due = Reminder.objects.filter(
-        Q(state=State.QUEUED, scheduled_for__lte=through)
-        | Q(state=State.FAILED, next_attempt_at__lte=now),
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale),
-    )
-    with transaction.atomic():
-        rows = list(
-            due.select_for_update(skip_locked=True).order_by("pk").values_list("pk", "recipient_id")
+    table = Reminder._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} SET enqueued_at = %s
+            WHERE ((state = %s AND scheduled_for <= {_date_param()})
+                   OR (state = %s AND next_attempt_at <= %s))
+              AND (enqueued_at IS NULL OR enqueued_at < %s)
+            RETURNING id, recipient_id
+            """,
+            [
+                _db_datetime(now),
+                State.QUEUED,
+                send_through(now).isoformat(),
+                State.FAILED,
+                _db_datetime(now),
+                _db_datetime(now - datetime.timedelta(seconds=settings.REMINDER_REQUEUE_AFTER)),
+            ],
         )
-        Reminder.objects.filter(pk__in=[pk for pk, _ in rows]).update(enqueued_at=now)
-    return rows
+        return [(pk, recipient) for pk, recipient in cursor.fetchall()]
 
 
 def reminders_due(*, now: datetime.datetime) -> tuple[list[int], list[int]]:
@@ -342,9 +353,10 @@ def reminders_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
     result = SweepResult(today=timezone.localdate(now))
     result.cancelled = _cancel_stale(now)
-    result.created = _create_due(result.today, now)
     result.requeued = _requeue_stuck(now)
-    rows = _mark_enqueued(now)
+    rows = _mark_enqueued(now)  # before the insert, which stamps its own rows
+    result.created, fresh = _create_due(result.today, now)
+    rows += fresh
     digest_readers = set(
         ReminderPreference.objects.filter(
             user_id__in={recipient for _, recipient in rows},
