@@ -85,7 +85,7 @@ def _load(deadlines: int, due: int) -> dict[str, Any]:
         owner_id=first_user,
     )
     fields = [
-        f.column
+        str(f.column)
         for f in RecordsRequest._meta.concrete_fields
         if f.column not in ("id", "title", "owner_id")
     ]
