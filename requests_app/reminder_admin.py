@@ -62,7 +62,9 @@ class ReminderAdmin(admin.ModelAdmin):
     def short_error(self, obj: Reminder) -> str:
         return obj.last_error[:120] + ("…" if len(obj.last_error) > 120 else "")
 
-    @admin.action(description="Retry the selected failed or cancelled reminders")
+    @admin.action(
+        description="Retry the selected failed or cancelled reminders", permissions=["change"]
+    )
     def retry(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
         count = reminders.reminder_retry(reminder_ids=queryset.values_list("pk", flat=True))
         skipped = queryset.count() - count

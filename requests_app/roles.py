@@ -54,6 +54,7 @@ GRANTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "requestevent": ("add", "view"),  # the timeline is added to, never rewritten
             "appeal": EDIT,
             "closureday": FULL,
+            "reminder": ("change", "view"),  # change = retry a failed reminder
         },
         "documents": {"release": FULL, "document": EDIT},
     },
@@ -63,6 +64,7 @@ GRANTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "appeal": EDIT,
             "deadline": EDIT,
             "courtschedule": FULL,
+            "reminder": ("change", "view"),
         },
     },
     REPORTING: {},
