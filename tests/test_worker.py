@@ -24,10 +24,15 @@ from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "documents" / "fixtures"
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("REDIS_URL") or "postgres" not in os.environ.get("DATABASE_URL", ""),
-    reason="needs REDIS_URL and PostgreSQL shared with a worker process (the CI run sets both)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL") or "postgres" not in os.environ.get("DATABASE_URL", ""),
+        reason="needs REDIS_URL and PostgreSQL shared with a worker process (the CI run sets both)",
+    ),
+    # Committed data a worker can see; the rows data migrations seeded (jurisdictions, groups,
+    # exemptions) come back even when an earlier transactional test emptied the tables.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _database_url() -> str:
@@ -36,7 +41,7 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def worker(settings, transactional_db):
+def worker(settings):
     """A real worker on a queue of its own, sharing the test database and media folder."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {
