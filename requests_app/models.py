@@ -786,3 +786,7 @@ class Deadline(models.Model):
 
 # Module-level names for the API schema's enum names (settings.SPECTACULAR_SETTINGS).
 EventKind = RequestEvent.Kind
+LawsuitStatus = Lawsuit.Status
+DeadlineStatus = Deadline.Status
+DeadlineSource = Deadline.Source
+AppealOutcome = Appeal.Outcome

@@ -6,10 +6,13 @@ import datetime
 
 from django.db.models import Prefetch, QuerySet
 
+from documents.models import Release
+
 from .models import (
     Agency,
     Appeal,
     ClosureDay,
+    Deadline,
     Jurisdiction,
     Lawsuit,
     RecordsRequest,
@@ -23,19 +26,36 @@ def jurisdiction_list() -> QuerySet[Jurisdiction]:
 
 
 def agency_list() -> QuerySet[Agency]:
-    return Agency.objects.select_related("jurisdiction").order_by("name", "pk")
+    return (
+        Agency.objects.select_related("jurisdiction")
+        .prefetch_related(Prefetch("components", queryset=Agency.objects.order_by("name", "pk")))
+        .order_by("name", "pk")
+    )
 
 
 def request_list() -> QuerySet[RecordsRequest]:
     return (
-        RecordsRequest.objects.select_related("jurisdiction", "owner")
+        RecordsRequest.objects.select_related("jurisdiction", "owner", "agency")
         .prefetch_related(
             "topics",
-            Prefetch("tracking_numbers", queryset=TrackingNumber.objects.order_by("-assigned_on")),
+            Prefetch(
+                "tracking_numbers",
+                queryset=TrackingNumber.objects.order_by("-assigned_on", "-pk"),
+            ),
             Prefetch("events", queryset=RequestEvent.objects.order_by("occurred_on", "pk")),
+            Prefetch(
+                "deadlines",
+                queryset=Deadline.objects.select_related("jurisdiction").order_by("due_on", "pk"),
+            ),
+            Prefetch("lawsuits", queryset=Lawsuit.objects.order_by("pk").only("pk")),
+            Prefetch("releases", queryset=Release.objects.order_by("pk").only("pk", "request_id")),
         )
         .order_by("-filed_on", "-pk")
     )
+
+
+def deadline_list() -> QuerySet[Deadline]:
+    return Deadline.objects.select_related("jurisdiction").order_by("due_on", "pk")
 
 
 def appeal_list() -> QuerySet[Appeal]:
