@@ -59,3 +59,30 @@ def _plain_static_storage(settings):
 def _media_root(settings, tmp_path_factory):
     """Stored documents go to a temporary folder, never into the project's var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _token_failures_forgotten():
+    """Failed-token counters live in the cache (Redis on PostgreSQL runs) and would carry over
+    from one test to the next; only the test client's address is reset, never the whole cache
+    (on CI it shares a Redis database with the task broker)."""
+    from requests_app.api_access import token_failures_reset
+
+    token_failures_reset("127.0.0.1")
+    yield
+    token_failures_reset("127.0.0.1")
+
+
+@pytest.fixture
+def api_client_for():
+    """api_client_for(user) → an APIClient authenticated with that user's personal token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
