@@ -58,6 +58,13 @@ class TrackingNumberSerializer(serializers.ModelSerializer[TrackingNumber]):
 
 
 class RequestEventSerializer(serializers.ModelSerializer[RequestEvent]):
+    from_status = serializers.CharField(
+        read_only=True, help_text="For a status change: the status before (else empty)."
+    )
+    to_status = serializers.CharField(
+        read_only=True, help_text="For a status change: the status after (else empty)."
+    )
+
     class Meta:
         model = RequestEvent
         fields = ["id", "kind", "occurred_on", "direction", "text", "from_status", "to_status"]
@@ -151,7 +158,10 @@ class AgencyDetailSerializer(AgencySerializer):
 
 class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
     jurisdiction: serializers.SlugRelatedField[Jurisdiction] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Whose calendar counts it; empty for a date a court set.",
     )
     overdue = serializers.SerializerMethodField(
         help_text="Open, running and past due today (derived, never stored)."
