@@ -47,7 +47,12 @@ from .serializers import (
 Kind = RequestEvent.Kind
 
 
-class ReadViewSet(ListApiMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+def _actor(request: Request) -> Any:
+    """The caller, for the timeline and the history (every write needs a role, so a login)."""
+    return request.user
+
+
+class ReadViewSet(ListApiMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
@@ -171,16 +176,16 @@ class RecordsRequestViewSet(
             title=values.pop("title"),
             records_sought=values.pop("records_sought"),
             agency=agency,
-            owner=values.pop("owner", None) or request.user,
+            owner=values.pop("owner", None) or _actor(request),
             jurisdiction_id=jurisdiction.pk if jurisdiction else None,
             topics=values.pop("topics", []),
             assigned_staff=values.pop("assigned_staff", []),
-            by=request.user,
+            by=_actor(request),
             **values,
         )
         if received_on:
             services.request_record_receipt(
-                request=created, received_on=received_on, by=request.user
+                request=created, received_on=received_on, by=_actor(request)
             )
         return self._output(created, status.HTTP_201_CREATED)
 
@@ -209,7 +214,7 @@ class RecordsRequestViewSet(
             topics=topics,
             assigned_staff=staff,
             to_status=to_status,
-            by=request.user,
+            by=_actor(request),
         )
         return self._output(instance, status.HTTP_200_OK)
 
@@ -235,7 +240,7 @@ class RecordsRequestViewSet(
         data = RequestEventWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        kind, on, text, by = v["kind"], v["occurred_on"], v.get("text", ""), request.user
+        kind, on, text, by = v["kind"], v["occurred_on"], v.get("text", ""), _actor(request)
         if kind == Kind.SENT:
             services.request_submit(request=record, filed_on=on, by=by)
         elif kind == Kind.ACKNOWLEDGED:
@@ -324,7 +329,7 @@ class LawsuitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewS
         values = dict(data.validated_data)
         values.pop("status", None)
         values.pop("outcome", None)
-        lawsuit = services.lawsuit_file(by=request.user, **values)
+        lawsuit = services.lawsuit_file(by=_actor(request), **values)
         return self._output(lawsuit, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -348,7 +353,7 @@ class LawsuitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewS
             add_requests=values.pop("requests", []),
             counsel=values.pop("counsel", None),
             changes=values,
-            by=request.user,
+            by=_actor(request),
         )
         return self._output(updated, status.HTTP_200_OK)
 

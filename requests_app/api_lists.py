@@ -12,14 +12,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -88,10 +91,20 @@ class StrictOrderingFilter(OrderingFilter):
         return queryset.order_by(*ordering)
 
 
+class StrictSearchFilter(SearchFilter):
+    """DRF's search; a term it refuses (a NUL character) is a 400 naming ``search``."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        try:
+            return list(super().get_search_terms(request))
+        except exceptions.ValidationError as exc:
+            raise exceptions.ValidationError({self.search_param: exc.detail}) from exc
+
+
 class StrictContentNegotiation(DefaultContentNegotiation):
     """``?format=`` names a format we have (json, csv) or is a 400 naming it (DRF says 404)."""
 
-    def filter_renderers(self, renderers: list[Any], format: str) -> list[Any]:
+    def filter_renderers(self, renderers: Iterable[BaseRenderer], format: str) -> list[Any]:
         matched = [renderer for renderer in renderers if renderer.format == format]
         if not matched:
             known = ", ".join(sorted({r.format for r in renderers}))
@@ -101,17 +114,15 @@ class StrictContentNegotiation(DefaultContentNegotiation):
         return matched
 
 
-class ListApiMixin:
+class ListApiMixin(GenericAPIView):
     """Pagination, filters, search, ordering and streamed CSV for a list endpoint."""
 
     pagination_class = ApiPagination
-    filter_backends = [DjangoFilterBackend, SearchFilter, StrictOrderingFilter]
+    filter_backends = [DjangoFilterBackend, StrictSearchFilter, StrictOrderingFilter]
     content_negotiation_class = StrictContentNegotiation
     #: Columns of the CSV export; the serializer's fields when empty.
     csv_columns: tuple[str, ...] = ()
     csv_filename = "export"
-
-    request: Request
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if getattr(request.accepted_renderer, "format", None) == "csv":
@@ -119,9 +130,9 @@ class ListApiMixin:
         return super().list(request, *args, **kwargs)  # type: ignore[misc]
 
     def list_csv(self) -> Any:
-        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
-        serializer_class = self.get_serializer_class()  # type: ignore[attr-defined]
-        context = self.get_serializer_context()  # type: ignore[attr-defined]
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer_class: Any = self.get_serializer_class()
+        context = self.get_serializer_context()
         columns = self.csv_columns or tuple(serializer_class().fields)
 
         def rows() -> Any:

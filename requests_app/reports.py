@@ -193,8 +193,8 @@ def agency_performance(
         group["filed"] += 1
         group["appealed"] += bool(appealed)
         group["litigated"] += bool(litigated)
-        if determined is not None:
-            start = received or filed
+        start = received or filed
+        if determined is not None and start is not None:
             try:
                 cal = calendars.calendar_for(code, closures.get(code))
                 group["days"].append(calendars.working_days_between(cal, start, determined))
@@ -327,17 +327,15 @@ def exemptions_by_agency(*, agency: Agency | None = None) -> list[dict[str, Any]
         lambda: {"releases": 0, "documents": 0}
     )
     for agency_id, code, n in (
-        release_links.values("release__request__agency_id", "exemption__code")
+        release_links.values_list("release__request__agency_id", "exemption__code")
         .annotate(n=Count("release_id", distinct=True))
         .order_by()
-        .values_list("release__request__agency_id", "exemption__code", "n")
     ):
         counts[agency_id, code]["releases"] = n
     for agency_id, code, n in (
-        document_links.values("document__request__agency_id", "exemption__code")
+        document_links.values_list("document__request__agency_id", "exemption__code")
         .annotate(n=Count("document_id", distinct=True))
         .order_by()
-        .values_list("document__request__agency_id", "exemption__code", "n")
     ):
         counts[agency_id, code]["documents"] = n
     names = _agency_names(agency_id for agency_id, _code in counts)
@@ -372,7 +370,7 @@ def pipeline_by_status(
     if owner is not None:
         requests = requests.filter(owner=owner)
     overdue = Exists(Deadline.objects.filter(overdue_q(), request=OuterRef("pk")))
-    counted = {
+    counted: dict[str, Any] = {
         row["status"]: row
         for row in requests.annotate(has_overdue=overdue)
         .values("status")

@@ -200,8 +200,8 @@ class RecordsRequestDetailSerializer(RecordsRequestSerializer):
     owner_id = serializers.IntegerField(read_only=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     deadlines = DeadlineSerializer(many=True, read_only=True)
-    lawsuits = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    releases = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    lawsuits: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    releases: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta(RecordsRequestSerializer.Meta):
         fields = [
@@ -341,7 +341,8 @@ class CourtDeadlineWriteSerializer(serializers.Serializer[Any]):
     """A date a court set on a lawsuit; kept as ordered, never recounted."""
 
     lawsuit = serializers.PrimaryKeyRelatedField(queryset=Lawsuit.objects.all())
-    label = serializers.CharField(max_length=200)
+    # "label" is also an attribute of DRF fields; as a declared field it works at run time.
+    label = serializers.CharField(max_length=200)  # type: ignore[assignment]
     due_on = serializers.DateField()
     court_order = serializers.CharField(
         max_length=200, help_text="The order that sets it, e.g. ECF No. 12 (2019-11-20)."

@@ -5,7 +5,7 @@ authenticated with that role's token), generates requests for every operation fr
 and checks that no response is a server error and that every response (status code, content type
 and body) is one the schema documents.
 
-Bounded in time on purpose: ``MAX_EXAMPLES`` examples per operation and role (36 operations × 4
+Bounded in time on purpose: ``MAX_EXAMPLES`` examples per operation and role (36 operations, 4
 roles), which runs in about a minute on each database. Hypothesis is derandomized so a failure
 reproduces; a deeper run is the same test with a larger number (``SCHEMATHESIS_EXAMPLES``).
 """

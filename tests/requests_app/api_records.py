@@ -63,6 +63,7 @@ def build_records(n: int, *, owner: Any = None) -> Records:
     start = RecordsRequest.objects.count()
     for i in range(n):
         k = start + i
+        filed_on = datetime.date(2019, 1, 2) + datetime.timedelta(days=i)
         request = RecordsRequest.objects.create(
             title=f"Records on face recognition {k}",
             records_sought="All records about face recognition.",
@@ -70,7 +71,7 @@ def build_records(n: int, *, owner: Any = None) -> Records:
             agency=component if i % 2 == 0 else department,
             owner=owner,
             status=RequestStatus.IN_LITIGATION,
-            filed_on=datetime.date(2019, 1, 2) + datetime.timedelta(days=i),
+            filed_on=filed_on,
             received_on=datetime.date(2019, 1, 3) + datetime.timedelta(days=i),
             determined_on=datetime.date(2019, 3, 1) + datetime.timedelta(days=i),
         )
@@ -83,7 +84,7 @@ def build_records(n: int, *, owner: Any = None) -> Records:
             (RequestEvent.Kind.STATUS_CHANGED, RequestStatus.DENIED),
         ):
             RequestEvent.objects.create(
-                request=request, kind=kind, occurred_on=request.filed_on, to_status=to_status
+                request=request, kind=kind, occurred_on=filed_on, to_status=to_status
             )
         appeal = Appeal.objects.create(request=request, filed_on=datetime.date(2019, 4, 1))
         lawsuit = Lawsuit.objects.create(

@@ -148,6 +148,10 @@ def test_an_invalid_value_is_a_400_naming_the_parameter(api, records, url, param
     assert body["message"].startswith(f"{param}: ")
 
 
+def test_a_nul_in_the_search_is_a_400_naming_search(api, records):
+    assert list(error(api.get("/api/v1/requests/", {"search": "a\x00b"}))["fields"]) == ["search"]
+
+
 def test_unknown_parameters_are_ignored(api, records):
     assert len(ids(api.get("/api/v1/requests/", {"cache_buster": "123"}))) == 3
 

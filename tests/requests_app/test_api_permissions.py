@@ -89,7 +89,7 @@ def _client(persona: str) -> APIClient:
         user = UserFactory(username="outsider", is_staff=False)
     else:
         user = UserFactory(username=f"as-{persona}", roles=[persona])
-    client.force_authenticate(user)
+    client.force_authenticate(user)  # type: ignore[arg-type]
     return client
 
 

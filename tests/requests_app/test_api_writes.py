@@ -90,7 +90,8 @@ def test_a_move_the_workflow_refuses_is_409_naming_both_states(staff_api):
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "transition_not_allowed"
-    assert "“Submitted”" in error["message"] and "“Appeal decided”" in error["message"]
+    assert "“Submitted”" in error["message"]
+    assert "“Appeal decided”" in error["message"]
     request.refresh_from_db()
     assert request.status == RequestStatus.SUBMITTED
 
