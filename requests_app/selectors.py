@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
 from documents.models import Release
@@ -63,9 +64,13 @@ def appeal_list() -> QuerySet[Appeal]:
 
 
 def lawsuit_list() -> QuerySet[Lawsuit]:
-    return Lawsuit.objects.prefetch_related("counsel", "defendant_agencies", "requests").order_by(
-        "-filed_on", "-pk"
-    )
+    User = get_user_model()
+    return Lawsuit.objects.prefetch_related(
+        # Only what the list shows: ids, and the counsel's names.
+        Prefetch("counsel", queryset=User.objects.only("pk", User.USERNAME_FIELD)),
+        Prefetch("defendant_agencies", queryset=Agency.objects.only("pk")),
+        Prefetch("requests", queryset=RecordsRequest.objects.only("pk")),
+    ).order_by("-filed_on", "-pk")
 
 
 def closures_for(jurisdiction_code: str) -> dict[datetime.date, str]:

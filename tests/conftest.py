@@ -71,18 +71,3 @@ def _token_failures_forgotten():
     token_failures_reset("127.0.0.1")
     yield
     token_failures_reset("127.0.0.1")
-
-
-@pytest.fixture
-def api_client_for():
-    """api_client_for(user) → an APIClient authenticated with that user's personal token."""
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    def make(user):
-        client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
