@@ -46,7 +46,10 @@ def request_list() -> QuerySet[RecordsRequest]:
             Prefetch("events", queryset=RequestEvent.objects.order_by("occurred_on", "pk")),
             Prefetch(
                 "deadlines",
-                queryset=Deadline.objects.select_related("jurisdiction").order_by("due_on", "pk"),
+                # The basis (how a date was counted) is for recounting, not for lists.
+                queryset=Deadline.objects.select_related("jurisdiction")
+                .defer("basis")
+                .order_by("due_on", "pk"),
             ),
             Prefetch("lawsuits", queryset=Lawsuit.objects.order_by("pk").only("pk")),
             Prefetch("releases", queryset=Release.objects.order_by("pk").only("pk", "request_id")),
@@ -56,7 +59,7 @@ def request_list() -> QuerySet[RecordsRequest]:
 
 
 def deadline_list() -> QuerySet[Deadline]:
-    return Deadline.objects.select_related("jurisdiction").order_by("due_on", "pk")
+    return Deadline.objects.select_related("jurisdiction").defer("basis").order_by("due_on", "pk")
 
 
 def appeal_list() -> QuerySet[Appeal]:
