@@ -46,10 +46,12 @@ def request_list() -> QuerySet[RecordsRequest]:
             Prefetch("events", queryset=RequestEvent.objects.order_by("occurred_on", "pk")),
             Prefetch(
                 "deadlines",
-                # The basis (how a date was counted) is for recounting, not for lists.
+                # The basis (how a date was counted) is for recounting, not for lists. Ordered
+                # by request first, so the planner reads them through the request's index
+                # rather than walking every deadline in due order.
                 queryset=Deadline.objects.select_related("jurisdiction")
                 .defer("basis")
-                .order_by("due_on", "pk"),
+                .order_by("request_id", "due_on", "pk"),
             ),
             Prefetch("lawsuits", queryset=Lawsuit.objects.order_by("pk").only("pk")),
             Prefetch("releases", queryset=Release.objects.order_by("pk").only("pk", "request_id")),
