@@ -92,13 +92,13 @@ def measure(*, repeat: int = 20, endpoints: list[tuple[str, str, dict[str, Any]]
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    headers = {"HTTP_AUTHORIZATION": f"Token {_bench_token()}"}
+    headers = {"Authorization": f"Token {_bench_token()}"}
     client = Client()
     results = []
     for name, path, query in endpoints or ENDPOINTS:
         params = {**query, "page_size": PAGE_SIZE}
         with CaptureQueriesContext(connection) as captured:  # also warms caches
-            response = client.get(path, params, secure=True, **headers)
+            response = client.get(path, params, secure=True, headers=headers)
         if response.status_code != 200:
             raise BenchmarkError(f"{name}: HTTP {response.status_code}: {response.content[:300]!r}")
         rows = len(response.json()["results"])
@@ -106,7 +106,7 @@ def measure(*, repeat: int = 20, endpoints: list[tuple[str, str, dict[str, Any]]
         samples = []
         for _ in range(repeat):
             started = time.perf_counter()
-            response = client.get(path, params, secure=True, **headers)
+            response = client.get(path, params, secure=True, headers=headers)
             response.content  # noqa: B018 - the body is part of the cost
             samples.append((time.perf_counter() - started) * 1000)
         raw = []
@@ -203,7 +203,7 @@ def populate(n: int) -> None:
         )
         RequestEvent.objects.bulk_create(
             [
-                RequestEvent(request=r, kind=kind, occurred_on=r.filed_on)
+                RequestEvent(request=r, kind=kind, occurred_on=r.filed_on or base)
                 for r in requests
                 for kind in ("sent", "note")
             ],
@@ -212,7 +212,7 @@ def populate(n: int) -> None:
         TrackingNumber.objects.bulk_create(
             [
                 TrackingNumber(
-                    request=r, agency=r.agency, number=f"T-{r.pk}", assigned_on=r.filed_on
+                    request=r, agency=r.agency, number=f"T-{r.pk}", assigned_on=r.filed_on or base
                 )
                 for r in requests
             ],
@@ -220,7 +220,7 @@ def populate(n: int) -> None:
         )
         appeals = Appeal.objects.bulk_create(
             [
-                Appeal(request=r, filed_on=r.filed_on + datetime.timedelta(days=60))
+                Appeal(request=r, filed_on=(r.filed_on or base) + datetime.timedelta(days=60))
                 for r in requests[::5]
             ],
             batch_size=5000,
@@ -264,7 +264,7 @@ def populate(n: int) -> None:
             [
                 Release(
                     request=r,
-                    released_on=r.filed_on + datetime.timedelta(days=120),
+                    released_on=(r.filed_on or base) + datetime.timedelta(days=120),
                     pages_released=10,
                     pages_withheld_in_full=2,
                 )
