@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from requests_app.api import ReadViewSet
+from requests_app.filters import DocumentFilter, ReleaseFilter
 
 from . import selectors
 from .models import Document, Release
@@ -77,14 +80,39 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
         ]
 
 
-class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        summary="List releases (productions)",
+        description="Filters: request, lawsuit, agency (with its components), jurisdiction, "
+        "owner, released / received date ranges, exemption cited.",
+    ),
+    retrieve=extend_schema(summary="One release"),
+)
+class ReleaseViewSet(ReadViewSet):
     serializer_class = ReleaseSerializer
-    queryset = Release.objects.prefetch_related("exemptions").order_by("-released_on", "-pk")
+    queryset = selectors.release_list()
+    filterset_class = ReleaseFilter
+    search_fields = ["description", "bates_prefix"]
+    ordering_fields = ["released_on", "received_on", "pages_released", "id"]
+    csv_filename = "releases"
 
 
-class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        summary="List documents",
+        description="Filters: release, request, lawsuit, agency, kind, withheld_in_full, "
+        "redacted, sent / released date ranges, exemption applied. Full-text search is "
+        "/api/v1/documents/search/.",
+    ),
+    retrieve=extend_schema(summary="One document"),
+)
+class DocumentViewSet(ReadViewSet):
     serializer_class = DocumentSerializer
-    queryset = Document.objects.prefetch_related("exemptions").order_by("pk")
+    queryset = selectors.document_list()
+    filterset_class = DocumentFilter
+    search_fields = ["subject", "sender", "original_name", "bates_number"]
+    ordering_fields = ["sent_at", "bates_number", "size", "id"]
+    csv_filename = "documents"
 
 
 class SearchParams(serializers.Serializer[Any]):

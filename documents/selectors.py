@@ -215,3 +215,11 @@ def vaughn_index(
         .prefetch_related("exemptions")
         .order_by("bates_number", "release__released_on", "sent_at", "pk")
     )
+
+
+def release_list() -> QuerySet[Release]:
+    return Release.objects.prefetch_related("exemptions").order_by("-released_on", "-pk")
+
+
+def document_list() -> QuerySet[Document]:
+    return Document.objects.prefetch_related("exemptions").order_by("pk")

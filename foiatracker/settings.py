@@ -238,18 +238,49 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Token auth that counts failures per client IP and refuses after too many (429).
+        "requests_app.api_access.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every API caller needs one of the roles (requests_app.roles); writes need specific ones.
+    "DEFAULT_PERMISSION_CLASSES": ["requests_app.api_access.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "requests_app.api_csv.CSVRenderer",
+    ],
+    # One error shape for every 4xx: {"error": {"code", "message", "fields"}}.
+    "EXCEPTION_HANDLER": "requests_app.api_errors.api_exception_handler",
+}
+# Failed token authentications allowed per client IP within the window before it gets 429.
+API_TOKEN_FAILURE_LIMIT = env_int("API_TOKEN_FAILURE_LIMIT", 10)
+API_TOKEN_FAILURE_WINDOW = env_int("API_TOKEN_FAILURE_WINDOW", 600)
+# The cache holds the failure counters: shared through Redis when there is one (every web worker
+# sees the same count), otherwise per process.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "foiatracker-cache",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "foiatracker API",
     "DESCRIPTION": "Records requests, appeals, lawsuits, deadlines and releases.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "requests_app.api_schema.add_error_responses",
+    ],
+    # The schema and the docs need a login like the rest of the API (README, "API").
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # The interactive docs' assets are served from this server, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -259,6 +290,10 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "requests_app.workflow.RequestStatus",
         "ProcessingChoiceEnum": "requests_app.models.ProcessingChoice",
         "EventKindEnum": "requests_app.models.EventKind",
+        "LawsuitStatusEnum": "requests_app.models.LawsuitStatus",
+        "DeadlineStatusEnum": "requests_app.models.DeadlineStatus",
+        "DeadlineSourceEnum": "requests_app.models.DeadlineSource",
+        "AppealOutcomeEnum": "requests_app.models.AppealOutcome",
         "DocumentKindEnum": "documents.models.DocumentKind",
         "IngestionEnum": "documents.models.ReleaseIngestion",
     },

@@ -23,10 +23,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .api_errors import error_body
 from .calendars import FIRST_SUPPORTED_YEAR, JURISDICTIONS, LAST_SUPPORTED_YEAR, UnknownJurisdiction
 from .rules import RULES, DeadlineRule, Explanation, UnknownRule, compute, get_rule, rules_for
 from .selectors import closures_for
@@ -192,6 +194,9 @@ CALCULATOR_ERROR = inline_serializer(
             child=serializers.ListField(child=serializers.CharField()),
             help_text="Parameter name -> what is wrong with it.",
         ),
+        "error": serializers.JSONField(
+            help_text="The same, in the API-wide error shape: {code, message, fields}."
+        ),
     },
 )
 
@@ -256,12 +261,11 @@ def _bad_request(errors: Mapping[str, Sequence[Any]]) -> Response:
     details = [(param, detail) for param, found in errors.items() for detail in found]
     codes = [_TOP_LEVEL_CODES.get(getattr(d, "code", ""), "invalid_parameter") for _, d in details]
     code = "missing_parameter" if "missing_parameter" in codes else codes[0]
+    message = "; ".join(f"{param}: {detail}" for param, detail in details)
+    fields = {param: [str(d) for d in found] for param, found in errors.items()}
+    # The API-wide error object (api_errors) beside the calculator's own keys, which stay.
     return Response(
-        {
-            "code": code,
-            "message": "; ".join(f"{param}: {detail}" for param, detail in details),
-            "errors": {param: [str(d) for d in found] for param, found in errors.items()},
-        },
+        {"code": code, "message": message, "errors": fields, **error_body(code, message, fields)},
         status=400,
     )
 
@@ -270,7 +274,11 @@ _EXAMPLE = compute(("US", "response"), date(2019, 1, 16)).as_dict()
 
 
 class DeadlineCalculateView(APIView):
-    """``GET /api/v1/deadlines/calculate/?jurisdiction=US&rule=response&start=2019-01-16``."""
+    """``GET /api/v1/deadlines/calculate/?jurisdiction=US&rule=response&start=2019-01-16``.
+
+    Any login may use it (no role needed): it shows the law, no records."""
+
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="deadlines_calculate",
@@ -313,7 +321,10 @@ class DeadlineCalculateView(APIView):
 
 
 class DeadlineRuleListView(APIView):
-    """``GET /api/v1/deadlines/rules/``: every rule, optionally of one ``jurisdiction``."""
+    """``GET /api/v1/deadlines/rules/``: every rule, optionally of one ``jurisdiction``.
+    Any login may use it, like the calculator."""
+
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="deadlines_rules_list",

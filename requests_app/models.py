@@ -290,6 +290,8 @@ class RecordsRequest(models.Model):
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["agency", "status"]),
+            # The API's default order (newest filed first, the key breaking ties).
+            models.Index(fields=["-filed_on", "-id"], name="request_filed_desc"),
         ]
 
     def __str__(self) -> str:
@@ -764,6 +766,14 @@ class Deadline(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["jurisdiction", "status"]),
+            # The API's default order, and "has an open running deadline due ..." per request
+            # (overdue, due_within, due date ranges) without reading closed ones.
+            models.Index(fields=["due_on", "id"], name="deadline_due_order"),
+            models.Index(
+                fields=["request", "due_on"],
+                condition=Q(status="open", paused_on__isnull=True),
+                name="deadline_running_by_request",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -887,3 +897,7 @@ class Reminder(models.Model):
 
 # Module-level names for the API schema's enum names (settings.SPECTACULAR_SETTINGS).
 EventKind = RequestEvent.Kind
+LawsuitStatus = Lawsuit.Status
+DeadlineStatus = Deadline.Status
+DeadlineSource = Deadline.Source
+AppealOutcome = Appeal.Outcome

@@ -780,3 +780,113 @@ def appeal_save(
     if appeal.received_on and "received_on" in changed:
         deadlines.deadlines_on_appeal_receipt(appeal=appeal)
     return appeal
+
+
+# --- Edits made through the API -----------------------------------------------------------------
+
+#: The plain fields of a request the API may change; everything else follows from services.
+REQUEST_EDITABLE = frozenset(
+    {
+        "title",
+        "records_sought",
+        "owner",
+        "filed_on",
+        "received_on",
+        "acknowledged_on",
+        "determined_on",
+        "expedited_processing",
+        "fee_waiver",
+        "fees_estimated",
+        "fees_paid",
+    }
+)
+
+
+@transaction.atomic
+def request_update(
+    *,
+    request: RecordsRequest,
+    changes: dict[str, Any],
+    topics: Iterable[Any] | None = None,
+    assigned_staff: Iterable[User] | None = None,
+    to_status: str | None = None,
+    by: User | None = None,
+) -> RecordsRequest:
+    """Edit a request as the admin form does: the plain fields are saved, then
+    `request_apply_edits` does what follows (timeline, deadlines, and the status move through
+    the workflow, checked under a row lock)."""
+    unknown = set(changes) - REQUEST_EDITABLE
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    locked = _locked(request)
+    changed = {name for name, value in changes.items() if getattr(locked, name) != value}
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    _save(locked, by=by)
+    if topics is not None:
+        locked.topics.set(list(topics))
+    if assigned_staff is not None:
+        locked.assigned_staff.set(list(assigned_staff))
+    moving = to_status is not None and to_status != locked.status
+    request_apply_edits(
+        request=locked,
+        changed=changed,
+        created=False,
+        to_status=to_status if moving else None,
+        by=by,
+    )
+    locked.refresh_from_db()
+    _refresh(request, locked)
+    return request
+
+
+def request_log_note(
+    *,
+    request: RecordsRequest,
+    on: datetime.date,
+    text: str,
+    direction: str = Direction.INTERNAL,
+    by: User | None = None,
+) -> RequestEvent:
+    """A note in the timeline (a call, an email) that moves neither status nor clock."""
+    if not text.strip():
+        raise ValidationError({"text": "A note needs some text."})
+    return _event(request, kind=Kind.NOTE, on=on, direction=direction, text=text, by=by)
+
+
+LAWSUIT_EDITABLE = frozenset(
+    {"caption", "court", "docket_number", "status", "plaintiffs", "judge", "outcome", "notes"}
+)
+
+
+@transaction.atomic
+def lawsuit_update(
+    *,
+    lawsuit: Lawsuit,
+    changes: dict[str, Any],
+    served_on: datetime.date | None = None,
+    add_requests: Sequence[RecordsRequest] = (),
+    counsel: Iterable[User] | None = None,
+    by: User | None = None,
+) -> Lawsuit:
+    """Edit a lawsuit as the lawyers' admin page does: plain fields, then service of the complaint
+    (its answer deadline), newly covered requests (into litigation), and a finished case waives
+    its open deadlines."""
+    unknown = set(changes) - LAWSUIT_EDITABLE
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    locked = Lawsuit.objects.select_for_update().get(pk=lawsuit.pk)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    _save(locked, by=by)
+    if counsel is not None:
+        locked.counsel.set(list(counsel))
+    if served_on is not None and served_on != locked.served_on:
+        lawsuit_record_service(lawsuit=locked, served_on=served_on, by=by)
+    covered = set(locked.requests.values_list("pk", flat=True))
+    new = [r for r in add_requests if r.pk not in covered]
+    if new:
+        lawsuit_add_requests(lawsuit=locked, requests=new, by=by)
+    if "status" in changes:
+        lawsuit_on_status(lawsuit=locked)
+    return locked

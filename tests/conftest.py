@@ -66,3 +66,15 @@ def _fast_password_hashing(settings):
     """Factories hash a password for every user; PBKDF2's deliberate slowness would dominate the
     suite. Production keeps Django's default hashers."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _token_failures_forgotten():
+    """Failed-token counters live in the cache (Redis on PostgreSQL runs) and would carry over
+    from one test to the next; only the test client's address is reset, never the whole cache
+    (on CI it shares a Redis database with the task broker)."""
+    from requests_app.api_access import token_failures_reset
+
+    token_failures_reset("127.0.0.1")
+    yield
+    token_failures_reset("127.0.0.1")

@@ -1,4 +1,4 @@
-"""The read API under /api/v1/: authentication required, token or session."""
+"""The read API under /api/v1/: authentication required, token or session, and a role."""
 
 from __future__ import annotations
 
@@ -22,19 +22,29 @@ def test_anonymous_callers_get_401(resource):
 @pytest.mark.parametrize("resource", LISTS)
 def test_token_holder_reads_the_list(resource):
     demo_seed(password="pw")
-    token = Token.objects.create(user=UserFactory(is_staff=False))
+    token = Token.objects.create(user=UserFactory(is_staff=False, roles=["reporting"]))
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     response = client.get(f"/api/v1/{resource}/")
     assert response.status_code == 200
-    assert isinstance(response.json(), list)
+    assert isinstance(response.json()["results"], list)
+    assert response.json()["count"] == len(response.json()["results"])
+
+
+@pytest.mark.parametrize("resource", LISTS)
+def test_a_login_without_a_role_is_403(resource):
+    client = APIClient()
+    client.force_authenticate(UserFactory(is_staff=False))
+    response = client.get(f"/api/v1/{resource}/")
+    assert response.status_code == 403
+    assert "no API role" in response.json()["error"]["message"]
 
 
 def test_request_detail_carries_its_timeline_and_tracking_numbers():
     demo_seed(password="pw")
     client = APIClient()
-    client.force_authenticate(UserFactory())
-    requests = client.get("/api/v1/requests/").json()
+    client.force_authenticate(UserFactory(roles=["reporting"]))
+    requests = client.get("/api/v1/requests/").json()["results"]
     dea = next(r for r in requests if r["title"].startswith("DEA"))
     assert dea["status"] == "in_litigation"
     assert dea["jurisdiction"] == "US"

@@ -1,0 +1,147 @@
+"""What every list endpoint shares: strict pagination and ordering, filters, and CSV.
+
+- Pages: ``?page=N&page_size=M`` (default 50, at most 100); a page size or page that is not a
+  positive whole number, or a page size over 100, is a 400 naming it; a page past the end is 404.
+- Order: ``?ordering=field,-other`` from the view's ``ordering_fields``; an unknown field is a 400
+  naming ``ordering``. The primary key always breaks ties, so pages never overlap or skip.
+- Filters: django-filter FilterSets (``requests_app.filters``); an invalid value is a 400 naming the
+  parameter. Unknown parameters are ignored (clients add cache-busters), invalid known ones never.
+- CSV: ``?format=csv`` or ``Accept: text/csv`` streams every row that matches the filters, without
+  pagination, one request's worth of queries per chunk of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .api_csv import csv_response
+
+MAX_PAGE_SIZE = 100
+CSV_CHUNK = 500
+
+
+def _positive_int(request: Request, name: str, maximum: int | None = None) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1 or (maximum is not None and value > maximum):
+        bound = f" from 1 to {maximum}" if maximum else " of 1 or more"
+        raise exceptions.ValidationError({name: [f"Expected a whole number{bound}; got {raw!r}."]})
+    return value
+
+
+class ApiPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request: Request) -> int:
+        return _positive_int(request, "page_size", MAX_PAGE_SIZE) or self.page_size
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        _positive_int(request, "page")
+        return super().paginate_queryset(queryset, request, view)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF's ordering, but an unknown field is an error, and the primary key breaks ties."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str]:
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return list(self.get_default_ordering(view) or [])
+        fields = [term.strip() for term in raw.split(",") if term.strip()]
+        valid = {
+            name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+        }
+        bad = [term for term in fields if term.lstrip("-") not in valid]
+        if bad or not fields:
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        f"Cannot order by {', '.join(repr(b) for b in bad) or 'nothing'}; "
+                        f"choose from {', '.join(sorted(valid))} (prefix - for descending)."
+                    ]
+                }
+            )
+        return fields
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        if not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering = [*ordering, "pk"]
+        return queryset.order_by(*ordering)
+
+
+class StrictSearchFilter(SearchFilter):
+    """DRF's search; a term it refuses (a NUL character) is a 400 naming ``search``."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        try:
+            return list(super().get_search_terms(request))
+        except exceptions.ValidationError as exc:
+            raise exceptions.ValidationError({self.search_param: exc.detail}) from exc
+
+
+class StrictContentNegotiation(DefaultContentNegotiation):
+    """``?format=`` names a format we have (json, csv) or is a 400 naming it (DRF says 404)."""
+
+    def filter_renderers(self, renderers: Iterable[BaseRenderer], format: str) -> list[Any]:
+        matched = [renderer for renderer in renderers if renderer.format == format]
+        if not matched:
+            known = ", ".join(sorted({r.format for r in renderers}))
+            raise exceptions.ValidationError(
+                {"format": [f"Unknown format {format!r}; choose one of {known}."]}
+            )
+        return matched
+
+
+class ListApiMixin(GenericAPIView):
+    """Pagination, filters, search, ordering and streamed CSV for a list endpoint."""
+
+    pagination_class = ApiPagination
+    filter_backends = [DjangoFilterBackend, StrictSearchFilter, StrictOrderingFilter]
+    content_negotiation_class = StrictContentNegotiation
+    #: Columns of the CSV export; the serializer's fields when empty.
+    csv_columns: tuple[str, ...] = ()
+    csv_filename = "export"
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            return self.list_csv()
+        return super().list(request, *args, **kwargs)  # type: ignore[misc]
+
+    def list_csv(self) -> Any:
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer_class: Any = self.get_serializer_class()
+        context = self.get_serializer_context()
+        columns = self.csv_columns or tuple(serializer_class().fields)
+
+        def rows() -> Any:
+            for item in queryset.iterator(chunk_size=CSV_CHUNK):
+                yield serializer_class(item, context=context).data
+
+        return csv_response(columns, rows(), self.csv_filename)
+
+
+def paged(view: Any, rows: list[Any]) -> Response:
+    page = view.paginate_queryset(rows)
+    return view.get_paginated_response(page)
