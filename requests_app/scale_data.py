@@ -132,6 +132,9 @@ def empty_tracker_tables() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
+            # Run the foreign-key checks still queued in an outer transaction (a test): PostgreSQL
+            # truncates no table with queued ones.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
         else:
             for table in tables:
@@ -160,7 +163,9 @@ class TableWriter:
             }
             missing = required - set(columns)
             if missing:
-                raise AssertionError(f"{self.table}: no value for {sorted(str(c) for c in missing)}")
+                raise AssertionError(
+                    f"{self.table}: no value for {sorted(str(c) for c in missing)}"
+                )
         self.columns = tuple(columns)
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
@@ -625,6 +630,15 @@ class Generator:
         """Suits over the requests in litigation (one to three requests each, same department),
         and some finished ones over closed requests."""
         sued = [p for p in self.plans if p.sued_on is not None]
+        if not sued and self.scale.deadlines > 0:
+            # Small scales: one suit at least, over a pending federal request whose clock ran
+            # out, so that court-ordered deadlines exist.
+            for p in self.plans:
+                if p.code == "US" and p.status in PENDING_STATUSES - {S.TOLLED} and p.received:
+                    p.status = S.IN_LITIGATION
+                    p.sued_on = min(self.as_of, p.received + datetime.timedelta(days=60))
+                    sued.append(p)
+                    break
         closed_adverse = [
             p for p in self.plans if p.status == S.CLOSED and p.appealed and rng.random() < 0.35
         ]
@@ -1310,7 +1324,7 @@ class Generator:
         weights = [rng.uniform(0.2, 1.8) for _ in self.lawsuits]
         total_weight = sum(weights) or 1.0
         budgets = [int(left * wt / total_weight) for wt in weights]
-        for k in range(left - sum(budgets)):
+        for k in range(left - sum(budgets) if budgets else 0):
             budgets[k % len(budgets)] += 1
         for law, budget in zip(self.lawsuits, budgets, strict=False):
             self._lawsuit_deadlines(law, budget, us, rng)
@@ -1343,7 +1357,7 @@ class Generator:
         lawyer = rng.choice(self.lawyers)
         if law.served is not None:
             for rule in ("foia_answer", "answer_us_defendant"):
-                basis = {"rule": rule, "trigger": _iso(law.served)}
+                basis: dict[str, Any] = {"rule": rule, "trigger": _iso(law.served)}
                 due, code, label, citation = evaluate("US", basis)
                 status, met_on, note = self._ended(due, law, rng)
                 self._deadline(
@@ -1680,6 +1694,9 @@ def _drop_secondary_indexes() -> list[str]:
 
 def _recreate_indexes(definitions: Sequence[str]) -> None:
     with connection.cursor() as cursor:
+        # Inside an outer transaction (a test), the deferred foreign-key checks of the rows just
+        # written are still queued, and PostgreSQL builds no index on a table with queued ones.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET maintenance_work_mem = '256MB'")
         for definition in definitions:
             cursor.execute(definition)
