@@ -136,10 +136,10 @@ def _search_postgres(
     documents: QuerySet[Document], query: str, limit: int, offset: int
 ) -> list[SearchHit]:
     tsquery = "websearch_to_tsquery('english', %s)"
+    # Unqualified `search`: in a subquery Django renames the table (U0), and a qualified name
+    # would point at the outer query's row instead.
     newest = (
-        documents.filter(
-            RawSQL(f"documents_document.search @@ {tsquery}", [query], output_field=BooleanField())
-        )
+        documents.filter(RawSQL(f"search @@ {tsquery}", [query], output_field=BooleanField()))
         .order_by(F("sent_at").desc(nulls_last=True), F("pk").desc())
         .values("pk")[: max(SEARCH_RANK_WINDOW, offset + limit)]
     )

@@ -170,14 +170,26 @@ def test_postgres_ranks_the_newest_matches_and_all_of_them_when_few(monkeypatch)
             sent_at=datetime.datetime(2018, 1, n, tzinfo=UTC),
             text=" ".join(["prototype"] * (6 - n)) + " and other words",
         )
+    for n in range(6, 8):  # newer, and not about it
+        Document.objects.create(
+            release=release,
+            request=release.request,
+            original_name=f"{n}.eml",
+            source=f"{n}",
+            sha256=f"{n:064d}",
+            kind="email",
+            subject=f"Note {n}",
+            sent_at=datetime.datetime(2018, 1, n, tzinfo=UTC),
+            text="Lunch on Friday",
+        )
     full = titles(selectors.document_search(query="prototype", limit=5))
     assert full == ["Note 1", "Note 2", "Note 3", "Note 4", "Note 5"]
 
     monkeypatch.setattr(selectors, "SEARCH_RANK_WINDOW", 3)
-    # The three newest (3, 4, 5), ranked among themselves.
+    # The three newest matches (3, 4, 5), ranked among themselves.
     assert titles(selectors.document_search(query="prototype", limit=2)) == ["Note 3", "Note 4"]
     # A page deeper than the window ranks a window as deep as the page.
-    # (offset 2 + limit 2: the four newest, 2 to 5, ranked; the page is the last two)
+    # (offset 2 + limit 2: the four newest matches, 2 to 5, ranked; the page is the last two)
     assert titles(selectors.document_search(query="prototype", limit=2, offset=2)) == [
         "Note 4",
         "Note 5",
