@@ -23,6 +23,7 @@ from django.db.models import (
     TextField,
 )
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -52,6 +53,10 @@ def _marked(text: str) -> SafeString:
     return mark_safe(html)
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def _filtered(
     *,
     release_id: int | None = None,
@@ -71,10 +76,12 @@ def _filtered(
         documents = documents.filter(release__lawsuit_id=lawsuit_id)
     if sender:
         documents = documents.filter(sender__icontains=sender)
+    # Days in the organisation's time zone, as bounds on sent_at itself (`sent_at__date` would
+    # convert every row's timestamp, and no index could serve it).
     if date_from is not None:
-        documents = documents.filter(sent_at__date__gte=date_from)
+        documents = documents.filter(sent_at__gte=_start_of(date_from))
     if date_to is not None:
-        documents = documents.filter(sent_at__date__lte=date_to)
+        documents = documents.filter(sent_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
     if exemption:
         # EXISTS rather than a join and DISTINCT: the query stays one row per document, so it
         # can be a subquery of the ranked search.

@@ -130,6 +130,18 @@ def test_postgres_uses_the_gin_index(corpus):
     assert "document_search_gin" in plan
 
 
+def test_postgres_filters_the_sender_through_its_trigram_index(corpus):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index exists on PostgreSQL only")
+    # The expression Django writes for the search's sender filter must be the one indexed.
+    documents = selectors._filtered(sender="money@").values("pk")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        plan = documents.explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "document_sender_trgm" in plan
+
+
 def test_search_api(corpus):
     client = APIClient()
     assert client.get("/api/v1/documents/search/", {"q": "faces"}).status_code == 401
