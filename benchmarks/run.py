@@ -7,7 +7,8 @@ report each figure next to its limit measured in the same run, with the ratio an
 
 Defaults come from BENCH_PRESET (small), BENCH_SEED (1) and BENCH_DATABASE_URL. The database's
 name must contain "bench": the run empties the tracker tables. Writes the figures as JSON to
-var/bench/results-<UTC time>.json and as a Markdown table to docs/benchmarks.md. Exit status: 0
+var/bench/results-<UTC time>.json and as a Markdown table to docs/benchmarks.md (small preset) or
+docs/benchmarks-<preset>.md. Exit status: 0
 when every budget is met, 1 when one is missed, 2 when a benchmark could not run.
 
 Benchmarks plug in as described in benchmarks/contract.py; a module that does not exist yet is
@@ -204,11 +205,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--json", type=Path, metavar="PATH", help="default var/bench/results-*.json"
     )
     parser.add_argument(
-        "--markdown", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md", metavar="PATH"
+        "--markdown",
+        type=Path,
+        metavar="PATH",
+        help="default docs/benchmarks.md for the small preset, docs/benchmarks-<preset>.md else",
     )
     args = parser.parse_args(argv)
     if args.preset not in SIZES:
         parser.error(f"unknown preset {args.preset!r}; choose one of {', '.join(SIZES)}")
+    if args.markdown is None:
+        suffix = "" if args.preset == "small" else f"-{args.preset}"
+        args.markdown = PROJECT_ROOT / "docs" / f"benchmarks{suffix}.md"
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)
     with tempfile.TemporaryDirectory(prefix="foiatracker-bench-") as scratch:

@@ -1397,17 +1397,25 @@ class Generator:
             )
         if budget <= 0:
             return
-        # Two schedules: joint status reports every N days, rolling production monthly.
-        halves = (budget - budget // 2, budget // 2)
-        first_due = law.filed + datetime.timedelta(days=60)
-        for which, occurrences in enumerate(halves):
-            if occurrences <= 0:
-                continue
+        # Schedules over about four years: rolling production monthly (at most 48), then
+        # reports every N days (at most 200 each, N from 7 to 90 days), as many as the budget
+        # asks; each later order starts a little after the one before.
+        parts: list[tuple[int, int]] = []  # (which, occurrences): 1 monthly, 0 every N days
+        monthly = min(48, budget // 3)
+        if monthly:
+            parts.append((1, monthly))
+        left = budget - monthly
+        while left > 0:
+            take = min(200, left)
+            parts.append((0, take))
+            left -= take
+        for n, (which, occurrences) in enumerate(parts):
+            first_due = law.filed + datetime.timedelta(days=60 + 7 * n)
             schedule_id = self.next_id("court_schedule")
-            order = f"ECF No. {30 + which} ({law.filed + datetime.timedelta(days=40)})"
+            order = f"ECF No. {30 + n} ({law.filed + datetime.timedelta(days=40 + 7 * n)})"
             occurrences_due: list[tuple[dict[str, Any], datetime.date]] = []
             if which == 0:
-                label = "Joint status report"
+                label = "Joint status report" if n < 2 else f"Status report ({n})"
                 interval: int | None = max(7, min(90, 1500 // occurrences))
                 recurrence, day_of_month = "every_n_days", None
                 for k in range(occurrences):
