@@ -153,7 +153,7 @@ def markdown(figures: Sequence[Figure], about: dict[str, Any]) -> str:
         "figure means and how its limit is measured. Timings depend on the machine and its load.",
         "",
         f"- preset **{about['preset']}** (seed {about['seed']}): "
-        + ", ".join(f"{n:,} {name}" for name, n in about["rows"].items()),
+        + ", ".join(f"{n:,} {name}s" for name, n in about["rows"].items()),
         f"- generated in {about['generate_seconds']:.0f} s; whole run {about['run_seconds']:.0f} s",
         f"- PostgreSQL {about['postgresql']}, Python {about['python']}, {about['cpus']} CPUs, "
         f"load average before the run {about['load_before']}",
