@@ -57,10 +57,8 @@ test-postgres: $(STAMP)  ## the suite on the local PostgreSQL and Redis
 test-sqlite: $(STAMP)  ## the suite on SQLite with in-process tasks
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## the benchmarks, on the local PostgreSQL (a database named *bench*)
-	$(BIN)/python benchmarks/deadline_recompute.py --deadlines $${BENCH_DEADLINES:-100000}
-	$(BIN)/python benchmarks/ingest_and_search.py --messages $${BENCH_MESSAGES:-10000} --documents $${BENCH_DOCUMENTS:-100000}
-	$(BIN)/python benchmarks/reminder_sweep.py --deadlines $${BENCH_SWEEP_DEADLINES:-1000000} --due $${BENCH_SWEEP_DUE:-100000}
+bench: $(STAMP)  ## generate a preset (BENCH_PRESET=small|medium|large) on the local PostgreSQL and run every benchmark
+	$(BIN)/python benchmarks/run.py --preset $${BENCH_PRESET:-small}
 
 lock:  ## re-pin requirements/*.lock from pyproject.toml (needs network)
 	$(PYTHON) -m venv /tmp/foiatracker-uv && /tmp/foiatracker-uv/bin/pip install --quiet uv

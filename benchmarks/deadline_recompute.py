@@ -42,6 +42,7 @@ from benchmarks.bench_database import (  # noqa: E402 - needs the path above
     point_django_at,
     setup_django,
 )
+from benchmarks.contract import Context, Figure  # noqa: E402
 
 if TYPE_CHECKING:
     from requests_app.deadlines import Move
@@ -566,3 +567,33 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- As a plug-in of benchmarks/run.py (benchmarks/contract.py) -------------------------------
+
+
+def run(context: Context) -> list[Figure]:
+    """Both operations at `context.sizes["recompute_deadlines"]`, each next to the bare loop.
+
+    Empties the request, deadline and agency tables (with everything that hangs off them): the
+    runner calls it last."""
+    from requests_app.models import Jurisdiction
+
+    spanning = context.sizes.get("recompute_deadlines", 100_000)
+    us = Jurisdiction.objects.get(code="US")
+    result = _run(us, Plan.around(DEFAULT_CLOSURE_DAY), spanning, round(spanning * 0.10))
+    return [
+        Figure(
+            name=f"deadline recompute: {timing.operation} ({spanning:,} deadlines)",
+            value=timing.per_second,
+            unit="deadlines/s",
+            limit=loop.per_second,
+            limit_label="bare rules.evaluate loop",
+            budget=f"≥ {BUDGET_PER_SECOND:,}/s",
+            met=timing.passes,
+            higher_is_better=True,
+            note=f"{timing.queries} SQL queries",
+            details={"timing": timing.as_dict(), "bare_loop": loop.as_dict()},
+        )
+        for timing, loop in ((result.add, result.bare_closed), (result.remove, result.bare_open))
+    ]

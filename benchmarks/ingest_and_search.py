@@ -57,6 +57,7 @@ from benchmarks.bench_database import (  # noqa: E402 - needs the path above
     point_django_at,
     setup_django,
 )
+from benchmarks.contract import Context, Figure  # noqa: E402
 
 if TYPE_CHECKING:
     from documents.models import Release
@@ -1883,15 +1884,24 @@ class SearchRun:
 def measure_search(
     release: Release, documents: int, seed: int, figures: dict[str, Any]
 ) -> SearchRun:
-    from documents.models import Document
 
     print(f"\n== search over {documents:,} documents ==")
     added, fill_seconds = fill_documents(release, documents, seed)
-    total = Document.objects.count()
     if added:
         print(f"  bulk-inserted {added:,} generated emails in {fill_seconds:.1f} s")
+    search = search_over(release.request_id, figures)
+    figures["search"]["bulk_inserted"] = added
+    return search
+
+
+def search_over(request_id: int, figures: dict[str, Any]) -> SearchRun:
+    """Time the fifty queries over whatever documents the table holds (`request_id`: the request
+    the per-request filters use)."""
+    from documents.models import Document
+
+    total = Document.objects.count()
     print(f"  documents in the table {total:>10,}")
-    queries = searches(release.request_id)
+    queries = searches(request_id)
     timed, first_round = run_searches(queries, SEARCH_ROUNDS)
     search = SearchRun(total, queries, timed, first_round)
     p50, p95, worst = search.at(0.5), search.at(0.95), max(search.samples)
@@ -1926,7 +1936,6 @@ def measure_search(
     print(f"  budget p95 < {SEARCH_P95_BUDGET_MS:.0f} ms (issue 8): {_verdict(search.passes)}")
     figures["search"] = {
         "documents": total,
-        "bulk_inserted": added,
         "queries": len(queries),
         "rounds": SEARCH_ROUNDS,
         "limit": SEARCH_LIMIT,
@@ -2017,3 +2026,84 @@ def _table(measured: Measured, search: SearchRun) -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- As a plug-in of benchmarks/run.py (benchmarks/contract.py) -------------------------------
+
+
+def raw_search(queries: Sequence[Search], rounds: int) -> list[float]:
+    """The limit of search: the SQL `document_search` sends for each query, run through a bare
+    cursor (same rows, no ORM, no snippets marked up), timed like the real thing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from documents.selectors import document_search
+
+    statements = []
+    for query in queries:
+        with CaptureQueriesContext(connection) as captured:
+            document_search(query=query.query, limit=SEARCH_LIMIT, **dict(query.filters))
+        statements.append([q["sql"] for q in captured.captured_queries])
+    samples = []
+    with connection.cursor() as cursor:
+        for _ in range(rounds + 1):  # the first round warms the caches
+            times = []
+            for sqls in statements:
+                started = time.perf_counter()
+                for sql in sqls:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+                times.append((time.perf_counter() - started) * 1000)
+            samples.append(times)
+    return [ms for times in samples[1:] for ms in times]
+
+
+def run(context: Context) -> list[Figure]:
+    """Search over the generated documents, then ingestion of a generated mailbox
+    (`context.sizes["ingest_messages"]` messages) next to the bare parse-and-hash loop."""
+    from django.db.models import Count
+
+    from requests_app.models import RecordsRequest
+
+    figures: dict[str, Any] = {}
+    busiest = RecordsRequest.objects.annotate(n=Count("documents")).order_by("-n", "pk").first()
+    if busiest is None:
+        raise BenchmarkError("No requests in the bench database: generate_data first.")
+    search = search_over(busiest.pk, figures)
+    raw = raw_search(search.queries, SEARCH_ROUNDS)
+    p50, p95 = search.at(0.5), search.at(0.95)
+    raw_p95 = percentile(raw, 0.95)
+    found = [
+        Figure(
+            name=f"document search p95 ({search.documents:,} documents, {len(search.queries)} "
+            "queries)",
+            value=p95,
+            unit="ms",
+            limit=raw_p95,
+            limit_label="raw SQL p95, same rows",
+            budget=f"p95 < {SEARCH_P95_BUDGET_MS:.0f} ms",
+            met=search.passes,
+            note=f"p50 {p50:.1f} ms, raw p50 {percentile(raw, 0.5):.1f} ms",
+            details=figures["search"],
+        )
+    ]
+    messages = context.sizes.get("ingest_messages", 10_000)
+    mailbox = generate_mailbox(context.scratch / "dea-production.mbox", messages, context.seed)
+    print(f"\n== mailbox: {mailbox.messages:,} messages, {mailbox.bytes / 1e6:.1f} MB ==")
+    measured = measure_ingestion(mailbox, figures)
+    found.append(
+        Figure(
+            name=f"ingestion: release_ingest of an mbox ({messages:,} messages)",
+            value=measured.run.per_second,
+            unit="msg/s",
+            limit=measured.loop.per_second,
+            limit_label="bare parse-and-hash loop",
+            budget=f"≥ {BUDGET_SHARE_OF_BARE_LOOP:.0%} of the bare loop",
+            met=measured.passes,
+            higher_is_better=True,
+            note=f"{measured.run.documents:,} documents",
+            details={"ingestion": figures["ingestion"], "bare_loop": figures["bare_loop"]},
+        )
+    )
+    discard(measured.release)
+    return found

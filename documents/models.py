@@ -230,6 +230,8 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["release", "kind"]),
             models.Index(fields=["sent_at"]),
+            # On PostgreSQL, migration 0005 adds document_newest_first (sent_at DESC NULLS LAST,
+            # id DESC) for search (SQLite has no NULLS LAST in an index).
         ]
 
     def __str__(self) -> str:

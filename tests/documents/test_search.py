@@ -130,6 +130,22 @@ def test_postgres_uses_the_gin_index(corpus):
     assert "document_search_gin" in plan
 
 
+def test_postgres_filters_the_sender_through_its_trigram_index(corpus):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index exists on PostgreSQL only")
+    # The expression Django writes for the search's sender filter must be the one indexed.
+    # Plain and index scans off: a bitmap scan needs an index that can test the condition.
+    documents = selectors._filtered(sender="money@").values("pk")
+    switches = ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
+    with connection.cursor() as cursor:
+        for switch in switches:
+            cursor.execute(f"SET {switch} = off")
+        plan = documents.explain()
+        for switch in switches:
+            cursor.execute(f"SET {switch} = on")
+    assert "document_sender_trgm" in plan
+
+
 def test_search_api(corpus):
     client = APIClient()
     assert client.get("/api/v1/documents/search/", {"q": "faces"}).status_code == 401
@@ -148,3 +164,67 @@ def test_search_api(corpus):
     assert bad.status_code == 400
     assert set(bad.json()["error"]["fields"]) >= {"date_from", "limit"}  # the API error shape
     assert client.get("/api/v1/documents/search/").status_code == 400  # q is required
+
+
+@pytest.mark.postgres
+def test_postgres_ranks_the_newest_matches_and_all_of_them_when_few(monkeypatch):
+    """Only the newest SEARCH_RANK_WINDOW matches are ranked; with fewer matches than the window
+    the order is the full ranking (best first, then newest)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("ranking is PostgreSQL's; SQLite orders matches newest first")
+    release = services.release_create(request=RecordsRequestFactory(), released_on=D(2020, 6, 1))
+    # The older a document, the more often it says "prototype": full ranking puts oldest first.
+    for n in range(1, 6):
+        Document.objects.create(
+            release=release,
+            request=release.request,
+            original_name=f"{n}.eml",
+            source=f"{n}",
+            sha256=f"{n:064d}",
+            kind="email",
+            subject=f"Note {n}",
+            sent_at=datetime.datetime(2018, 1, n, tzinfo=UTC),
+            text=" ".join(["prototype"] * (6 - n)) + " and other words",
+        )
+    for n in range(6, 8):  # newer, and not about it
+        Document.objects.create(
+            release=release,
+            request=release.request,
+            original_name=f"{n}.eml",
+            source=f"{n}",
+            sha256=f"{n:064d}",
+            kind="email",
+            subject=f"Note {n}",
+            sent_at=datetime.datetime(2018, 1, n, tzinfo=UTC),
+            text="Lunch on Friday",
+        )
+    full = titles(selectors.document_search(query="prototype", limit=5))
+    assert full == ["Note 1", "Note 2", "Note 3", "Note 4", "Note 5"]
+
+    monkeypatch.setattr(selectors, "SEARCH_RANK_WINDOW", 3)
+    # The three newest matches (3, 4, 5), ranked among themselves.
+    assert titles(selectors.document_search(query="prototype", limit=2)) == ["Note 3", "Note 4"]
+    # A page deeper than the window ranks a window as deep as the page.
+    # (offset 2 + limit 2: the four newest matches, 2 to 5, ranked; the page is the last two)
+    assert titles(selectors.document_search(query="prototype", limit=2, offset=2)) == [
+        "Note 4",
+        "Note 5",
+    ]
+    assert titles(selectors.document_search(query="prototype", limit=3, offset=2)) == [
+        "Note 3",
+        "Note 4",
+        "Note 5",
+    ]
+
+
+def test_exemption_filter_gives_each_document_once(corpus):
+    b5 = Exemption.objects.get(jurisdiction__code="US", code="b5")
+    b6 = Exemption.objects.get(jurisdiction__code="US", code="b6")
+    corpus["demo"].exemptions.add(b5)
+    corpus["demo"].exemptions.add(b6)
+    assert titles(selectors.document_search(query="faces", exemption="b6")) == [
+        "Demonstrations in Reston"
+    ]
+    assert titles(selectors.document_search(query="", exemption="b5")) == [
+        "Demonstrations in Reston"
+    ]
