@@ -27,6 +27,7 @@ from .filters import (
     JurisdictionFilter,
     LawsuitFilter,
     RecordsRequestFilter,
+    ReminderFilter,
 )
 from .models import Deadline, Lawsuit, RecordsRequest, RequestEvent
 from .roles import LAWYER, STAFF
@@ -41,6 +42,7 @@ from .serializers import (
     LawsuitWriteSerializer,
     RecordsRequestDetailSerializer,
     RecordsRequestWriteSerializer,
+    ReminderSerializer,
     RequestEventWriteSerializer,
 )
 
@@ -277,6 +279,23 @@ class AppealViewSet(ReadViewSet):
     search_fields = ["tracking_number", "request__title"]
     ordering_fields = ["filed_on", "received_on", "decided_on", "id"]
     csv_filename = "appeals"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List reminders",
+        description="The reminder outbox: one row per deadline, person, reason and day, with its "
+        "delivery state (queued, sending, sent, failed, cancelled), attempts and last error.",
+    ),
+    retrieve=extend_schema(summary="One reminder"),
+)
+class ReminderViewSet(ReadViewSet):
+    serializer_class = ReminderSerializer
+    queryset = selectors.reminder_list()
+    filterset_class = ReminderFilter
+    search_fields = ["message_id", "last_error"]
+    ordering_fields = ["scheduled_for", "sent_at", "id"]
+    csv_filename = "reminders"
 
 
 LAWSUIT_EXAMPLE = {

@@ -8,6 +8,7 @@ router.register("jurisdictions", api.JurisdictionViewSet, basename="jurisdiction
 router.register("agencies", api.AgencyViewSet, basename="agency")
 router.register("requests", api.RecordsRequestViewSet, basename="request")
 router.register("appeals", api.AppealViewSet, basename="appeal")
+router.register("reminders", api.ReminderViewSet, basename="reminder")
 router.register("lawsuits", api.LawsuitViewSet, basename="lawsuit")
 router.register("deadlines", api.DeadlineViewSet, basename="deadline")
 

@@ -17,7 +17,16 @@ from django_filters import rest_framework as filters
 
 from documents.models import Document, Release
 
-from .models import Agency, Appeal, Deadline, Jurisdiction, Lawsuit, RecordsRequest, Topic
+from .models import (
+    Agency,
+    Appeal,
+    Deadline,
+    Jurisdiction,
+    Lawsuit,
+    RecordsRequest,
+    Reminder,
+    Topic,
+)
 from .workflow import RequestStatus
 
 MAX_DUE_WITHIN = 3660
@@ -378,3 +387,16 @@ class DocumentFilter(filters.FilterSet):
             document=OuterRef("pk"), exemption__code__iexact=value.strip()
         )
         return queryset.filter(Exists(applied))
+
+
+class ReminderFilter(filters.FilterSet):
+    state = filters.MultipleChoiceFilter(choices=Reminder.State.choices)
+    reason = filters.MultipleChoiceFilter(choices=Reminder.Reason.choices)
+    recipient = _user_filter(help_text="The person it is (or was) sent to, by user id.")
+    deadline = filters.ModelChoiceFilter(queryset=Deadline.objects.all())
+    scheduled_after = _date("scheduled_for", "gte", "Scheduled")
+    scheduled_before = _date("scheduled_for", "lte", "Scheduled")
+
+    class Meta:
+        model = Reminder
+        fields: list[str] = []

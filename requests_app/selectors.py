@@ -17,6 +17,7 @@ from .models import (
     Jurisdiction,
     Lawsuit,
     RecordsRequest,
+    Reminder,
     RequestEvent,
     TrackingNumber,
 )
@@ -62,6 +63,10 @@ def request_list() -> QuerySet[RecordsRequest]:
 
 def deadline_list() -> QuerySet[Deadline]:
     return Deadline.objects.select_related("jurisdiction").defer("basis").order_by("due_on", "pk")
+
+
+def reminder_list() -> QuerySet[Reminder]:
+    return Reminder.objects.select_related("recipient").order_by("-scheduled_for", "-pk")
 
 
 def appeal_list() -> QuerySet[Appeal]:

@@ -17,6 +17,7 @@ from .models import (
     Lawsuit,
     ProcessingChoice,
     RecordsRequest,
+    Reminder,
     RequestEvent,
     Topic,
     TrackingNumber,
@@ -68,6 +69,29 @@ class RequestEventSerializer(serializers.ModelSerializer[RequestEvent]):
     class Meta:
         model = RequestEvent
         fields = ["id", "kind", "occurred_on", "direction", "text", "from_status", "to_status"]
+
+
+class ReminderSerializer(serializers.ModelSerializer[Reminder]):
+    recipient: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+
+    class Meta:
+        model = Reminder
+        fields = [
+            "id",
+            "deadline",
+            "recipient",
+            "reason",
+            "scheduled_for",
+            "due_on",
+            "business_days_before",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "sent_at",
+            "message_id",
+            "digest",
+        ]
 
 
 class AppealSerializer(serializers.ModelSerializer[Appeal]):

@@ -20,6 +20,7 @@ from requests_app.models import (
     Deadline,
     Lawsuit,
     RecordsRequest,
+    Reminder,
     RequestEvent,
     Topic,
     TrackingNumber,
@@ -144,6 +145,16 @@ def build_records(n: int, *, owner: Any = None) -> Records:
             pages_withheld=1,
         )
         document.exemptions.add(b5)
+        Reminder.objects.create(
+            deadline=deadlines[1],
+            recipient=owner,
+            reason=Reminder.Reason.OVERDUE,
+            scheduled_for=TODAY - datetime.timedelta(days=2),
+            due_on=deadlines[1].due_on,
+            state=Reminder.State.SENT,
+            attempts=1,
+            message_id=f"<reminder-{k}@example.org>",
+        )
         records.requests.append(request)
         records.appeals.append(appeal)
         records.lawsuits.append(lawsuit)

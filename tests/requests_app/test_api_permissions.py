@@ -38,6 +38,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("/api/v1/requests/{id}/events/", "post"): STAFF,
     ("/api/v1/appeals/", "get"): READ,
     ("/api/v1/appeals/{id}/", "get"): READ,
+    ("/api/v1/reminders/", "get"): READ,
+    ("/api/v1/reminders/{id}/", "get"): READ,
     ("/api/v1/lawsuits/", "get"): READ,
     ("/api/v1/lawsuits/", "post"): LAWYER,
     ("/api/v1/lawsuits/{id}/", "get"): READ,
