@@ -59,3 +59,25 @@ def _plain_static_storage(settings):
 def _media_root(settings, tmp_path_factory):
     """Stored documents go to a temporary folder, never into the project's var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_after_flush(request):
+    """A transactional test (live server, real worker) empties the database when it ends, the
+    rows data migrations seeded included (jurisdictions, federal exemptions). Put them back
+    before each such test, so every one starts from a freshly migrated database."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from requests_app.models import Jurisdiction
+
+    if Jurisdiction.objects.exists():
+        return
+    importlib.import_module("requests_app.migrations.0002_jurisdictions").add_jurisdictions(
+        apps, None
+    )
+    importlib.import_module("documents.migrations.0003_federal_exemptions").add(apps, None)

@@ -234,7 +234,6 @@ def test_queries_do_not_grow_with_the_case(lawyer_user, page):
     small, large = counts
     assert large == small, f"{page}: {small} queries for 2 requests, {large} for 12"
     assert large <= 20, f"{page}: {large} queries"
-    print(f"{page}: {small} queries for 2 requests, {large} for 12")
 
 
 # --- What the pages say ------------------------------------------------------------------------
