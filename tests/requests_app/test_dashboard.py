@@ -17,7 +17,7 @@ from documents.models import Document, Exemption
 from requests_app import deadlines, services
 from requests_app.charts import Bar, Series, bar_chart_svg
 from requests_app.dashboard_selectors import agency_performance, deadline_state
-from requests_app.models import Agency, Deadline, Lawsuit, RecordsRequest
+from requests_app.models import Agency, Deadline, RecordsRequest
 from tests.factories import AgencyFactory, UserFactory, jurisdiction
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ D = datetime.date
 TODAY = datetime.datetime(2019, 11, 20, 15, 0, tzinfo=datetime.UTC)
 
 
-def build_case(n: int, *, caption: str = "ACLU v. Agency") -> Lawsuit:
+def build_case(n, *, caption="ACLU v. Agency"):
     """A suit over `n` requests to two components of one department: every other request denied
     and appealed, one production per request with two documents each."""
     owner = UserFactory(first_name="Pat", last_name="Owner")
@@ -104,7 +104,7 @@ def client_for(user) -> Client:
     return client
 
 
-def page_urls(lawsuit: Lawsuit) -> dict[str, str]:
+def page_urls(lawsuit):
     request = lawsuit.requests.order_by("pk").first()
     assert request is not None
     agency = Agency.objects.get(pk=request.agency.parent_id)
