@@ -62,6 +62,13 @@ def lawsuit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/lawsuit_list.html", {"lawsuits": lawsuits, "nav": "lawsuits"})
 
 
+def _pages_note(release: Any) -> str:
+    total = release.pages_released + release.pages_withheld_in_full + release.pages_withheld_in_part
+    if not total:
+        return "page counts not entered"
+    return f"{total} pages"
+
+
 def _production_chart(releases: list[Any]) -> str:
     if not releases:
         return ""
@@ -69,7 +76,7 @@ def _production_chart(releases: list[Any]) -> str:
         Bar(
             label=f"{r.released_on:%b %-d, %Y} {r.request.agency.abbreviation or ''}".strip(),
             values=(r.pages_released, r.pages_withheld_in_full, r.pages_withheld_in_part),
-            note=f"{r.pages_released + r.pages_withheld_in_full + r.pages_withheld_in_part} pages",
+            note=_pages_note(r),
         )
         for r in releases
     ]

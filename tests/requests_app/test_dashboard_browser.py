@@ -22,6 +22,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
+from documents.services import release_create
 from requests_app import deadlines, rules, services
 from requests_app.models import Lawsuit
 from requests_app.selectors import closures_for
@@ -89,6 +90,18 @@ def demo(settings, live_server) -> Iterator[Lawsuit]:
             due_on=D(2020, 7, 8),
             court_order="ECF No. 31 (illustrative, for the browser test)",
         )
+        # The demo's DEA release gives no page counts; a second, illustrative production gives
+        # the chart bars to draw.
+        fbi = lawsuit.requests.get(agency__abbreviation="FBI")
+        release_create(
+            request=fbi,
+            lawsuit=lawsuit,
+            released_on=D(2020, 6, 24),
+            description="Illustrative production for the browser test (not demo data).",
+            pages_released=120,
+            pages_withheld_in_full=35,
+            pages_withheld_in_part=12,
+        )
         yield lawsuit
 
 
@@ -144,6 +157,10 @@ def test_open_the_lawsuit_see_the_productions_chart_and_print_a_memo(page, live_
     assert chart.is_visible()
     assert chart.get_attribute("role") == "img"
     assert "Pages released and withheld" in chart.locator("title").first.text_content()
+    # Three legend swatches, then the FBI production's three segments (the DEA one has none).
+    assert chart.locator("rect").count() == 6
+    assert chart.get_by_text("167 pages").is_visible()
+    assert chart.get_by_text("page counts not entered").is_visible()
     assert page.locator("#productions-table").is_visible()  # the chart's text alternative
     vaughn = page.get_by_role("link", name="Vaughn index as CSV")
     assert vaughn.get_attribute("href").endswith(f"/vaughn/lawsuit/{demo.pk}/?format=csv")
