@@ -145,34 +145,38 @@ def case(db):
 # --- Who may see it ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
+# Each persona visits every page of one case (building the case once per test, not per page).
+
+
 @pytest.mark.parametrize("persona", ["lawyer_user", "staff_role_user", "staff_user"])
 @time_machine.travel(TODAY, tick=False)
-def test_lawyers_and_staff_see_every_page(request, case, page, persona):
-    user = request.getfixturevalue(persona)
-    response = client_for(user).get(page_urls(case)[page])
-    assert response.status_code == 200, response.content[:500]
-    assert b'href="#main"' in response.content  # the skip link
-    assert b"<main" in response.content
+def test_lawyers_and_staff_see_every_page(request, case, persona):
+    client = client_for(request.getfixturevalue(persona))
+    for page, url in page_urls(case).items():
+        response = client.get(url)
+        assert response.status_code == 200, (page, response.content[:500])
+        assert b'href="#main"' in response.content, page  # the skip link
+        assert b"<main" in response.content, page
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_reporting_users_are_refused_with_a_page_that_says_why(case, reporting_user, page):
-    response = client_for(reporting_user).get(page_urls(case)[page])
-    assert response.status_code == 403
-    text = response.content.decode()
-    assert "This dashboard is for lawyers and staff" in text
-    assert "REST API" in text
-    assert case.caption not in text  # nothing of the case leaks into the refusal
+def test_reporting_users_are_refused_every_page_with_a_page_that_says_why(case, reporting_user):
+    client = client_for(reporting_user)
+    for page, url in page_urls(case).items():
+        response = client.get(url)
+        assert response.status_code == 403, page
+        text = response.content.decode()
+        assert "This dashboard is for lawyers and staff" in text, page
+        assert "REST API" in text, page
+        assert case.caption not in text, page  # nothing of the case leaks into the refusal
+        assert reverse("dashboard:lawsuits") not in text, page  # nor the navigation
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_anonymous_visitors_are_sent_to_login(client, case, page):
-    url = page_urls(case)[page]
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login") + "?next=")
-    assert case.caption not in response.content.decode()
+def test_anonymous_visitors_are_sent_to_login_from_every_page(client, case):
+    for page, url in page_urls(case).items():
+        response = client.get(url)
+        assert response.status_code == 302, page
+        assert response["Location"].startswith(reverse("login") + "?next="), page
+        assert case.caption not in response.content.decode(), page
 
 
 def test_an_inactive_lawyer_is_sent_to_login(case):
@@ -217,23 +221,23 @@ def test_a_missing_record_is_404(lawyer_user, db):
 # --- Bounded queries ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_queries_do_not_grow_with_the_case(lawyer_user, page):
-    """Each page runs the same number of queries for a suit over 2 requests as over 12 (with
-    their deadlines, appeals, productions and documents)."""
-    counts = []
+def test_queries_do_not_grow_with_the_case(lawyer_user):
+    """Every page runs the same number of queries for a suit over 2 requests as over 12 (with
+    their deadlines, appeals, productions and documents), and at most 20."""
     client = client_for(lawyer_user)
+    counts: dict[str, list[int]] = {page: [] for page in PAGES}
     with time_machine.travel(TODAY, tick=False):
         for n, caption in ((2, "ACLU v. Small"), (12, "ACLU v. Large")):
             urls = page_urls(build_case(n, caption=caption))
-            client.get(urls[page])  # warm the session and caches
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(urls[page])
-            assert response.status_code == 200
-            counts.append(len(queries))
-    small, large = counts
-    assert large == small, f"{page}: {small} queries for 2 requests, {large} for 12"
-    assert large <= 20, f"{page}: {large} queries"
+            for page in PAGES:
+                client.get(urls[page])  # warm the session
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(urls[page])
+                assert response.status_code == 200, page
+                counts[page].append(len(queries))
+    for page, (small, large) in counts.items():
+        assert large == small, f"{page}: {small} queries for 2 requests, {large} for 12"
+        assert large <= 20, f"{page}: {large} queries"
 
 
 # --- What the pages say ------------------------------------------------------------------------
