@@ -153,6 +153,32 @@ def _performance_chart(years: list[selectors.YearPerformance]) -> str:
     )
 
 
+def _median_chart(years: list[selectors.YearPerformance]) -> str:
+    measured = [y for y in years if y.median_working_days is not None]
+    if not measured:
+        return ""
+    bars = [
+        Bar(
+            label=str(y.year),
+            values=(float(y.median_working_days or 0),),
+            note=f"{y.median_working_days:g} working days ({y.determined} determined)",
+        )
+        for y in measured
+    ]
+    # bar_chart_svg escapes every text it draws (labels come from the database).
+    return mark_safe(
+        bar_chart_svg(
+            chart_id="agency-median-chart",
+            title="Median working days from receipt to determination, per year received",
+            description="One bar per year: the median number of working days the agency took "
+            "to determine the requests it received that year. The same figures are in the "
+            "table below.",
+            series=[Series("Median working days", "seg-upcoming")],
+            bars=bars,
+        )
+    )
+
+
 @dashboard_page
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.select_related("parent", "jurisdiction"), pk=pk)
@@ -164,6 +190,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "o": overview,
             "agency": agency,
             "chart": _performance_chart(overview.years),
+            "median_chart": _median_chart(overview.years),
             "nav": "agencies",
         },
     )

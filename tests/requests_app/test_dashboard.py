@@ -331,6 +331,9 @@ def test_agency_performance_counts_on_time_share_and_median_working_days():
 def test_agency_page_draws_the_years(case, lawyer_user):
     text = client_for(lawyer_user).get(page_urls(case)["agency"]).content.decode()
     assert 'id="agency-chart"' in text
+    # Determined 2019-02-05, received 2019-01-16: 13 working days (MLK Day skipped).
+    assert 'id="agency-median-chart"' in text
+    assert "13 working days (1 determined)" in text
     assert 'id="agency-years"' in text
     assert "Median working days to determination" in text
     assert "request 0" in text
