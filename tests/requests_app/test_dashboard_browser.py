@@ -171,6 +171,8 @@ def test_open_the_lawsuit_see_the_productions_chart_and_print_a_memo(page, live_
     assert page.get_by_text("Status memo · prepared Wednesday, July 1, 2020").is_visible()
     assert page.get_by_text("Friday, July 10, 2020").first.is_visible()
     assert not page.get_by_text("Jul 10, 2020").first.is_visible()
+    # Each date's explanation is printed, opened.
+    assert page.locator("li.deadline p.explanation-text").first.is_visible()
     page.pdf(path=str(ARTIFACTS / "02-lawsuit-memo.pdf"))
     page.emulate_media(media="screen")
 
