@@ -24,6 +24,7 @@ class SearchForm(forms.Form):
         required=False,
         max_length=500,
         help_text="Words, “quoted phrases”, -excluded words, or “or”.",
+        widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "q-help"}),
     )
     lawsuit = forms.ModelChoiceField(
         queryset=Lawsuit.objects.order_by("caption"), required=False, empty_label="Any lawsuit"
