@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run migrate demo worker beat test lint typecheck pytest test-sqlite test-postgres bench lock clean
+.PHONY: help venv run migrate demo worker beat test lint typecheck pytest test-sqlite test-postgres bench lock clean chromium
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,16 +45,24 @@ lint: $(STAMP)  ## ruff lint and format check; no model change without its migra
 typecheck: $(STAMP)  ## mypy with django-stubs
 	SECRET_KEY=mypy-only $(BIN)/mypy .
 
-pytest: $(STAMP)  ## the test suite alone, on whatever DATABASE_URL says (SQLite if unset)
+# The dashboard's browser tests drive Debian's Chromium with Playwright (no downloaded browsers).
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+chromium:  ## install Debian's chromium package for the browser tests, if it is missing
+	@test -x $(CHROMIUM) || { echo "installing chromium (browser tests)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
+pytest: $(STAMP) chromium  ## the test suite alone, on whatever DATABASE_URL says (SQLite if unset)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest  ## set up from nothing, then ruff, mypy and the whole suite
 
-test-postgres: $(STAMP)  ## the suite on the local PostgreSQL and Redis
+test-postgres: $(STAMP) chromium  ## the suite on the local PostgreSQL and Redis
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foiatracker} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} $(BIN)/pytest $(PYTEST_ARGS)
 
-test-sqlite: $(STAMP)  ## the suite on SQLite with in-process tasks
+test-sqlite: $(STAMP) chromium  ## the suite on SQLite with in-process tasks
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## generate a preset (BENCH_PRESET=small|medium|large) on the local PostgreSQL and run every benchmark

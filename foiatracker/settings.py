@@ -106,8 +106,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "foiatracker.urls"
 
-# People sign in through the admin's login page (staff and lawyers are admin users).
-LOGIN_URL = "admin:login"
+# People sign in on the dashboard's login page (/accounts/login/), which any role may use.
+LOGIN_URL = "login"
 
 TEMPLATES = [
     {

@@ -1,8 +1,10 @@
-"""URL configuration: the admin, reminder preferences and calendar feeds, the API under /api/v1/,
-its schema and docs, and /healthz."""
+"""URL configuration: the admin, the lawyers' dashboard, reminder preferences and calendar
+feeds, the API under /api/v1/, its schema and docs, and /healthz."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from requests_app.admin_calculator import deadline_calculator_view
@@ -21,6 +23,17 @@ urlpatterns = [
         name="admin-deadline-calculator",
     ),
     path("admin/", admin.site.urls),
+    # The lawyers' dashboard (read-only), its login, and / leading to it.
+    path("", RedirectView.as_view(pattern_name="dashboard:home"), name="root"),
+    path("dashboard/", include("requests_app.dashboard_urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="dashboard/login.html", next_page="dashboard:home"
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("", include("requests_app.reminder_urls")),
     path("api/v1/", include("requests_app.api_urls")),
     path("api/v1/", include("documents.api_urls")),

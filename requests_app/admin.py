@@ -142,7 +142,13 @@ class AgencyAdmin(SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agency]:
-        return super().get_queryset(request).annotate(_requests=Count("requests"))
+        # A grouped query drops Meta.ordering; the autocomplete paginates, so order explicitly.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_requests=Count("requests"))
+            .order_by("name", "pk")
+        )
 
     @admin.display(description="requests", ordering="_requests")
     def requests_count(self, obj: Agency) -> int:

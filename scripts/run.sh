@@ -34,6 +34,7 @@ fi
 cat <<MSG
 
   foiatracker is starting on http://$HOST:$PORT/
+    dashboard  http://$HOST:$PORT/dashboard/   (lawyers and staff)
     admin      http://$HOST:$PORT/admin/
     API        http://$HOST:$PORT/api/v1/   (docs: /api/docs/)
     health     http://$HOST:$PORT/healthz

@@ -78,3 +78,25 @@ def _token_failures_forgotten():
     token_failures_reset("127.0.0.1")
     yield
     token_failures_reset("127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_after_flush(request):
+    """A transactional test (live server, real worker) empties the database when it ends, the
+    rows data migrations seeded included (jurisdictions, federal exemptions). Put them back
+    before each such test, so every one starts from a freshly migrated database."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from requests_app.models import Jurisdiction
+
+    if Jurisdiction.objects.exists():
+        return
+    importlib.import_module("requests_app.migrations.0002_jurisdictions").add_jurisdictions(
+        apps, None
+    )
+    importlib.import_module("documents.migrations.0003_federal_exemptions").add(apps, None)

@@ -29,9 +29,9 @@ pytestmark = [
         not os.environ.get("REDIS_URL") or "postgres" not in os.environ.get("DATABASE_URL", ""),
         reason="needs REDIS_URL and PostgreSQL shared with a worker process (the CI run sets both)",
     ),
-    # Committed data a worker can see; the rows data migrations seeded (jurisdictions, groups,
-    # exemptions) come back even when an earlier transactional test emptied the tables.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Committed data a worker can see (tests/conftest.py puts the rows data migrations seeded
+    # back after an earlier transactional test emptied the tables).
+    pytest.mark.usefixtures("transactional_db"),
 ]
 
 

@@ -381,3 +381,25 @@ def _form_data(form, **overrides) -> dict:
     data.update(_inline_management())
     data.update(overrides)
     return data
+
+
+def test_agency_autocomplete_answers_in_name_order(admin_client_staff):
+    """The request form's agency picker pages through agencies: the annotated (grouped) query
+    must still be ordered, or Django warns that pages may repeat or skip agencies."""
+    from tests.factories import AgencyFactory
+
+    AgencyFactory(name="Zeta Bureau")
+    AgencyFactory(name="Alpha Bureau")
+    response = admin_client_staff.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "requests_app",
+            "model_name": "recordsrequest",
+            "field_name": "agency",
+            "term": "Bureau",
+        },
+    )
+    assert response.status_code == 200
+    names = [r["text"] for r in response.json()["results"]]
+    assert names == sorted(names)
+    assert len(names) == 2

@@ -178,7 +178,7 @@ def test_anonymous_visitors_are_sent_to_login_and_people_without_a_role_get_404(
     url = reverse("reminder-preferences")
     response = Client().get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/accounts/login/")
     nobody = Client()
     nobody.force_login(UserFactory(is_staff=False))
     assert nobody.get(url).status_code == 404

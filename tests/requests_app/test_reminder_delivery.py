@@ -38,9 +38,9 @@ State = Reminder.State
 
 pytestmark = [
     pytest.mark.postgres,
-    # Committed data other processes can see; the seeded jurisdictions, groups and exemptions are
-    # put back afterwards for the tests that follow.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Committed data other processes can see (tests/conftest.py puts the rows data migrations
+    # seeded back after an earlier transactional test emptied the tables).
+    pytest.mark.usefixtures("transactional_db"),
     pytest.mark.skipif(
         not os.environ.get("REDIS_URL") or "postgres" not in os.environ.get("DATABASE_URL", ""),
         reason="needs REDIS_URL and PostgreSQL shared with other processes (the CI run sets both)",
