@@ -4,10 +4,7 @@ Celery worker process reading the Redis on 127.0.0.1:6379."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from documents.models import Release
-from foiatracker.celery import app as celery_app
 from requests_app.workflow import RequestStatus
+from tests.celery_worker import new_queue, sending_to, start_worker, stop
 from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,46 +40,17 @@ def _database_url() -> str:
 @pytest.fixture
 def worker(settings):
     """A real worker on a queue of its own, sharing the test database and media folder."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    queue = new_queue()
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
         "SECRET_KEY": "worker-test",
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "foiatracker",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    before = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
-    celery_app.conf.task_default_queue = queue
-    celery_app.conf.task_always_eager = False
-    yield process
-    celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = before
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    process = start_worker(queue, env)
+    with sending_to(queue):
+        yield process
+    stop(process)
 
 
 def test_an_uploaded_release_is_ingested_by_a_real_worker(worker):

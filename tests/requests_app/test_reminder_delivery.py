@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 import zoneinfo
 from pathlib import Path
 
@@ -27,9 +26,9 @@ import time_machine
 from aiosmtpd.controller import Controller
 from django.db import connection
 
-from foiatracker.celery import app as celery_app
 from requests_app import reminders, tasks
 from requests_app.models import Reminder
+from tests.celery_worker import new_queue, sending_to, start_worker, stop
 from tests.factories import DeadlineFactory, RecordsRequestFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,52 +115,18 @@ def process_env(smtp: SMTPServer, now: datetime.datetime, **extra: str) -> dict[
 
 @pytest.fixture
 def workers():
-    """Start real Celery workers on a queue of this test's own; kill or stop them at the end."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    """Start real Celery workers on a queue of this test's own; stop them at the end."""
+    queue = new_queue()
     started: list[subprocess.Popen] = []
 
     def start(env: dict[str, str]) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "tests/frozen_clock.py",
-                "-m",
-                "celery",
-                "-A",
-                "foiatracker",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "-Q",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env={
-                **env,
-                "CELERY_TASK_DEFAULT_QUEUE": queue,
-                "CELERY_TASK_ALWAYS_EAGER": "false",
-            },
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        started.append(process)
-        return process
+        started.append(start_worker(queue, env, frozen_clock=True))
+        return started[-1]
 
-    before = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
-    celery_app.conf.task_default_queue = queue
-    celery_app.conf.task_always_eager = False
-    yield start
-    celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = before
+    with sending_to(queue):
+        yield start
     for process in started:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(process)
 
 
 def wait_for(condition, what: str, processes=(), seconds: float = 90) -> None:

@@ -1,0 +1,69 @@
+"""Real Celery workers for end-to-end tests: a process reading the Redis broker on a queue of the
+test's own, with the test process sending to that queue meanwhile."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from foiatracker.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def new_queue() -> str:
+    return f"test-{uuid.uuid4().hex[:8]}"
+
+
+def start_worker(
+    queue: str, env: dict[str, str], *, frozen_clock: bool = False
+) -> subprocess.Popen:
+    """A solo-pool worker on `queue`; with `frozen_clock`, its clock starts at env FROZEN_NOW
+    (tests/frozen_clock.py)."""
+    runner = [sys.executable, "tests/frozen_clock.py"] if frozen_clock else [sys.executable]
+    return subprocess.Popen(
+        [
+            *runner,
+            "-m",
+            "celery",
+            "-A",
+            "foiatracker",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env={**env, "CELERY_TASK_DEFAULT_QUEUE": queue, "CELERY_TASK_ALWAYS_EAGER": "false"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+@contextlib.contextmanager
+def sending_to(queue: str) -> Iterator[None]:
+    """Tasks this process enqueues go through the broker to `queue` (not run eagerly)."""
+    before = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
+    celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = before
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
