@@ -2,7 +2,10 @@
 
 Each report validates its query parameters (a bad value is a 400 naming it), computes its rows,
 and answers them a page at a time (``page``, ``page_size`` up to 100) or, with ``?format=csv`` or
-``Accept: text/csv``, every row as CSV.
+``Accept: text/csv``, every row as CSV. Every answer says when its figures were computed:
+``as_of`` in the JSON and the ``X-Report-As-Of`` header. Agency performance, releases and
+exemptions are read from their precomputed snapshot (``report_snapshots``); overdue deadlines and
+the pipeline depend on today and are computed on each call.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 
-from . import reports
+from . import report_snapshots, reports
 from .api_csv import csv_response
 from .api_lists import ApiPagination, StrictContentNegotiation
 from .calendars import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
@@ -151,14 +155,38 @@ class PipelineRow(serializers.Serializer[Any]):
     overdue = serializers.IntegerField()
 
 
+AS_OF_HEADER = "X-Report-As-Of"
+
+
+class ReportPagination(ApiPagination):
+    """The list pages, plus when the figures were computed."""
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paged = super().get_paginated_response_schema(schema)
+        paged["required"] = [*paged["required"], "as_of"]
+        paged["properties"] = {
+            "as_of": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When these figures were computed: now for reports computed on "
+                "each call, the last refresh for precomputed ones.",
+                "example": "2026-12-05T16:40:00Z",
+            },
+            **paged["properties"],
+        }
+        return paged
+
+
 class ReportView(GenericAPIView):
     # Rows come from the selector; the queryset only tells the schema generator there is none.
     queryset = Agency.objects.none()
-    pagination_class = ApiPagination
+    pagination_class = ReportPagination
     content_negotiation_class = StrictContentNegotiation
     params_class: type[serializers.Serializer[Any]]
     row_class: type[serializers.Serializer[Any]]
-    selector: Callable[..., list[dict[str, Any]]]
+    selector: Callable[..., Any]
+    #: The ``report_snapshots`` report this view reads; None for a report computed per call.
+    snapshot: str | None = None
     filename: str
 
     def get_serializer_class(self) -> Any:
@@ -167,18 +195,42 @@ class ReportView(GenericAPIView):
     def get(self, request: Request) -> Any:
         params = self.params_class(data=request.query_params)
         params.is_valid(raise_exception=True)
-        rows = type(self).selector(**params.validated_data)
+        if self.snapshot is not None:
+            as_of = report_snapshots.report_as_of(report=self.snapshot)
+            rows = report_snapshots.SNAPSHOT_READERS[self.snapshot](**params.validated_data)
+        else:
+            as_of = timezone.now()
+            rows = type(self).selector(**params.validated_data)
+        stamp = as_of.isoformat().replace("+00:00", "Z")
+        response: Any
         if getattr(request.accepted_renderer, "format", None) == "csv":
-            return csv_response(list(self.row_class().fields), rows, self.filename)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(page)
+            response = csv_response(list(self.row_class().fields), rows, self.filename)
+        else:
+            response = self.get_paginated_response(self.paginate_queryset(rows))
+            response.data = {"as_of": stamp, **response.data}
+        response[AS_OF_HEADER] = stamp
+        return response
 
 
-def _report_schema(summary: str, description: str, params: Any, row: Any, example: dict) -> Any:
+def _report_schema(
+    summary: str,
+    description: str,
+    params: Any,
+    row: Any,
+    example: dict,
+    precomputed: bool = False,
+) -> Any:
+    freshness = (
+        " Precomputed: read from the last refresh (every `REPORTS_REFRESH_MINUTES`), whose time"
+        " is `as_of` and the `X-Report-As-Of` header."
+        if precomputed
+        else " Computed on each call (`as_of` is now)."
+    )
     return extend_schema(
         tags=["reports"],
         summary=summary,
         description=description
+        + freshness
         + " Paged JSON (`page`, `page_size` ≤ 100), or every row as CSV with `?format=csv` "
         "or `Accept: text/csv`.",
         parameters=[params],
@@ -215,6 +267,7 @@ class PerformanceReportView(ReportView):
     params_class = PerformanceParams
     row_class = PerformanceRow
     selector = staticmethod(reports.agency_performance)
+    snapshot = report_snapshots.AGENCY_PERFORMANCE
     filename = "agency-performance"
 
     @_report_schema(
@@ -240,6 +293,7 @@ class PerformanceReportView(ReportView):
             "outcome_denied": 2,
             "outcome_no_records": 1,
         },
+        precomputed=True,
     )
     def get(self, request: Request) -> Any:
         return super().get(request)
@@ -249,6 +303,7 @@ class ReleasesReportView(ReportView):
     params_class = ReleasesParams
     row_class = ReleasesRow
     selector = staticmethod(reports.releases_by_month)
+    snapshot = report_snapshots.RELEASES
     filename = "releases"
 
     @_report_schema(
@@ -268,6 +323,7 @@ class ReleasesReportView(ReportView):
             "pages_withheld_in_full": 3,
             "pages_withheld_in_part": 2,
         },
+        precomputed=True,
     )
     def get(self, request: Request) -> Any:
         return super().get(request)
@@ -277,6 +333,7 @@ class ExemptionsReportView(ReportView):
     params_class = ExemptionsParams
     row_class = ExemptionsRow
     selector = staticmethod(reports.exemptions_by_agency)
+    snapshot = report_snapshots.EXEMPTIONS
     filename = "exemptions"
 
     @_report_schema(
@@ -291,6 +348,7 @@ class ExemptionsReportView(ReportView):
             "releases": 1,
             "documents": 2,
         },
+        precomputed=True,
     )
     def get(self, request: Request) -> Any:
         return super().get(request)

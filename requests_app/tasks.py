@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from . import deadlines, reminders
+from . import deadlines, reminders, report_snapshots
 
 
 @shared_task(acks_late=True, time_limit=600, ignore_result=True)
@@ -54,3 +54,11 @@ def reminder_digest_send(recipient_id: int) -> str:
     if outcome.retry_at is not None:
         reminder_digest_send.apply_async((recipient_id,), eta=outcome.retry_at)
     return outcome.state
+
+
+# Each refresh replaces its report's rows whole under the report's lock: a second run (or a run
+# beside `manage.py refresh_reports`) waits its turn and recomputes the same figures.
+@shared_task(acks_late=True, time_limit=900, ignore_result=True)
+def reports_refresh() -> str:
+    done = report_snapshots.reports_refresh()
+    return ", ".join(f"{s.report}: {s.rows} rows in {s.seconds:.1f} s" for s in done)
