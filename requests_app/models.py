@@ -899,8 +899,8 @@ class Reminder(models.Model):
 # Three reports aggregate every request, release and document ever logged; at 200,000 requests
 # and 1,000,000 documents their live SQL alone takes 0.8 to 1.6 s. They are computed by a refresh
 # (Celery beat, `manage.py refresh_reports`) into these tables and read from them; each answer
-# says when its figures were computed. Plain columns named as the report's row keys, no foreign keys: a
-# snapshot is a copy of figures, replaced whole by the next refresh.
+# says when its figures were computed. Plain columns named as the report's row keys, no foreign
+# keys: a snapshot is a copy of figures, replaced whole by the next refresh.
 
 
 class ReportRefresh(models.Model):
