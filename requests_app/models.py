@@ -981,9 +981,7 @@ class ReleaseMonthTotals(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(
-                F("month").desc(), "agency", "lawsuit", name="release_month_report_order"
-            ),
+            models.Index(F("month").desc(), "agency", "lawsuit", name="release_month_report_order"),
             models.Index(fields=["lawsuit"]),
         ]
 
