@@ -279,6 +279,13 @@ def exemptions_by_agency(*, agency: Agency | None = None) -> QuerySet[Any]:
     return rows.order_by("position").values(*EXEMPTION_KEYS)
 
 
+#: The live computations the snapshots copy (for the refresh's benchmark and tests).
+LIVE_REPORTS: dict[str, Callable[..., list[dict[str, Any]]]] = {
+    AGENCY_PERFORMANCE: reports.agency_performance,
+    RELEASES: reports.releases_by_month,
+    EXEMPTIONS: reports.exemptions_by_agency,
+}
+
 SNAPSHOT_READERS: dict[str, Callable[..., QuerySet[Any]]] = {
     AGENCY_PERFORMANCE: agency_performance,
     RELEASES: releases_by_month,

@@ -5,19 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('requests_app', '0006_report_snapshots'),
+        ("requests_app", "0006_report_snapshots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('paused_on__isnull', True), ('status', 'open')), fields=['due_on'], include=('id', 'request', 'appeal', 'responsible'), name='deadline_running_due'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("paused_on__isnull", True), ("status", "open")),
+                fields=["due_on"],
+                include=("id", "request", "appeal", "responsible"),
+                name="deadline_running_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='recordsrequest',
-            index=models.Index(fields=['id'], include=('agency', 'owner', 'status'), name='request_report_cover'),
+            model_name="recordsrequest",
+            index=models.Index(
+                fields=["id"], include=("agency", "owner", "status"), name="request_report_cover"
+            ),
         ),
     ]

@@ -93,11 +93,7 @@ def _filters(records):
     }
 
 
-LIVE = {
-    "agency-performance": reports.agency_performance,
-    "releases": reports.releases_by_month,
-    "exemptions": reports.exemptions_by_agency,
-}
+LIVE = report_snapshots.LIVE_REPORTS
 
 
 def test_the_snapshot_answers_what_the_live_report_would(records):
