@@ -8,12 +8,16 @@
   parameter. Unknown parameters are ignored (clients add cache-busters), invalid known ones never.
 - CSV: ``?format=csv`` or ``Accept: text/csv`` streams every row that matches the filters, without
   pagination, one request's worth of queries per chunk of rows.
+- Plain rows: a list whose view names a ``row_selector`` builds its page from ``.values()`` in that
+  selector instead of model instances and the serializer, which costs several times the SQL on a
+  large page. The serializer stays the source of truth: it gives the schema, retrieve and CSV, and
+  ``tests/requests_app/test_api_plain_rows.py`` checks that both give the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
@@ -114,6 +118,27 @@ class StrictContentNegotiation(DefaultContentNegotiation):
         return matched
 
 
+#: A selector turning a page of the filtered, ordered queryset into its rows as plain data.
+RowSelector = Callable[[QuerySet[Any]], list[dict[str, Any]]]
+
+
+class PlainRows:
+    """The filtered, ordered queryset as the paginator sees it (count it, slice it), where a slice
+    comes back as the rows its selector builds: the same queries as for instances (the count,
+    then the page and its related rows), without a model instance per row."""
+
+    def __init__(self, queryset: QuerySet[Any], row_selector: RowSelector) -> None:
+        self.queryset = queryset
+        self.row_selector = row_selector
+        self.ordered = queryset.ordered  # the paginator warns about unordered pages
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return self.row_selector(self.queryset[window])
+
+
 class ListApiMixin(GenericAPIView):
     """Pagination, filters, search, ordering and streamed CSV for a list endpoint."""
 
@@ -123,10 +148,17 @@ class ListApiMixin(GenericAPIView):
     #: Columns of the CSV export; the serializer's fields when empty.
     csv_columns: tuple[str, ...] = ()
     csv_filename = "export"
+    #: Builds a page's rows without the serializer (see the module's docstring); each row must
+    #: equal the serializer's representation of that object.
+    row_selector: ClassVar[RowSelector | None] = None
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self.list_csv()
+        row_selector = type(self).row_selector
+        if row_selector is not None:
+            queryset = self.filter_queryset(self.get_queryset())
+            return paged(self, PlainRows(queryset, row_selector))
         return super().list(request, *args, **kwargs)  # type: ignore[misc]
 
     def list_csv(self) -> Any:
@@ -142,6 +174,6 @@ class ListApiMixin(GenericAPIView):
         return csv_response(columns, rows(), self.csv_filename)
 
 
-def paged(view: Any, rows: list[Any]) -> Response:
+def paged(view: Any, rows: list[Any] | PlainRows) -> Response:
     page = view.paginate_queryset(rows)
     return view.get_paginated_response(page)
