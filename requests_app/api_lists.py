@@ -6,6 +6,7 @@
   naming ``ordering``. The primary key always breaks ties, so pages never overlap or skip.
 - Filters: django-filter FilterSets (``requests_app.filters``); an invalid value is a 400 naming the
   parameter. Unknown parameters are ignored (clients add cache-busters), invalid known ones never.
+  A query naming no filter skips the FilterSet: an empty form filters nothing.
 - CSV: ``?format=csv`` or ``Accept: text/csv`` streams every row that matches the filters, without
   pagination, one request's worth of queries per chunk of rows.
 - Plain rows: a list whose view names a ``row_selector`` builds its page from ``.values()`` in that
@@ -61,6 +62,30 @@ class ApiPagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         _positive_int(request, "page")
         return super().paginate_queryset(queryset, request, view)
+
+
+class NamedFilterBackend(DjangoFilterBackend):
+    """django-filter, only when the query names one of the view's filters. Without one, the
+    FilterSet's form (built and validated on every request) can only say "valid, filter nothing":
+    no filter here is required, and each skips an empty value."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not _names_a_filter(request, filterset_class):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def _names_a_filter(request: Request, filterset_class: Any) -> bool:
+    filters = filterset_class.base_filters
+    if any(f.extra.get("required") for f in filters.values()):
+        return True  # an absent required filter is a 400, which only the form gives
+    # A filter with several widgets reads name_suffix parameters (name_min, name_after, …).
+    return any(
+        param == name or param.startswith(f"{name}_")
+        for param in request.query_params
+        for name in filters
+    )
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -143,7 +168,7 @@ class ListApiMixin(GenericAPIView):
     """Pagination, filters, search, ordering and streamed CSV for a list endpoint."""
 
     pagination_class = ApiPagination
-    filter_backends = [DjangoFilterBackend, StrictSearchFilter, StrictOrderingFilter]
+    filter_backends = [NamedFilterBackend, StrictSearchFilter, StrictOrderingFilter]
     content_negotiation_class = StrictContentNegotiation
     #: Columns of the CSV export; the serializer's fields when empty.
     csv_columns: tuple[str, ...] = ()
