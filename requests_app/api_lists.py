@@ -6,7 +6,7 @@
   naming ``ordering``. The primary key always breaks ties, so pages never overlap or skip.
 - Filters: django-filter FilterSets (``requests_app.filters``); an invalid value is a 400 naming the
   parameter. Unknown parameters are ignored (clients add cache-busters), invalid known ones never.
-  A query naming no filter skips the FilterSet: an empty form filters nothing.
+  Only the filters a query names are built and validated (``NamedFilterBackend``).
 - CSV: ``?format=csv`` or ``Accept: text/csv`` streams every row that matches the filters, without
   pagination, one request's worth of queries per chunk of rows.
 - Plain rows: a list whose view names a ``row_selector`` builds its page from ``.values()`` in that
@@ -17,11 +17,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.generics import GenericAPIView
@@ -65,27 +67,46 @@ class ApiPagination(PageNumberPagination):
 
 
 class NamedFilterBackend(DjangoFilterBackend):
-    """django-filter, only when the query names one of the view's filters. Without one, the
-    FilterSet's form (built and validated on every request) can only say "valid, filter nothing":
-    no filter here is required, and each skips an empty value."""
+    """django-filter, with only the filters the query names. A filter the query leaves out gets
+    an empty value, which every filter here skips and none requires, so building, copying and
+    validating it (a form field each, on every request) changes nothing; a query naming none
+    skips the FilterSet. The schema and the browsable form still see the whole FilterSet."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is not None and not _names_a_filter(request, filterset_class):
+        if filterset_class is None:
             return queryset
-        return super().filter_queryset(request, queryset, view)
+        named = _named_filters(request, filterset_class)
+        if not named:
+            return queryset
+        kwargs = self.get_filterset_kwargs(request, queryset, view)
+        filterset = _narrowed(filterset_class, named)(**kwargs)
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        return filterset.qs
 
 
-def _names_a_filter(request: Request, filterset_class: Any) -> bool:
+def _named_filters(request: Request, filterset_class: Any) -> tuple[str, ...]:
+    """The filters the query names, in the FilterSet's order (that of its error messages)."""
     filters = filterset_class.base_filters
     if any(f.extra.get("required") for f in filters.values()):
-        return True  # an absent required filter is a 400, which only the form gives
+        return tuple(filters)  # an absent required filter is a 400, which only the form gives
     # A filter with several widgets reads name_suffix parameters (name_min, name_after, …).
-    return any(
-        param == name or param.startswith(f"{name}_")
-        for param in request.query_params
+    params = list(request.query_params)
+    return tuple(
+        name
         for name in filters
+        if any(param == name or param.startswith(f"{name}_") for param in params)
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _narrowed(filterset_class: Any, names: tuple[str, ...]) -> Any:
+    if names == tuple(filterset_class.base_filters):
+        return filterset_class
+    narrowed: Any = type(filterset_class.__name__, (filterset_class,), {})
+    narrowed.base_filters = {name: filterset_class.base_filters[name] for name in names}
+    return narrowed
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -175,7 +196,7 @@ class ListApiMixin(GenericAPIView):
     csv_filename = "export"
     #: Builds a page's rows without the serializer (see the module's docstring); each row must
     #: equal the serializer's representation of that object.
-    row_selector: ClassVar[RowSelector | None] = None
+    row_selector: ClassVar[staticmethod[[QuerySet[Any]], list[dict[str, Any]]] | None] = None
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if getattr(request.accepted_renderer, "format", None) == "csv":

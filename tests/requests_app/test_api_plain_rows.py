@@ -216,5 +216,5 @@ def test_which_queries_name_a_filter(params, named):
     view = type("View", (), {"filterset_class": AgencyFilter, "filterset_fields": None})()
     backend = NamedFilterBackend()
     queryset = Agency.objects.all()
-    filtered = backend.filter_queryset(request, queryset, view)  # type: ignore[arg-type]
+    filtered = backend.filter_queryset(request, queryset, view)
     assert (filtered is not queryset) is named
