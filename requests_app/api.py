@@ -66,6 +66,7 @@ class ReadViewSet(ListApiMixin, viewsets.ReadOnlyModelViewSet):
 class JurisdictionViewSet(ReadViewSet):
     serializer_class = JurisdictionSerializer
     queryset = selectors.jurisdiction_list()
+    row_selector = staticmethod(selectors.jurisdiction_rows)
     filterset_class = JurisdictionFilter
     search_fields = ["code", "name", "law_name"]
     ordering_fields = ["code", "name", "level"]
@@ -82,6 +83,7 @@ class JurisdictionViewSet(ReadViewSet):
 class AgencyViewSet(ReadViewSet):
     serializer_class = AgencyDetailSerializer
     queryset = selectors.agency_list()
+    row_selector = staticmethod(selectors.agency_rows)
     filterset_class = AgencyFilter
     search_fields = ["name", "abbreviation"]
     ordering_fields = ["name", "abbreviation", "id"]
@@ -275,6 +277,7 @@ class RecordsRequestViewSet(
 class AppealViewSet(ReadViewSet):
     serializer_class = AppealSerializer
     queryset = selectors.appeal_list()
+    row_selector = staticmethod(selectors.appeal_rows)
     filterset_class = AppealFilter
     search_fields = ["tracking_number", "request__title"]
     ordering_fields = ["filed_on", "received_on", "decided_on", "id"]
@@ -406,6 +409,7 @@ class LawsuitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewS
 class DeadlineViewSet(mixins.CreateModelMixin, ReadViewSet):
     serializer_class = DeadlineSerializer
     queryset = selectors.deadline_list()
+    row_selector = staticmethod(selectors.deadline_rows)
     filterset_class = DeadlineFilter
     search_fields = ["label", "citation", "court_order"]
     ordering_fields = ["due_on", "status", "label", "id"]

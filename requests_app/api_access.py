@@ -90,7 +90,8 @@ def user_roles(user: Any) -> frozenset[str]:
         return frozenset(ROLES)
     cached = getattr(user, "_api_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        # Every group's name, then the roles among them: cheaper to build than a name__in query.
+        cached = frozenset(ROLES).intersection(user.groups.values_list("name", flat=True))
         user._api_roles = cached
     return cached
 

@@ -6,17 +6,24 @@
   naming ``ordering``. The primary key always breaks ties, so pages never overlap or skip.
 - Filters: django-filter FilterSets (``requests_app.filters``); an invalid value is a 400 naming the
   parameter. Unknown parameters are ignored (clients add cache-busters), invalid known ones never.
+  Only the filters a query names are built and validated (``NamedFilterBackend``).
 - CSV: ``?format=csv`` or ``Accept: text/csv`` streams every row that matches the filters, without
   pagination, one request's worth of queries per chunk of rows.
+- Plain rows: a list whose view names a ``row_selector`` builds its page from ``.values()`` in that
+  selector instead of model instances and the serializer, which costs several times the SQL on a
+  large page. The serializer stays the source of truth: it gives the schema, retrieve and CSV, and
+  ``tests/requests_app/test_api_plain_rows.py`` checks that both give the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.generics import GenericAPIView
@@ -57,6 +64,49 @@ class ApiPagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         _positive_int(request, "page")
         return super().paginate_queryset(queryset, request, view)
+
+
+class NamedFilterBackend(DjangoFilterBackend):
+    """django-filter, with only the filters the query names. A filter the query leaves out gets
+    an empty value, which every filter here skips and none requires, so building, copying and
+    validating it (a form field each, on every request) changes nothing; a query naming none
+    skips the FilterSet. The schema and the browsable form still see the whole FilterSet."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        named = _named_filters(request, filterset_class)
+        if not named:
+            return queryset
+        kwargs = self.get_filterset_kwargs(request, queryset, view)
+        filterset = _narrowed(filterset_class, named)(**kwargs)
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        return filterset.qs
+
+
+def _named_filters(request: Request, filterset_class: Any) -> tuple[str, ...]:
+    """The filters the query names, in the FilterSet's order (that of its error messages)."""
+    filters = filterset_class.base_filters
+    if any(f.extra.get("required") for f in filters.values()):
+        return tuple(filters)  # an absent required filter is a 400, which only the form gives
+    # A filter with several widgets reads name_suffix parameters (name_min, name_after, …).
+    params = list(request.query_params)
+    return tuple(
+        name
+        for name in filters
+        if any(param == name or param.startswith(f"{name}_") for param in params)
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _narrowed(filterset_class: Any, names: tuple[str, ...]) -> Any:
+    if names == tuple(filterset_class.base_filters):
+        return filterset_class
+    narrowed: Any = type(filterset_class.__name__, (filterset_class,), {})
+    narrowed.base_filters = {name: filterset_class.base_filters[name] for name in names}
+    return narrowed
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -114,19 +164,47 @@ class StrictContentNegotiation(DefaultContentNegotiation):
         return matched
 
 
+#: A selector turning a page of the filtered, ordered queryset into its rows as plain data.
+RowSelector = Callable[[QuerySet[Any]], list[dict[str, Any]]]
+
+
+class PlainRows:
+    """The filtered, ordered queryset as the paginator sees it (count it, slice it), where a slice
+    comes back as the rows its selector builds: the same queries as for instances (the count,
+    then the page and its related rows), without a model instance per row."""
+
+    def __init__(self, queryset: QuerySet[Any], row_selector: RowSelector) -> None:
+        self.queryset = queryset
+        self.row_selector = row_selector
+        self.ordered = queryset.ordered  # the paginator warns about unordered pages
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return self.row_selector(self.queryset[window])
+
+
 class ListApiMixin(GenericAPIView):
     """Pagination, filters, search, ordering and streamed CSV for a list endpoint."""
 
     pagination_class = ApiPagination
-    filter_backends = [DjangoFilterBackend, StrictSearchFilter, StrictOrderingFilter]
+    filter_backends = [NamedFilterBackend, StrictSearchFilter, StrictOrderingFilter]
     content_negotiation_class = StrictContentNegotiation
     #: Columns of the CSV export; the serializer's fields when empty.
     csv_columns: tuple[str, ...] = ()
     csv_filename = "export"
+    #: Builds a page's rows without the serializer (see the module's docstring); each row must
+    #: equal the serializer's representation of that object.
+    row_selector: ClassVar[staticmethod[[QuerySet[Any]], list[dict[str, Any]]] | None] = None
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self.list_csv()
+        row_selector = type(self).row_selector
+        if row_selector is not None:
+            queryset = self.filter_queryset(self.get_queryset())
+            return paged(self, PlainRows(queryset, row_selector))
         return super().list(request, *args, **kwargs)  # type: ignore[misc]
 
     def list_csv(self) -> Any:
@@ -142,6 +220,6 @@ class ListApiMixin(GenericAPIView):
         return csv_response(columns, rows(), self.csv_filename)
 
 
-def paged(view: Any, rows: list[Any]) -> Response:
+def paged(view: Any, rows: list[Any] | PlainRows) -> Response:
     page = view.paginate_queryset(rows)
     return view.get_paginated_response(page)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from documents.models import Release
 
@@ -25,6 +28,72 @@ from .models import (
 
 def jurisdiction_list() -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.order_by("code")
+
+
+def _rows(
+    queryset: QuerySet[Any], columns: Sequence[tuple[str, str | None]]
+) -> list[dict[str, Any]]:
+    """One dict per row, keyed and ordered as the API shows it. ``columns`` is (key, lookup); a
+    key without a lookup is derived by the caller, and starts as None."""
+    keys = [key for key, _lookup in columns]
+    derived = [i for i, (_key, lookup) in enumerate(columns) if lookup is None]
+    # A values query ignores select_related, but would try to prefetch into dicts.
+    values = queryset.prefetch_related(None).values_list(
+        *(lookup for _key, lookup in columns if lookup is not None)
+    )
+    if not derived:
+        return [dict(zip(keys, row, strict=True)) for row in values]
+    rows = []
+    for row in values:
+        full = list(row)
+        for i in derived:
+            full.insert(i, None)
+        rows.append(dict(zip(keys, full, strict=True)))
+    return rows
+
+
+# The API's list rows as plain data (``api_lists.PlainRows``): each equals what the endpoint's
+# serializer gives for that object, at a fraction of the cost of instances and serializer fields.
+# ``tests/requests_app/test_api_plain_rows.py`` compares the two.
+
+JURISDICTION_COLUMNS = [
+    (name, name) for name in ("id", "code", "name", "level", "law_name", "law_citation")
+]
+
+
+def jurisdiction_rows(jurisdictions: QuerySet[Jurisdiction]) -> list[dict[str, Any]]:
+    return _rows(jurisdictions, JURISDICTION_COLUMNS)
+
+
+AGENCY_COLUMNS = [
+    ("id", "id"),
+    ("name", "name"),
+    ("abbreviation", "abbreviation"),
+    ("parent", "parent_id"),
+    ("jurisdiction", "jurisdiction__code"),
+    ("foia_email", "foia_email"),
+    ("request_url", "request_url"),
+    ("mailing_address", "mailing_address"),
+    ("phone", "phone"),
+    ("website", "website"),
+]
+
+
+def agency_rows(agencies: QuerySet[Agency]) -> list[dict[str, Any]]:
+    """Each agency with its components (id, name, abbreviation) by name: two queries a page."""
+    rows = _rows(agencies, AGENCY_COLUMNS)
+    components: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
+    if components:
+        listed = (
+            Agency.objects.filter(parent_id__in=list(components))
+            .order_by("name", "pk")
+            .values_list("parent_id", "id", "name", "abbreviation")
+        )
+        for parent_id, pk, name, abbreviation in listed:
+            components[parent_id].append({"id": pk, "name": name, "abbreviation": abbreviation})
+    for row in rows:
+        row["components"] = components[row["id"]]
+    return rows
 
 
 def agency_list() -> QuerySet[Agency]:
@@ -65,12 +134,65 @@ def deadline_list() -> QuerySet[Deadline]:
     return Deadline.objects.select_related("jurisdiction").defer("basis").order_by("due_on", "pk")
 
 
+DEADLINE_COLUMNS = [
+    ("id", "id"),
+    ("label", "label"),
+    ("due_on", "due_on"),
+    ("status", "status"),
+    ("overdue", None),
+    ("source", "source"),
+    ("jurisdiction", "jurisdiction__code"),
+    ("rule", "rule"),
+    ("citation", "citation"),
+    ("court_order", "court_order"),
+    ("request", "request_id"),
+    ("appeal", "appeal_id"),
+    ("lawsuit", "lawsuit_id"),
+    ("responsible", "responsible_id"),
+    ("met_on", "met_on"),
+    ("paused_on", "paused_on"),
+    ("days_left", "days_left"),
+    ("superseded_by", "superseded_by_id"),
+    ("note", "note"),
+]
+
+
+def deadline_rows(
+    deadlines: QuerySet[Deadline], *, today: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """``overdue`` as ``Deadline.is_overdue`` derives it, from the organisation's today."""
+    today = today or timezone.localdate()
+    rows = _rows(deadlines, DEADLINE_COLUMNS)
+    for row in rows:
+        row["overdue"] = (
+            row["status"] == Deadline.Status.OPEN
+            and row["paused_on"] is None
+            and row["due_on"] < today
+        )
+    return rows
+
+
 def reminder_list() -> QuerySet[Reminder]:
     return Reminder.objects.select_related("recipient").order_by("-scheduled_for", "-pk")
 
 
 def appeal_list() -> QuerySet[Appeal]:
     return Appeal.objects.order_by("-filed_on", "-pk")
+
+
+APPEAL_COLUMNS = [
+    ("id", "id"),
+    ("request", "request_id"),
+    ("filed_on", "filed_on"),
+    ("received_on", "received_on"),
+    ("decided_on", "decided_on"),
+    ("outcome", "outcome"),
+    ("tracking_number", "tracking_number"),
+]
+
+
+def appeal_rows(appeals: QuerySet[Appeal]) -> list[dict[str, Any]]:
+    return _rows(appeals, APPEAL_COLUMNS)
 
 
 def lawsuit_list() -> QuerySet[Lawsuit]:
