@@ -334,6 +334,7 @@ LAWSUIT_EXAMPLE = {
 class LawsuitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewSet):
     serializer_class = LawsuitSerializer
     queryset = selectors.lawsuit_list()
+    row_selector = staticmethod(selectors.lawsuit_rows)
     filterset_class = LawsuitFilter
     search_fields = ["caption", "docket_number", "court"]
     ordering_fields = ["filed_on", "served_on", "caption", "status", "id"]

@@ -198,11 +198,67 @@ def appeal_rows(appeals: QuerySet[Appeal]) -> list[dict[str, Any]]:
 def lawsuit_list() -> QuerySet[Lawsuit]:
     User = get_user_model()
     return Lawsuit.objects.prefetch_related(
-        # Only what the list shows: ids, and the counsel's names.
-        Prefetch("counsel", queryset=User.objects.only("pk", User.USERNAME_FIELD)),
-        Prefetch("defendant_agencies", queryset=Agency.objects.only("pk")),
-        Prefetch("requests", queryset=RecordsRequest.objects.only("pk")),
+        # Only what the list shows: ids, and the counsel's names, each in a stable order.
+        Prefetch("counsel", queryset=User.objects.only("pk", User.USERNAME_FIELD).order_by("pk")),
+        Prefetch("defendant_agencies", queryset=Agency.objects.only("pk").order_by("name", "pk")),
+        Prefetch(
+            "requests", queryset=RecordsRequest.objects.only("pk").order_by("-filed_on", "-pk")
+        ),
     ).order_by("-filed_on", "-pk")
+
+
+LAWSUIT_COLUMNS = [
+    ("id", "id"),
+    ("caption", "caption"),
+    ("court", "court"),
+    ("docket_number", "docket_number"),
+    ("filed_on", "filed_on"),
+    ("served_on", "served_on"),
+    ("status", "status"),
+    ("plaintiffs", "plaintiffs"),
+    ("defendant_agencies", None),
+    ("requests", None),
+    ("counsel", None),
+    ("judge", "judge"),
+    ("outcome", "outcome"),
+]
+
+
+def lawsuit_rows(lawsuits: QuerySet[Lawsuit]) -> list[dict[str, Any]]:
+    """Each suit with its defendants' and requests' ids and its counsel's usernames, in the
+    orders of ``lawsuit_list``: four queries a page, whatever its size."""
+    rows = _rows(lawsuits, LAWSUIT_COLUMNS)
+    by_id = {row["id"]: row for row in rows}
+    for row in rows:
+        row["defendant_agencies"], row["requests"], row["counsel"] = [], [], []
+    if not by_id:
+        return rows
+    ids = list(by_id)
+    User = get_user_model()
+    linked: list[tuple[str, Any]] = [
+        (
+            "defendant_agencies",
+            Lawsuit.defendant_agencies.through.objects.filter(lawsuit_id__in=ids)
+            .order_by("agency__name", "agency_id")
+            .values_list("lawsuit_id", "agency_id"),
+        ),
+        (
+            "requests",
+            Lawsuit.requests.through.objects.filter(lawsuit_id__in=ids)
+            .order_by("-recordsrequest__filed_on", "-recordsrequest_id")
+            .values_list("lawsuit_id", "recordsrequest_id"),
+        ),
+        (
+            "counsel",
+            Lawsuit.counsel.through.objects.filter(lawsuit_id__in=ids)
+            .order_by("user_id")
+            .values_list("lawsuit_id", f"user__{User.USERNAME_FIELD}"),
+        ),
+    ]
+    for key, pairs in linked:
+        for lawsuit_id, value in pairs:
+            by_id[lawsuit_id][key].append(value)
+    return rows
 
 
 def closures_for(jurisdiction_code: str) -> dict[datetime.date, str]:

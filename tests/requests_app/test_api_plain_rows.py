@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from requests_app import api
 from requests_app.api_lists import ListApiMixin, NamedFilterBackend
 from requests_app.filters import AgencyFilter, DeadlineFilter
-from requests_app.models import Agency, Appeal, Deadline
+from requests_app.models import Agency, Appeal, Deadline, Lawsuit
 from tests.factories import UserFactory, jurisdiction
 from tests.requests_app.api_records import NOON, TODAY, build_records
 
@@ -42,6 +42,13 @@ QUERIES = {
         {"page_size": 1, "page": 2},
     ],
     "/api/v1/appeals/": [{}, {"outcome": "denied"}, {"ordering": "decided_on"}, {"page_size": 2}],
+    "/api/v1/lawsuits/": [
+        {},
+        {"status": "filed"},
+        {"ordering": "caption"},
+        {"search": "DOJ 1"},
+        {"page_size": 2, "page": 2},
+    ],
     "/api/v1/deadlines/": [
         {},
         {"overdue": "true"},
@@ -106,6 +113,15 @@ def varied_records(db):
         met_on=TODAY - datetime.timedelta(days=6),
         note="Answered early.",
     )
+    # A suit over several requests, against several defendants, with several counsel: the
+    # lists of ids and names keep the serializer's order.
+    lawsuit = records.lawsuits[0]
+    lawsuit.requests.add(*records.requests[1:3])
+    lawsuit.defendant_agencies.add(records.component, *Agency.objects.filter(name__contains="Anti"))
+    lawsuit.counsel.add(UserFactory(username="zed-counsel"), UserFactory(username="amy-counsel"))
+    Lawsuit.objects.filter(pk=lawsuit.pk).update(
+        served_on=datetime.date(2019, 11, 4), judge="Hon. A. Judge", outcome="Settled."
+    )
     return records
 
 
@@ -114,6 +130,7 @@ def test_every_plain_row_list_is_compared():
         "JurisdictionViewSet",
         "AgencyViewSet",
         "AppealViewSet",
+        "LawsuitViewSet",
         "DeadlineViewSet",
     }
     assert {f"/api/v1/{_prefix(view)}/" for view in PLAIN_ROW_VIEWS.values()} == set(QUERIES)
@@ -139,6 +156,7 @@ def _prefix(view: type) -> str:
         "JurisdictionViewSet": "jurisdictions",
         "AgencyViewSet": "agencies",
         "AppealViewSet": "appeals",
+        "LawsuitViewSet": "lawsuits",
         "DeadlineViewSet": "deadlines",
     }[view.__name__]
 
