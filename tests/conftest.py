@@ -84,8 +84,13 @@ def _token_failures_forgotten():
 def _migration_data_after_flush(request):
     """A transactional test (live server, real worker) empties the database when it ends, the
     rows data migrations seeded included (jurisdictions, federal exemptions). Put them back
-    before each such test, so every one starts from a freshly migrated database."""
-    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+    before each such test (asked for by fixture or by ``django_db(transaction=True)``), so
+    every one starts from a freshly migrated database."""
+    marker = request.node.get_closest_marker("django_db")
+    marked_transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not marked_transactional and not {"transactional_db", "live_server"} & set(
+        request.fixturenames
+    ):
         return
     request.getfixturevalue("transactional_db")
     import importlib
