@@ -131,6 +131,7 @@ class RecordsRequestViewSet(
 ):
     serializer_class = RecordsRequestDetailSerializer
     queryset = selectors.request_list()
+    row_selector = staticmethod(selectors.request_rows)
     filterset_class = RecordsRequestFilter
     search_fields = ["title", "records_sought", "tracking_numbers__number"]
     ordering_fields = ["filed_on", "received_on", "determined_on", "status", "title", "id"]

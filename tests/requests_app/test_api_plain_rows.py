@@ -8,6 +8,7 @@ filters, search, ordering and pages; the bodies must be identical.
 from __future__ import annotations
 
 import datetime
+import decimal
 import inspect
 
 import pytest
@@ -16,10 +17,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from documents.models import Release
 from requests_app import api
 from requests_app.api_lists import ListApiMixin, NamedFilterBackend
 from requests_app.filters import AgencyFilter, DeadlineFilter
-from requests_app.models import Agency, Appeal, Deadline, Lawsuit
+from requests_app.models import (
+    Agency,
+    Appeal,
+    Deadline,
+    Lawsuit,
+    RecordsRequest,
+    Topic,
+    TrackingNumber,
+)
 from tests.factories import UserFactory, jurisdiction
 from tests.requests_app.api_records import NOON, TODAY, build_records
 
@@ -47,6 +57,14 @@ QUERIES = {
         {"status": "filed"},
         {"ordering": "caption"},
         {"search": "DOJ 1"},
+        {"page_size": 2, "page": 2},
+    ],
+    "/api/v1/requests/": [
+        {},
+        {"status": "in_litigation"},
+        {"overdue": "true"},
+        {"ordering": "title"},
+        {"search": "DEA-0000"},  # over tracking numbers: the distinct path
         {"page_size": 2, "page": 2},
     ],
     "/api/v1/deadlines/": [
@@ -122,6 +140,34 @@ def varied_records(db):
     Lawsuit.objects.filter(pk=lawsuit.pk).update(
         served_on=datetime.date(2019, 11, 4), judge="Hon. A. Judge", outcome="Settled."
     )
+    # Requests: several topics, fees to format, two tracking numbers assigned the same day, a
+    # request with no topics or timeline, one in two suits with two releases, one overdue.
+    first, second, third = records.requests[:3]
+    first.topics.add(Topic.objects.create(name="biometrics"))
+    RecordsRequest.objects.filter(pk=first.pk).update(
+        fees_estimated=decimal.Decimal("25.5"),
+        fees_paid=decimal.Decimal("0"),
+        acknowledged_on=datetime.date(2019, 1, 10),
+        closed_on=datetime.date(2020, 1, 2),
+    )
+    TrackingNumber.objects.create(
+        request=first,
+        agency=department,
+        number="DOJ-OIP-2019-1",
+        assigned_on=TODAY,
+        note="re-numbered on referral",
+    )
+    records.lawsuits[1].requests.add(first)
+    Release.objects.create(request=first, released_on=datetime.date(2020, 7, 1))
+    third.topics.clear()
+    third.events.all().delete()
+    Deadline.objects.create(
+        request=second,
+        label="Acknowledgement due",
+        due_on=TODAY - datetime.timedelta(days=1),
+        jurisdiction=us,
+        rule="response",
+    )
     return records
 
 
@@ -132,6 +178,7 @@ def test_every_plain_row_list_is_compared():
         "AppealViewSet",
         "LawsuitViewSet",
         "DeadlineViewSet",
+        "RecordsRequestViewSet",
     }
     assert {f"/api/v1/{_prefix(view)}/" for view in PLAIN_ROW_VIEWS.values()} == set(QUERIES)
 
@@ -158,6 +205,7 @@ def _prefix(view: type) -> str:
         "AppealViewSet": "appeals",
         "LawsuitViewSet": "lawsuits",
         "DeadlineViewSet": "deadlines",
+        "RecordsRequestViewSet": "requests",
     }[view.__name__]
 
 
