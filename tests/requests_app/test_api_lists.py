@@ -8,9 +8,11 @@ import io
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from requests_app.models import Deadline
+from requests_app.models import Deadline, Jurisdiction
 from tests.factories import UserFactory
 from tests.requests_app.api_records import NOON, TODAY, build_records
 
@@ -180,6 +182,44 @@ def test_page_size_up_to_100(api, records):
     assert response.json()["count"] == 9
     assert len(response.json()["results"]) == 9
     assert api.get("/api/v1/deadlines/").json()["next"] is None
+
+
+def _counted(queries) -> bool:
+    return any("COUNT(" in q["sql"].upper() for q in queries)
+
+
+def test_a_first_page_shorter_than_the_page_size_is_counted_by_its_length(api):
+    total = Jurisdiction.objects.count()  # seeded by the migrations
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/v1/jurisdictions/", {"page_size": total + 1}).json()
+    assert body["count"] == len(body["results"]) == total
+    assert body["next"] is None
+    assert not _counted(queries), [q["sql"] for q in queries]
+
+
+@pytest.mark.parametrize("page_size", [3, "exact"])
+def test_a_full_first_page_and_later_pages_are_counted(api, page_size):
+    total = Jurisdiction.objects.count()
+    size = total if page_size == "exact" else page_size
+    with CaptureQueriesContext(connection) as queries:
+        first = api.get("/api/v1/jurisdictions/", {"page_size": size}).json()
+    assert _counted(queries)
+    assert first["count"] == total
+    assert len(first["results"]) == size
+    assert (first["next"] is None) == (size == total)
+    if size < total:
+        second = api.get("/api/v1/jurisdictions/", {"page_size": size, "page": 2}).json()
+        assert second["count"] == total
+        assert {r["id"] for r in first["results"]}.isdisjoint(r["id"] for r in second["results"])
+    past = (total // size) + 2
+    assert error(api.get("/api/v1/jurisdictions/", {"page_size": size, "page": past}), 404)
+
+
+def test_an_empty_list_is_one_page_with_count_0(api):
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/v1/requests/").json()
+    assert body == {"count": 0, "next": None, "previous": None, "results": []}
+    assert not _counted(queries)
 
 
 def test_ordering_by_a_listed_field(api, records):

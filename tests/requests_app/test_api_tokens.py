@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -68,3 +70,22 @@ def test_an_inactive_users_token_is_refused():
     user = UserFactory(roles=["reporting"], is_active=False)
     token = Token.objects.create(user=user)
     assert _with_token(token.key) == 401
+
+
+def test_a_token_and_its_roles_are_read_in_one_query():
+    """Every API call authenticates; the roles come in the same query as the user."""
+    user = UserFactory(roles=["reporting", "lawyer"])
+    token = Token.objects.create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/")  # the API root reads nothing but the caller
+    assert response.status_code == 200
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    # Both roles were read: a lawyer may write a court deadline (400 for the empty body, not 403).
+    assert client.post("/api/v1/deadlines/", {}, format="json").status_code == 400
+
+
+def test_a_token_whose_user_holds_no_role_is_refused_with_403():
+    token = Token.objects.create(user=UserFactory(roles=[]))
+    assert _with_token(token.key) == 403
