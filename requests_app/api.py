@@ -160,12 +160,6 @@ class RecordsRequestViewSet(
         "releases",
     )
 
-    def filter_queryset(self, queryset: Any) -> Any:
-        queryset = super().filter_queryset(queryset)
-        if self.request.query_params.get("search"):
-            queryset = queryset.distinct()  # a search over tracking numbers may repeat a request
-        return queryset
-
     def _output(self, request_obj: RecordsRequest, code: int) -> Response:
         fresh = self.get_queryset().get(pk=request_obj.pk)
         return Response(self.get_serializer(fresh).data, status=code)

@@ -93,7 +93,7 @@ def token_holder(key: str) -> Any | None:
     )
     if not memberships:
         return None
-    user = memberships[0]
+    user: Any = memberships[0]
     user._api_roles = frozenset(ROLES).intersection(m.group_name for m in memberships)
     return user
 

@@ -302,12 +302,16 @@ class DeadlineFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_agency(self, queryset: QuerySet[Any], name: str, value: Agency) -> Any:
+        # Each side is a set of keys the database hashes once (requests, appeals, suits of the
+        # agency), not a join per deadline: a deadline belongs to exactly one of the three.
         ids = [value.pk, *Agency.objects.filter(parent_id=value.pk).values_list("pk", flat=True)]
-        defendants = Agency.objects.filter(pk__in=ids, lawsuits_as_defendant=OuterRef("lawsuit"))
+        requests = RecordsRequest.objects.filter(agency_id__in=ids).values("pk")
+        appeals = Appeal.objects.filter(request__agency_id__in=ids).values("pk")
+        suits = Lawsuit.defendant_agencies.through.objects.filter(agency_id__in=ids)
         return queryset.filter(
-            Q(request__agency_id__in=ids)
-            | Q(appeal__request__agency_id__in=ids)
-            | Exists(defendants)
+            Q(request_id__in=requests)
+            | Q(appeal_id__in=appeals)
+            | Q(lawsuit_id__in=suits.values("lawsuit_id"))
         )
 
     def filter_owner(self, queryset: QuerySet[Any], name: str, value: Any) -> Any:

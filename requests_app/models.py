@@ -779,6 +779,18 @@ class Deadline(models.Model):
                 condition=Q(status="open", paused_on__isnull=True),
                 name="deadline_running_by_request",
             ),
+            # The same for appeals and lawsuits: a suit's court schedule holds hundreds of
+            # dates, and "has an overdue deadline" must not read them all, suit by suit.
+            models.Index(
+                fields=["appeal", "due_on"],
+                condition=Q(status="open", paused_on__isnull=True),
+                name="deadline_running_by_appeal",
+            ),
+            models.Index(
+                fields=["lawsuit", "due_on"],
+                condition=Q(status="open", paused_on__isnull=True),
+                name="deadline_running_by_lawsuit",
+            ),
             # Every open running deadline by due date, with what the overdue report groups by:
             # "overdue" (due before today) is read from the index alone (PostgreSQL's INCLUDE;
             # elsewhere a plain partial index on the due date).

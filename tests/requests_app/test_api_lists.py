@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from requests_app.models import Deadline, Jurisdiction
+from requests_app.models import Deadline, Jurisdiction, TrackingNumber
 from tests.factories import UserFactory
 from tests.requests_app.api_records import NOON, TODAY, build_records
 
@@ -106,6 +106,39 @@ def test_date_ranges_status_topic_owner_lawsuit_and_has_release(api, records):
 def test_search_finds_tracking_numbers_once(api, records):
     number = records.requests[1].tracking_numbers.get().number
     assert ids(api.get("/api/v1/requests/", {"search": number})) == [records.requests[1].pk]
+
+
+def test_every_search_term_must_match_a_field_or_a_tracking_number(api, records):
+    request = records.requests[2]
+    number = request.tracking_numbers.get().number
+    # One term in the title, the other only in a tracking number: both must match.
+    assert ids(api.get("/api/v1/requests/", {"search": f"recognition {number}"})) == [request.pk]
+    assert ids(api.get("/api/v1/requests/", {"search": f"nowhere {number}"})) == []
+    # A request with two matching tracking numbers is listed once, and counted once.
+    TrackingNumber.objects.create(
+        request=request, agency=request.agency, number=f"{number}-R", assigned_on=TODAY
+    )
+    body = api.get("/api/v1/requests/", {"search": number}).json()
+    assert [row["id"] for row in body["results"]] == [request.pk]
+    assert body["count"] == 1
+
+
+def test_deadlines_of_an_agency_are_its_requests_appeals_and_suits(api, records):
+    def listed(agency):
+        return sorted(ids(api.get("/api/v1/deadlines/", {"agency": agency.pk, "page_size": 100})))
+
+    everything = sorted(d.pk for d in records.deadlines)
+    # The department: its own requests and its component's (request and appeal deadlines), and
+    # the suits naming it as a defendant.
+    assert listed(records.department) == everything
+    # The component: only its requests' and their appeals' deadlines; no suit names it.
+    component_requests = {r.pk for r in records.requests if r.agency_id == records.component.pk}
+    assert listed(records.component) == sorted(
+        d.pk
+        for d in records.deadlines
+        if d.request_id in component_requests
+        or (d.appeal_id and d.appeal.request_id in component_requests)
+    )
 
 
 def test_other_lists_filter_too(api, records):
