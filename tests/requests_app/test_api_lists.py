@@ -10,8 +10,11 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
+from django.utils.module_loading import import_string
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
+from requests_app.api_lists import StrictSearchFilter
 from requests_app.models import Deadline, Jurisdiction, TrackingNumber
 from tests.factories import UserFactory
 from tests.requests_app.api_records import NOON, TODAY, build_records
@@ -308,3 +311,46 @@ def test_errors_stay_json_when_csv_was_asked_for(api, records):
 def test_anonymous_csv_is_401(records):
     response = APIClient().get("/api/v1/requests/", {"format": "csv"})
     assert error(response, 401)["code"] == "not_authenticated"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("view", "indexes"),
+    [
+        (
+            "requests_app.api.RecordsRequestViewSet",
+            {"request_title_trgm", "request_records_sought_trgm", "tracking_number_trgm"},
+        ),
+        (
+            "requests_app.api.DeadlineViewSet",
+            {"deadline_label_trgm", "deadline_citation_trgm", "deadline_court_order_trgm"},
+        ),
+        (
+            "documents.api.DocumentViewSet",
+            {
+                "document_subject_trgm",
+                "document_sender_trgm",
+                "document_original_name_trgm",
+                "document_bates_number_trgm",
+            },
+        ),
+    ],
+)
+def test_postgres_searches_every_field_of_a_large_list_through_its_trigram_index(view, indexes):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram indexes exist on PostgreSQL only")
+    view_class = import_string(view)
+    request = Request(APIRequestFactory().get("/", {"search": "face 1:19-cv"}))
+    searched = StrictSearchFilter().filter_queryset(
+        request, view_class.queryset.model.objects.all(), view_class()
+    )
+    # Plain and index scans off: a bitmap scan needs an index that can test the condition, so
+    # each field's expression must be the one indexed.
+    switches = ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
+    with connection.cursor() as cursor:
+        for switch in switches:
+            cursor.execute(f"SET {switch} = off")
+        plan = searched.values("pk").explain()
+        for switch in switches:
+            cursor.execute(f"SET {switch} = on")
+    assert {index for index in indexes if index in plan} == indexes, plan
