@@ -61,7 +61,12 @@ class CountSparingPaginator(Paginator):
     filters (most calls) read one query fewer; a full first page is counted as before."""
 
     def page(self, number: Any) -> Page:
-        if str(number) != "1" or self.orphans or "count" in self.__dict__:
+        if (
+            str(number) != "1"
+            or self.orphans
+            or not self.allow_empty_first_page
+            or "count" in self.__dict__
+        ):
             return super().page(number)
         rows = self.object_list[: self.per_page]
         if isinstance(rows, QuerySet):
@@ -169,7 +174,12 @@ class StrictSearchFilter(SearchFilter):
     DRF's join of the whole table to itself inside EXISTS: at 200,000 requests that join made a
     search take 1.2 s, the page alone 0.8 s. Nothing is repeated, so no DISTINCT is needed. On
     PostgreSQL each search field of the large tables has a trigram index (requests_app 0009,
-    documents 0006-0007) that serves the substring match."""
+    documents 0006-0007) that serves the substring match.
+
+    Each term is matched on its own: "ALPHA BETA" finds a request with tracking numbers ALPHA-1
+    and BETA-2 (DRF's single join would need both words in one tracking number). Search fields
+    are model fields or lookups across relations, not annotations: the keys are read from the
+    model's table, not from the view's queryset."""
 
     def get_search_terms(self, request: Request) -> list[str]:
         try:

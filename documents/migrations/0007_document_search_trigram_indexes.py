@@ -18,7 +18,7 @@ def create(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm;")
     for name, column in INDEXES:
         schema_editor.execute(
-            f"CREATE INDEX {name} ON documents_document "
+            f"CREATE INDEX CONCURRENTLY {name} ON documents_document "
             f"USING gin (upper({column}::text) gin_trgm_ops);"
         )
 
@@ -27,10 +27,14 @@ def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for name, _column in INDEXES:
-        schema_editor.execute(f"DROP INDEX {name};")
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name};")
 
 
 class Migration(migrations.Migration):
+    # CONCURRENTLY: building these on a live table (millions of deadlines and documents) must not
+    # block writes for its duration, and PostgreSQL allows that only outside a transaction.
+    atomic = False
+
     dependencies = [("documents", "0006_document_sender_trigram_index")]
 
     operations = [migrations.RunPython(create, drop)]

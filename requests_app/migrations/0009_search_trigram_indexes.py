@@ -24,7 +24,7 @@ def create(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm;")
     for name, table, column in INDEXES:
         schema_editor.execute(
-            f"CREATE INDEX {name} ON {table} USING gin (upper({column}::text) gin_trgm_ops);"
+            f"CREATE INDEX CONCURRENTLY {name} ON {table} USING gin (upper({column}::text) gin_trgm_ops);"
         )
 
 
@@ -32,10 +32,16 @@ def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for name, _table, _column in INDEXES:
-        schema_editor.execute(f"DROP INDEX {name};")  # the extension stays: others use it
+        schema_editor.execute(
+            f"DROP INDEX CONCURRENTLY IF EXISTS {name};"
+        )  # the extension stays: others use it
 
 
 class Migration(migrations.Migration):
+    # CONCURRENTLY: building these on a live table (millions of deadlines and documents) must not
+    # block writes for its duration, and PostgreSQL allows that only outside a transaction.
+    atomic = False
+
     dependencies = [("requests_app", "0008_running_deadline_indexes")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -124,6 +124,14 @@ def test_every_search_term_must_match_a_field_or_a_tracking_number(api, records)
     body = api.get("/api/v1/requests/", {"search": number}).json()
     assert [row["id"] for row in body["results"]] == [request.pk]
     assert body["count"] == 1
+    # Each word on its own: two words found in two different tracking numbers of one request.
+    TrackingNumber.objects.create(
+        request=request, agency=request.agency, number="ALPHA-77", assigned_on=TODAY
+    )
+    TrackingNumber.objects.create(
+        request=request, agency=request.agency, number="BETA-88", assigned_on=TODAY
+    )
+    assert ids(api.get("/api/v1/requests/", {"search": "alpha beta"})) == [request.pk]
 
 
 def test_deadlines_of_an_agency_are_its_requests_appeals_and_suits(api, records):
@@ -340,6 +348,7 @@ def test_postgres_searches_every_field_of_a_large_list_through_its_trigram_index
     if connection.vendor != "postgresql":
         pytest.skip("the trigram indexes exist on PostgreSQL only")
     view_class = import_string(view)
+    assert StrictSearchFilter in view_class.filter_backends  # the view searches this way
     request = Request(APIRequestFactory().get("/", {"search": "face 1:19-cv"}))
     searched = StrictSearchFilter().filter_queryset(
         request, view_class.queryset.model.objects.all(), view_class()

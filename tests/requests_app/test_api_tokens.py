@@ -89,3 +89,16 @@ def test_a_token_and_its_roles_are_read_in_one_query():
 def test_a_token_whose_user_holds_no_role_is_refused_with_403():
     token = Token.objects.create(user=UserFactory(roles=[]))
     assert _with_token(token.key) == 403
+
+
+def test_a_superusers_token_holds_every_role_without_groups():
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    token = Token.objects.create(user=superuser)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/jurisdictions/").status_code == 200
+    # A lawyer's write is allowed: a 400 for the empty body, not a 403.
+    assert client.post("/api/v1/deadlines/", {}, format="json").status_code == 400
+    superuser.is_active = False
+    superuser.save()
+    assert client.get("/api/v1/jurisdictions/").status_code == 401
