@@ -9,6 +9,7 @@ is this, written out; ``tests/requests_app/test_api_permissions.py`` walks every
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -93,9 +94,16 @@ def token_holder(key: str) -> Any | None:
     )
     if not memberships:
         return None
-    user: Any = memberships[0]
-    user._api_roles = frozenset(ROLES).intersection(m.group_name for m in memberships)
+    user = memberships[0]
+    _remember_roles(user, (m.group_name for m in memberships))
     return user
+
+
+def _remember_roles(user: Any, group_names: Iterable[str | None]) -> frozenset[str]:
+    """The roles among a user's group names, kept on the user for the rest of the request."""
+    roles = frozenset(ROLES).intersection(group_names)
+    user._api_roles = roles
+    return roles
 
 
 def user_roles(user: Any) -> frozenset[str]:
@@ -107,8 +115,7 @@ def user_roles(user: Any) -> frozenset[str]:
     cached = getattr(user, "_api_roles", None)
     if cached is None:
         # Every group's name, then the roles among them: cheaper to build than a name__in query.
-        cached = frozenset(ROLES).intersection(user.groups.values_list("name", flat=True))
-        user._api_roles = cached
+        cached = _remember_roles(user, user.groups.values_list("name", flat=True))
     return cached
 
 

@@ -24,17 +24,17 @@ def create(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm;")
     for name, table, column in INDEXES:
         schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY {name} ON {table} USING gin (upper({column}::text) gin_trgm_ops);"
+            f"CREATE INDEX CONCURRENTLY {name} ON {table} "
+            f"USING gin (upper({column}::text) gin_trgm_ops);"
         )
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # The extension stays: others use it.
     for name, _table, _column in INDEXES:
-        schema_editor.execute(
-            f"DROP INDEX CONCURRENTLY IF EXISTS {name};"
-        )  # the extension stays: others use it
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name};")
 
 
 class Migration(migrations.Migration):
