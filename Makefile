@@ -37,9 +37,10 @@ worker: $(STAMP)  ## run a Celery worker (needs REDIS_URL)
 beat: $(STAMP)  ## run Celery beat, the one place the periodic schedule lives (needs REDIS_URL)
 	$(BIN)/celery -A foiatracker beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
-lint: $(STAMP)  ## ruff lint and format check; no model change without its migration
+lint: $(STAMP)  ## ruff lint and format check, the apps' import layers, no model change without its migration
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	env -u DATABASE_URL SECRET_KEY=lint-only FOIATRACKER_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: $(STAMP)  ## mypy with django-stubs

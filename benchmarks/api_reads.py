@@ -16,7 +16,7 @@ and 2,000,000 deadlines.
 
 ``measure(repeat=20) -> list[dict]`` (keys name, p50_ms, p95_ms, raw_ms, ratio) times the
 endpoints; ``run(context)`` (what ``make bench`` calls) adds, for each precomputed report
-(``requests_app.report_snapshots``), the time its refresh takes next to the live report's own
+(``reports.snapshots``), the time its refresh takes next to the live report's own
 SQL: what a caller would wait for if the report were computed per call.
 """
 
@@ -150,7 +150,7 @@ def _bench_token() -> str:
     from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
 
-    from requests_app.roles import REPORTING
+    from core.roles import REPORTING
 
     user, _ = get_user_model().objects.get_or_create(username="bench-reporting")
     user.groups.add(Group.objects.get(name=REPORTING))
@@ -173,11 +173,11 @@ def measure(
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from requests_app import report_snapshots
+    from reports import snapshots
 
     # A running deployment's snapshots are at most REPORTS_REFRESH_MINUTES old (beat refreshes
     # them); a report never computed would be computed by the first call, which is not a read.
-    report_snapshots.reports_refresh()
+    snapshots.reports_refresh()
     # The test client speaks to Django in-process as "testserver" (whoever calls: main() or the
     # `make bench` runner).
     if "testserver" not in settings.ALLOWED_HOSTS:
@@ -243,16 +243,16 @@ def measure_refreshes(*, repeat: int = 3) -> list[dict[str, Any]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from requests_app import report_snapshots
+    from reports import snapshots
 
     results = []
-    for report in report_snapshots.REFRESHERS:
+    for report in snapshots.REFRESHERS:
         refresh = []
         for _ in range(repeat):
             started = time.perf_counter()
-            state = report_snapshots.report_refresh(report=report)
+            state = snapshots.report_refresh(report=report)
             refresh.append((time.perf_counter() - started) * 1000)
-        live = report_snapshots.LIVE_REPORTS[report]
+        live = snapshots.LIVE_REPORTS[report]
         with CaptureQueriesContext(connection) as captured:
             live()
         statements = [q["sql"] for q in captured.captured_queries]

@@ -45,7 +45,7 @@ from benchmarks.bench_database import (  # noqa: E402 - needs the path above
 from benchmarks.contract import Context, Figure  # noqa: E402
 
 if TYPE_CHECKING:
-    from requests_app.deadlines import Move
+    from requests_app.deadlines.closures import Move
     from requests_app.models import Jurisdiction
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/foiatracker_bench"
@@ -114,7 +114,7 @@ class Plan:
 
     @classmethod
     def around(cls, closure: datetime.date) -> Plan:
-        from requests_app import rules
+        from requests_app.deadlines import rules
 
         closed = {closure: "bench"}
         spanning: list[datetime.date] = []
@@ -145,9 +145,9 @@ def _load(us: Jurisdiction, plan: Plan, triggers: Sequence[datetime.date]) -> No
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from requests_app import rules
+    from requests_app.deadlines import rules
+    from requests_app.deadlines.selectors import closures_for
     from requests_app.models import Agency, Deadline, RecordsRequest
-    from requests_app.selectors import closures_for
     from requests_app.workflow import RequestStatus
 
     if closures_for("US"):
@@ -329,8 +329,12 @@ def _run(us: Jurisdiction, plan: Plan, spanning: int, due_before: int) -> Run:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from requests_app import calendars, rules
-    from requests_app.deadlines import closure_day_add, closure_day_remove, open_computed_deadlines
+    from requests_app.deadlines import calendars, rules
+    from requests_app.deadlines.closures import (
+        closure_day_add,
+        closure_day_remove,
+        open_computed_deadlines,
+    )
     from requests_app.models import ClosureDay
 
     print(f"\n== {spanning:,} deadlines spanning the closure day, {due_before:,} due before it ==")
@@ -532,7 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if create_database_if_missing(args.database_url, name):
             _progress(f"created database {name}")
         _setup_django()
-        from requests_app import calendars
+        from requests_app.deadlines import calendars
         from requests_app.models import Jurisdiction
 
         if not calendars.calendar_for("US").is_working_day(args.closure_day):

@@ -52,17 +52,18 @@ def _load(deadlines: int, due: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from requests_app import reminder_policy
-    from requests_app.calendars import add_working_days, calendar_for
-    from requests_app.models import Agency, Deadline, Jurisdiction, RecordsRequest, Reminder
+    from reminders import policy
+    from reminders.models import Reminder
+    from requests_app.deadlines.calendars import add_working_days, calendar_for
+    from requests_app.models import Agency, Deadline, Jurisdiction, RecordsRequest
 
     User = get_user_model()
     today = SWEEP_AT.date()
     cal = calendar_for("US")
     seven = add_working_days(cal, today, 7).due
     two = add_working_days(cal, today, 2).due
-    assert reminder_policy.working_days_before(cal, seven, 7) == today
-    assert reminder_policy.working_days_before(cal, two, 2) == today
+    assert policy.working_days_before(cal, seven, 7) == today
+    assert policy.working_days_before(cal, two, 2) == today
     later = add_working_days(cal, today, 30).due
 
     with connection.cursor() as cursor:
@@ -166,7 +167,8 @@ def _raw_insert_due_rows(dates: dict[str, Any]) -> int:
     keeps one row per reminder pays for the table's indexes and foreign keys."""
     from django.db import connection, transaction
 
-    from requests_app.models import Deadline, RecordsRequest, Reminder
+    from reminders.models import Reminder
+    from requests_app.models import Deadline, RecordsRequest
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -188,8 +190,8 @@ def measure(*, deadlines: int, due: int) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from requests_app import reminders
-    from requests_app.models import Reminder
+    from reminders import outbox
+    from reminders.models import Reminder
 
     print(f"Loading {deadlines:,} deadlines ({due:,} due for a reminder) …", flush=True)
     started = time.perf_counter()
@@ -203,7 +205,7 @@ def measure(*, deadlines: int, due: int) -> dict[str, Any]:
             cursor.execute(f"TRUNCATE {Reminder._meta.db_table}")
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
-            result = reminders.reminders_sweep(now=SWEEP_AT)
+            result = outbox.reminders_sweep(now=SWEEP_AT)
         sweep_times.append(time.perf_counter() - started)
         queries, created = len(captured), result.created
 

@@ -260,7 +260,7 @@ def _main(args: argparse.Namespace, scratch: Path) -> int:
         f"(PostgreSQL {about['postgresql']}), {about['cpus']} CPUs, load {about['load_before']}"
     )
 
-    from requests_app.scale_data import PRESETS, generate
+    from sample_data.scale import PRESETS, generate
 
     print(f"\n== generate_data --preset {args.preset} --seed {args.seed} ==")
     summary = generate(scale=PRESETS[args.preset], seed=args.seed, force=True)

@@ -16,11 +16,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from requests_app.admin import LawsuitAdmin, LawsuitForm, RecordsRequestAdmin
-from requests_app.models import Lawsuit
-
-from . import selectors, services
-from .models import Document, Exemption, FixityCheck, Release
+from documents import selectors, services
+from documents.models import Document, Exemption, FixityCheck, Release
+from requests_app.admin.lawsuits import LawsuitAdmin, LawsuitForm
+from requests_app.admin.requests import RecordsRequestAdmin
+from requests_app.models import Lawsuit, RecordsRequest
 
 
 @admin.register(Exemption)
@@ -552,17 +552,33 @@ class LawsuitWithReleasesForm(LawsuitForm):
         return chosen
 
 
-# The tracker's admin knows nothing of documents; this app adds its releases to those pages, so
-# the dependency runs one way (documents -> requests_app).
-RecordsRequestAdmin.inlines = [*RecordsRequestAdmin.inlines, RequestReleaseInline]
-RecordsRequestAdmin.release_totals = _request_release_totals
-RecordsRequestAdmin.readonly_fields = [*RecordsRequestAdmin.readonly_fields, "release_totals"]
-RecordsRequestAdmin.fieldsets = [
-    *RecordsRequestAdmin.fieldsets,
-    ("Releases", {"fields": ["release_totals"]}),
-]
-LawsuitAdmin.form = LawsuitWithReleasesForm
-LawsuitAdmin.inlines = [*LawsuitAdmin.inlines, LawsuitReleaseInline]
-LawsuitAdmin.release_totals = _lawsuit_release_totals
-LawsuitAdmin.readonly_fields = [*LawsuitAdmin.readonly_fields, "release_totals"]
-LawsuitAdmin.fieldsets = [*LawsuitAdmin.fieldsets, ("Releases", {"fields": ["release_totals"]})]
+class RecordsRequestWithReleasesAdmin(RecordsRequestAdmin):
+    """The tracker's request page with the releases it produced: the domain core's admin knows
+    nothing of documents, so this app extends it by subclassing and registering it again."""
+
+    inlines = [*RecordsRequestAdmin.inlines, RequestReleaseInline]
+    readonly_fields = [*RecordsRequestAdmin.readonly_fields, "release_totals"]
+    fieldsets = [*RecordsRequestAdmin.fieldsets, ("Releases", {"fields": ["release_totals"]})]
+
+    @admin.display(description="release totals")
+    def release_totals(self, obj: RecordsRequest) -> str:
+        return _request_release_totals(self, obj)
+
+
+class LawsuitWithReleasesAdmin(LawsuitAdmin):
+    """The tracker's lawsuit page with its productions and Vaughn index."""
+
+    form = LawsuitWithReleasesForm
+    inlines = [*LawsuitAdmin.inlines, LawsuitReleaseInline]
+    readonly_fields = [*LawsuitAdmin.readonly_fields, "release_totals"]
+    fieldsets = [*LawsuitAdmin.fieldsets, ("Releases", {"fields": ["release_totals"]})]
+
+    @admin.display(description="release totals")
+    def release_totals(self, obj: Lawsuit) -> str:
+        return _lawsuit_release_totals(self, obj)
+
+
+admin.site.unregister(RecordsRequest)
+admin.site.register(RecordsRequest, RecordsRequestWithReleasesAdmin)
+admin.site.unregister(Lawsuit)
+admin.site.register(Lawsuit, LawsuitWithReleasesAdmin)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from .models import Document, FixityCheck
+from documents.models import Document, FixityCheck
 
 
 def _sha256(name: str) -> str:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Document, Release
+from documents.models import Document, Release
 
 # Markers that cannot occur in text (control characters): ts_headline marks matches with them,
 # the text is escaped, then they become <mark> tags. Document text is never trusted as HTML.

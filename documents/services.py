@@ -33,13 +33,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 
+from documents.ingest.archives import ArchiveEntry, ArchiveError, ArchiveLimits, iter_zip
+from documents.ingest.emails import EmptyInput, ParseError, iter_mbox, parse_email
+from documents.ingest.pdfs import PdfEncrypted, PdfError, parse_pdf
+from documents.ingest.sniff import sniff
+from documents.models import Document, Exemption, Release
 from requests_app.models import RecordsRequest
-
-from .ingest.archives import ArchiveEntry, ArchiveError, ArchiveLimits, iter_zip
-from .ingest.emails import EmptyInput, ParseError, iter_mbox, parse_email
-from .ingest.pdfs import PdfEncrypted, PdfError, parse_pdf
-from .ingest.sniff import sniff
-from .models import Document, Exemption, Release
 
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 200  # units per transaction during ingestion
@@ -95,7 +94,7 @@ def release_stage_uploads(*, release: Release, files: Sequence[UploadedFile]) ->
 
 def release_upload(*, release: Release, files: Sequence[UploadedFile]) -> list[str]:
     """Stage uploaded files and hand them to the worker once the release is committed."""
-    from . import tasks
+    from documents import tasks
 
     staged = release_stage_uploads(release=release, files=files)
     Release.objects.filter(pk=release.pk).update(ingestion=Release.Ingestion.PENDING)
@@ -106,7 +105,7 @@ def release_upload(*, release: Release, files: Sequence[UploadedFile]) -> list[s
 
 def release_resume(*, release: Release) -> bool:
     """Hand uploads that a cut-short run left waiting back to the worker; False if none."""
-    from . import tasks
+    from documents import tasks
 
     staged = list(release.staged)
     if not staged:
@@ -320,7 +319,7 @@ def _document(
         document.text = pdf.text
         document.warnings += pdf.warnings
     elif sniffed.kind == "text":
-        from .ingest.charsets import decode_text
+        from documents.ingest.charsets import decode_text
 
         document.kind = Kind.TEXT
         document.text = decode_text(unit.data).text

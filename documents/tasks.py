@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import fixity, services
+from documents import fixity, services
 
 
 @shared_task(acks_late=True, time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60, ignore_result=True)

@@ -28,7 +28,7 @@ app.conf.beat_schedule = {
         "task": "requests_app.tasks.court_schedules_extend",
         "schedule": crontab(hour=2, minute=15),
     },
-    # The precomputed reports (requests_app.report_snapshots): each answer says how old it is.
+    # The precomputed reports (reports.snapshots): each answer says how old it is.
     "reports-refresh": {
         "task": "requests_app.tasks.reports_refresh",
         "schedule": crontab(minute="*/10"),

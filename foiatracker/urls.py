@@ -7,8 +7,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from requests_app.admin_calculator import deadline_calculator_view
-from requests_app.views import healthz
+from core.health import healthz
+from requests_app.admin.calculator import deadline_calculator_view
 
 admin.site.site_header = "foiatracker"
 admin.site.site_title = "foiatracker"
@@ -25,7 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The lawyers' dashboard (read-only), its login, and / leading to it.
     path("", RedirectView.as_view(pattern_name="dashboard:home"), name="root"),
-    path("dashboard/", include("requests_app.dashboard_urls")),
+    path("dashboard/", include("dashboard.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -34,9 +34,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
-    path("", include("requests_app.reminder_urls")),
-    path("api/v1/", include("requests_app.api_urls")),
-    path("api/v1/", include("documents.api_urls")),
+    path("", include("reminders.urls")),
+    path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -73,7 +73,7 @@ def _token_failures_forgotten():
     """Failed-token counters live in the cache (Redis on PostgreSQL runs) and would carry over
     from one test to the next; only the test client's address is reset, never the whole cache
     (on CI it shares a Redis database with the task broker)."""
-    from requests_app.api_access import token_failures_reset
+    from api.access import token_failures_reset
 
     token_failures_reset("127.0.0.1")
     yield

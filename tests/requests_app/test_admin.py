@@ -10,11 +10,10 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from documents.demo import demo_release_seed
 from documents.models import FixityCheck
-from requests_app import reminders, services
-from requests_app.deadlines import court_schedule_create
-from requests_app.demo import demo_seed
+from reminders import outbox
+from requests_app import services
+from requests_app.deadlines.court import court_schedule_create
 from requests_app.models import (
     Appeal,
     CourtSchedule,
@@ -24,6 +23,8 @@ from requests_app.models import (
     TrackingNumber,
 )
 from requests_app.workflow import RequestStatus
+from sample_data.demo import demo_seed
+from sample_data.demo_release import demo_release_seed
 from tests.factories import (
     AgencyFactory,
     AppealFactory,
@@ -51,7 +52,7 @@ def demo(db):
     FixityCheck.objects.create()
     # The demo's deadlines are long past and settled: an open one gives the reminder outbox a row.
     DeadlineFactory(request=None, appeal=appeal, due_on=datetime.date(2026, 11, 30))
-    reminders.reminders_sweep(now=datetime.datetime(2026, 11, 30, 14, tzinfo=datetime.UTC))
+    outbox.reminders_sweep(now=datetime.datetime(2026, 11, 30, 14, tzinfo=datetime.UTC))
     court_schedule_create(
         schedule=CourtSchedule(
             lawsuit=Lawsuit.objects.first(),
@@ -137,7 +138,7 @@ def test_status_select_only_offers_allowed_moves(admin_client_staff):
 
 
 def test_the_form_check_names_both_states_even_if_the_select_is_bypassed():
-    from requests_app.admin import RecordsRequestForm
+    from requests_app.admin.requests import RecordsRequestForm
 
     request = RecordsRequestFactory(status=S.SUBMITTED)
     form = RecordsRequestForm(instance=request)

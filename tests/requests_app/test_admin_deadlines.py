@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from requests_app import deadlines, services
+from requests_app import services
+from requests_app.deadlines.closures import closure_day_add
 from requests_app.models import ClosureDay, CourtSchedule, Deadline, Jurisdiction
 from requests_app.workflow import RequestStatus
 from tests.factories import AgencyFactory, LawsuitFactory, RecordsRequestFactory
@@ -94,7 +95,7 @@ def test_adding_a_closure_day_in_the_admin_says_what_moved(admin_client_staff):
 
 def test_a_duplicate_closure_day_in_the_admin_is_a_form_error(admin_client_staff):
     us = Jurisdiction.objects.get(code="US")
-    deadlines.closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
+    closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
     response = admin_client_staff.post(
         reverse("admin:requests_app_closureday_add"),
         {"jurisdiction": us.pk, "date": "2019-12-24", "reason": "again"},

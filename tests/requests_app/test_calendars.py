@@ -15,7 +15,7 @@ from pathlib import Path
 import holidays
 import pytest
 
-from requests_app.calendars import (
+from requests_app.deadlines.calendars import (
     FIRST_SUPPORTED_YEAR,
     JURISDICTIONS,
     NonWorkingDay,
@@ -730,9 +730,9 @@ def test_every_jurisdiction_builds_a_calendar() -> None:
 
 def test_modules_import_no_django() -> None:
     code = (
-        "import sys, requests_app.calendars, requests_app.rules; "
+        "import sys, requests_app.deadlines.calendars, requests_app.deadlines.rules; "
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     root = Path(__file__).resolve().parents[2]
     completed = subprocess.run([sys.executable, "-c", code], cwd=root, check=False)
-    assert completed.returncode == 0, "requests_app.calendars or .rules imported Django"
+    assert completed.returncode == 0, "requests_app.deadlines.calendars or .rules imported Django"

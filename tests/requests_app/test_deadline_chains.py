@@ -15,7 +15,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from requests_app import deadlines, rules, services
+from requests_app import services
+from requests_app.deadlines import hooks, rules
+from requests_app.deadlines.court import court_deadline_add, court_schedule_create
 from requests_app.models import Appeal, CourtSchedule, Deadline, Lawsuit, RequestEvent
 from requests_app.workflow import RequestStatus
 from tests.factories import AgencyFactory, LawsuitFactory, RecordsRequestFactory, jurisdiction
@@ -28,7 +30,7 @@ Status = Deadline.Status
 
 
 def open_clock(request) -> Deadline:
-    return request.deadlines.get(status=Status.OPEN, rule__in=deadlines.CLOCK_RULES)
+    return request.deadlines.get(status=Status.OPEN, rule__in=hooks.CLOCK_RULES)
 
 
 def federal(received=D(2024, 3, 1), **fields):  # noqa: B008 - a date is immutable
@@ -141,7 +143,7 @@ def test_a_withdrawn_request_leaves_no_open_appeal_clock():
 
 def test_a_finished_case_owes_no_court_dates():
     lawsuit = LawsuitFactory()
-    deadlines.court_deadline_add(
+    court_deadline_add(
         lawsuit=lawsuit, label="Reply brief", due_on=D(2024, 6, 1), court_order="ECF 20"
     )
     lawsuit.status = Lawsuit.Status.DISMISSED
@@ -218,7 +220,7 @@ def test_lawsuit_page_queries_do_not_grow_with_its_deadlines(admin_client_staff)
     def page_queries(interval_days):
         lawsuit = LawsuitFactory()
         lawsuit.defendant_agencies.add(AgencyFactory())
-        deadlines.court_schedule_create(
+        court_schedule_create(
             schedule=CourtSchedule(
                 lawsuit=lawsuit,
                 label="Status report",

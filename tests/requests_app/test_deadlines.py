@@ -12,7 +12,19 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from requests_app import deadlines, services
+from requests_app import services
+from requests_app.deadlines import hooks
+from requests_app.deadlines.closures import closure_day_add, closure_day_change, closure_day_remove
+from requests_app.deadlines.court import (
+    court_deadline_add,
+    court_schedule_create,
+    court_schedule_cut_off,
+)
+from requests_app.deadlines.selectors import (
+    deadlines_due_within,
+    deadlines_overdue,
+    explanation_text,
+)
 from requests_app.models import (
     Appeal,
     ClosureDay,
@@ -57,7 +69,7 @@ def test_receipt_starts_the_federal_response_clock():
     assert deadline.citation == "5 U.S.C. 552(a)(6)(A)(i)"
     assert deadline.responsible == request.owner
     assert deadline.status == Status.OPEN
-    text = deadlines.explanation_text(deadline)
+    text = explanation_text(deadline)
     assert "20 working days after 2019-01-16" in text
     assert "2019-01-21 Birthday of Martin Luther King, Jr." in text
 
@@ -124,7 +136,7 @@ def test_clarification_stops_the_clock_and_the_reply_restarts_it_with_the_days_l
     assert resumed.due_on == D(2019, 3, 15)
     assert clock.status == Status.SUPERSEDED
     assert clock.superseded_by == resumed
-    assert "9 working days left" in deadlines.explanation_text(resumed)
+    assert "9 working days left" in explanation_text(resumed)
     assert request.status == S.SUBMITTED
 
 
@@ -173,7 +185,7 @@ def test_unusual_circumstances_extend_ten_working_days_from_the_due_date():
     assert original.status == Status.SUPERSEDED
     assert extended.due_on == D(2019, 3, 1)
     assert extended.citation == "5 U.S.C. 552(a)(6)(B)(i)"
-    assert "Extends the response deadline due 2019-02-14" in deadlines.explanation_text(extended)
+    assert "Extends the response deadline due 2019-02-14" in explanation_text(extended)
     assert (
         request.events.filter(kind=K.EXTENSION_NOTICE)
         .get()
@@ -269,7 +281,7 @@ def test_service_of_the_complaint_starts_the_answer_rolled_past_thanksgiving():
     services.lawsuit_record_service(lawsuit=lawsuit, served_on=D(2019, 10, 29))
     answer = lawsuit.deadlines.get(rule="foia_answer")
     assert answer.due_on == D(2019, 11, 29)
-    assert "2019-11-28 Thanksgiving Day" in deadlines.explanation_text(answer)
+    assert "2019-11-28 Thanksgiving Day" in explanation_text(answer)
     # A corrected service date recounts it: served Fri 2019-11-01 + 30 = Sun Dec 1 -> Mon 12-02.
     services.lawsuit_record_service(lawsuit=lawsuit, served_on=D(2019, 11, 1))
     answer.refresh_from_db()
@@ -279,12 +291,12 @@ def test_service_of_the_complaint_starts_the_answer_rolled_past_thanksgiving():
 
 def test_a_court_set_date_is_kept_as_ordered():
     lawsuit = LawsuitFactory()
-    deadline = deadlines.court_deadline_add(
+    deadline = court_deadline_add(
         lawsuit=lawsuit, label="Dispositive motions", due_on=D(2020, 7, 4), court_order="ECF No. 40"
     )
     # A date the court names is not a period: nothing moves it, even to a holiday.
     assert deadline.due_on == D(2020, 7, 4)
-    assert deadlines.explanation_text(deadline) == "Set by court order: ECF No. 40."
+    assert explanation_text(deadline) == "Set by court order: ECF No. 40."
 
 
 def test_a_joint_status_report_every_sixty_days_until_cut_off():
@@ -298,7 +310,7 @@ def test_a_joint_status_report_every_sixty_days_until_cut_off():
         first_due=D(2020, 3, 2),
         until=D(2020, 12, 31),
     )
-    created = deadlines.court_schedule_create(schedule=schedule)
+    created = court_schedule_create(schedule=schedule)
     # From Mon 2020-03-02, every 60 days (FRCP 6(a)(1)(C) rolls a weekend last day):
     # +60 Fri 05-01; +120 Tue 06-30; +180 Sat 08-29 -> Mon 08-31; +240 Wed 10-28;
     # +300 Sun 12-27 -> Mon 12-28; +360 = 2021-02-25 is after the end of the schedule.
@@ -311,13 +323,11 @@ def test_a_joint_status_report_every_sixty_days_until_cut_off():
         D(2020, 12, 28),
     ]
     rolled = lawsuit.deadlines.get(due_on=D(2020, 8, 31))
-    assert "2020-08-29 Saturday" in deadlines.explanation_text(rolled)
+    assert "2020-08-29 Saturday" in explanation_text(rolled)
 
     # A new order ends it after 2020-07-01: the three later ones are superseded, kept as history.
     assert (
-        deadlines.court_schedule_cut_off(
-            schedule=schedule, after=D(2020, 7, 1), order_reference="ECF No. 45"
-        )
+        court_schedule_cut_off(schedule=schedule, after=D(2020, 7, 1), order_reference="ECF No. 45")
         == 3
     )
     assert list(lawsuit.deadlines.filter(status=Status.OPEN).values_list("due_on", flat=True)) == [
@@ -335,7 +345,7 @@ def test_a_joint_status_report_every_sixty_days_until_cut_off():
 
 def test_rolling_production_on_the_fifteenth_keeps_the_ordered_dates():
     lawsuit = LawsuitFactory()
-    created = deadlines.court_schedule_create(
+    created = court_schedule_create(
         schedule=CourtSchedule(
             lawsuit=lawsuit,
             label="Rolling production",
@@ -364,7 +374,7 @@ def test_an_incomplete_schedule_is_refused_with_its_reason():
         first_due=D(2020, 3, 2),
     )
     with pytest.raises(ValidationError, match="needs the number of days"):
-        deadlines.court_schedule_create(schedule=schedule)
+        court_schedule_create(schedule=schedule)
     assert not CourtSchedule.objects.exists()
 
 
@@ -383,17 +393,17 @@ def test_adding_and_removing_a_closure_day_moves_exactly_the_deadlines_it_touche
     assert only(earlier, rule="response").due_on == D(2019, 12, 3)
 
     # Executive Order 13900 closed agencies on Tue 2019-12-24: one working day fewer.
-    closure, moves = deadlines.closure_day_add(
+    closure, moves = closure_day_add(
         jurisdiction=us, date=D(2019, 12, 24), reason="Executive Order 13900"
     )
     assert [(m.old, m.new, m.days) for m in moves] == [(D(2020, 1, 9), D(2020, 1, 10), 1)]
     assert only(spanning, rule="response").due_on == D(2020, 1, 10)
     assert only(earlier, rule="response").due_on == D(2019, 12, 3)
-    assert "2019-12-24 Closure: Executive Order 13900" in deadlines.explanation_text(
+    assert "2019-12-24 Closure: Executive Order 13900" in explanation_text(
         only(spanning, rule="response")
     )
 
-    moves = deadlines.closure_day_remove(closure=closure)
+    moves = closure_day_remove(closure=closure)
     assert [(m.old, m.new) for m in moves] == [(D(2020, 1, 10), D(2020, 1, 9))]
     assert not ClosureDay.objects.exists()
 
@@ -407,7 +417,7 @@ def test_closed_superseded_and_other_jurisdictions_deadlines_stay_put():
     )
     received(state, D(2019, 12, 20))
     before = {d.pk: d.due_on for d in Deadline.objects.all()}
-    _, moves = deadlines.closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
+    _, moves = closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
     # The met response deadline and the Washington one keep their dates; only the open federal
     # appeal window could move (90 calendar days from 2019-12-20: + 11 = Dec 31, + 31 = Jan 31,
     # + 29 = Feb 29 (leap year), + 19 = Thu 2020-03-19), and a closure inside a calendar-day count
@@ -419,9 +429,9 @@ def test_closed_superseded_and_other_jurisdictions_deadlines_stay_put():
 
 def test_a_duplicate_closure_day_is_refused():
     us = Jurisdiction.objects.get(code="US")
-    deadlines.closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
+    closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
     with pytest.raises(ValidationError, match="already a closure day"):
-        deadlines.closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="again")
+        closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="again")
 
 
 # --- Overdue is derived, in the organisation's time zone -----------------------------------------
@@ -437,22 +447,22 @@ def test_overdue_is_derived_from_the_local_date():
         today = timezone.localdate()
         assert today == D(2019, 2, 14)
         assert not deadline.is_overdue(today)
-        assert not deadlines.deadlines_overdue(today).exists()
+        assert not deadlines_overdue(today).exists()
     with time_machine.travel(datetime.datetime(2019, 2, 15, 6, tzinfo=datetime.UTC), tick=False):
         today = timezone.localdate()
         assert deadline.is_overdue(today)
-        assert list(deadlines.deadlines_overdue(today)) == [deadline]
-        assert list(deadlines.deadlines_due_within(today, 7)) == []
+        assert list(deadlines_overdue(today)) == [deadline]
+        assert list(deadlines_due_within(today, 7)) == []
 
 
 def test_marking_met_or_waived_only_from_open():
     request = received(federal_request())
     deadline = only(request, rule="response")
-    deadlines.deadline_mark(deadline=deadline, status=Status.MET, on=D(2019, 2, 1))
+    hooks.deadline_mark(deadline=deadline, status=Status.MET, on=D(2019, 2, 1))
     deadline.refresh_from_db()
     assert (deadline.status, deadline.met_on) == (Status.MET, D(2019, 2, 1))
     with pytest.raises(ValidationError, match="Only an open deadline"):
-        deadlines.deadline_mark(deadline=deadline, status=Status.WAIVED)
+        hooks.deadline_mark(deadline=deadline, status=Status.WAIVED)
 
 
 def test_an_open_ended_schedule_is_kept_two_years_ahead_by_the_daily_sweep():
@@ -467,7 +477,7 @@ def test_an_open_ended_schedule_is_kept_two_years_ahead_by_the_daily_sweep():
         day_of_month=15,
         first_due=D(2020, 1, 15),
     )
-    created = deadlines.court_schedule_create(schedule=schedule, today=D(2020, 1, 2))
+    created = court_schedule_create(schedule=schedule, today=D(2020, 1, 2))
     # "Until further order": expanded 730 days past 2020-01-15, through 2022-01-14: Jan 2020 to
     # Dec 2021 = 24 monthly dates.
     assert len(created) == 24
@@ -484,10 +494,10 @@ def test_an_open_ended_schedule_is_kept_two_years_ahead_by_the_daily_sweep():
 def test_moving_a_closure_day_moves_the_deadlines_back_and_forth():
     us = Jurisdiction.objects.get(code="US")
     request = received(federal_request(filed_on=D(2019, 12, 10)), D(2019, 12, 10))  # 2020-01-09
-    closure, _ = deadlines.closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
+    closure, _ = closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
     assert only(request, rule="response").due_on == D(2020, 1, 10)
     # Corrected to a day after the due date: the deadline returns to 2020-01-09.
-    changed, moves = deadlines.closure_day_change(
+    changed, moves = closure_day_change(
         closure=closure, jurisdiction=us, date=D(2020, 1, 15), reason="EO 13900 (corrected)"
     )
     assert [(m.old, m.new) for m in moves] == [(D(2020, 1, 10), D(2020, 1, 9))]

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from requests_app.agency_directory import (
+from requests_app.directory.importer import DirectoryPathError, directory_import
+from requests_app.directory.parser import (
     AgencyRecord,
     DirectoryFormatError,
     FoiaGovComponentRecord,
@@ -22,7 +23,6 @@ from requests_app.agency_directory import (
     read_directory_file,
     read_foiagov_component,
 )
-from requests_app.directory_import import DirectoryPathError, directory_import
 from requests_app.models import Agency, Jurisdiction
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"

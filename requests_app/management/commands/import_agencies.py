@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests_app.directory_import import DirectoryPathError, ImportReport, directory_import
+from requests_app.directory.importer import DirectoryPathError, ImportReport, directory_import
 
 
 class Command(BaseCommand):

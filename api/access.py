@@ -1,0 +1,158 @@
+"""Who may call the API: personal tokens (rate-limited on failure) or a session, and roles.
+
+Every endpoint under /api/ needs an authenticated user holding one of the roles in
+``core.roles`` (a superuser holds them all): anonymous callers get 401, a login without a
+role 403. Reading is open to every role; a view lists the roles that may write through its
+``write_roles`` (e.g. staff for requests, lawyers for lawsuits). The README's permission matrix
+is this, written out; ``tests/requests_app/test_api_permissions.py`` walks every endpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import F
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+
+from core.roles import ROLES
+
+
+def client_ip(request: Any) -> str:
+    """The caller's address as the server sees it. Behind a reverse proxy, have the proxy set the
+    real client address (e.g. gunicorn's ``--forwarded-allow-ips``); a client-supplied
+    X-Forwarded-For is never trusted here, or an attacker could pick a fresh one per attempt."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _failure_key(ip: str) -> str:
+    return f"api-token-failures:{ip}"
+
+
+def token_failures(ip: str) -> int:
+    return int(cache.get(_failure_key(ip), 0))
+
+
+def token_failures_reset(ip: str) -> None:
+    cache.delete(_failure_key(ip))
+
+
+def _count_failure(ip: str) -> None:
+    key = _failure_key(ip)
+    # The window starts at the first failure: add() only sets a missing key.
+    cache.add(key, 0, timeout=settings.API_TOKEN_FAILURE_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=settings.API_TOKEN_FAILURE_WINDOW)
+
+
+class ThrottledTokenAuthentication(TokenAuthentication):
+    """``Authorization: Token <key>``; after ``API_TOKEN_FAILURE_LIMIT`` failed attempts from one
+    client IP within ``API_TOKEN_FAILURE_WINDOW`` seconds, every token attempt from that IP gets
+    429 until the window ends, so keys cannot be guessed by brute force."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        words = get_authorization_header(request).split()
+        if not words or words[0].lower() != self.keyword.lower().encode():
+            return None  # no token offered: session auth, or anonymous
+        ip = client_ip(request)
+        if token_failures(ip) >= settings.API_TOKEN_FAILURE_LIMIT:
+            raise exceptions.Throttled(
+                wait=settings.API_TOKEN_FAILURE_WINDOW,
+                detail="Too many failed token attempts from this address; try again later.",
+            )
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            _count_failure(ip)
+            raise
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        user = token_holder(key)
+        if user is None:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        return (user, Token(key=key, user=user))
+
+
+def token_holder(key: str) -> Any | None:
+    """The user holding this token, with the roles they hold, in one query (every API call
+    asks: a second query for the groups cost as much as the rest of a small list's work)."""
+    memberships = list(
+        get_user_model()
+        .objects.filter(auth_token__key=key)
+        .annotate(group_name=F("groups__name"))  # a LEFT JOIN: one row per group, or one row
+    )
+    if not memberships:
+        return None
+    user = memberships[0]
+    _remember_roles(user, (m.group_name for m in memberships))
+    return user
+
+
+def _remember_roles(user: Any, group_names: Iterable[str | None]) -> frozenset[str]:
+    """The roles among a user's group names, kept on the user for the rest of the request."""
+    roles = frozenset(ROLES).intersection(group_names)
+    user._api_roles = roles
+    return roles
+
+
+def user_roles(user: Any) -> frozenset[str]:
+    """The roles a user holds (every role for a superuser), read once per request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(ROLES)
+    cached = getattr(user, "_api_roles", None)
+    if cached is None:
+        # Every group's name, then the roles among them: cheaper to build than a name__in query.
+        cached = _remember_roles(user, user.groups.values_list("name", flat=True))
+    return cached
+
+
+def roles_allowed(view: Any, method: str) -> tuple[str, ...]:
+    """The roles that may call ``method`` on ``view``."""
+    if method in SAFE_METHODS:
+        return tuple(getattr(view, "read_roles", ROLES))
+    by_action = getattr(view, "action_write_roles", {})
+    action = getattr(view, "action", None)
+    if action in by_action:
+        return tuple(by_action[action])
+    return tuple(getattr(view, "write_roles", ()))
+
+
+class RolePermission(BasePermission):
+    """Authenticated, and holding a role allowed for this method on this view."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not getattr(user, "is_authenticated", False):
+            return False  # DRF answers 401 (the token scheme is announced)
+        held = user_roles(user)
+        if not held:
+            self.message = (
+                "Your account holds no API role (staff, lawyer or reporting); ask an admin."
+            )
+            return False
+        allowed = roles_allowed(view, request.method or "GET")
+        if not held & set(allowed):
+            if allowed:
+                self.message = (
+                    f"Only {' or '.join(allowed)} may {request.method} here; "
+                    f"you hold {', '.join(sorted(held))}."
+                )
+            else:
+                self.message = f"{request.method} is not allowed here for any role."
+            return False
+        return True

@@ -1,0 +1,343 @@
+"""The deadline calculator under /api/v1/deadlines/: one rule applied to one date, and the rules.
+
+A stable interface (DESIGN.md, "Interfaces other people rely on"): ``calculate`` answers the due
+date with the rule, its citation and every non-working day passed over; any bad parameter is a 400
+``{"code", "message", "errors": {param: [...]}}`` naming the parameter. The counting itself is
+``deadline_calculate`` in ``requests_app.deadlines.selectors``; this module only parses the query
+and presents the result. The admin page computes through the same function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import error_body
+from requests_app.deadlines.calendars import (
+    JURISDICTIONS,
+    UnknownJurisdiction,
+)
+from requests_app.deadlines.rules import (
+    RULES,
+    DeadlineRule,
+    UnknownRule,
+    compute,
+    get_rule,
+    rules_for,
+)
+from requests_app.deadlines.selectors import deadline_calculate, year_range_error
+
+#: The last year a start date may fall in. Holiday law is only known as enacted, and a start date
+#: generations ahead is far more likely a typo (2109 for 2019) than a deadline; the bound also
+#: keeps every count well clear of the end of ``datetime.date``.
+
+DATE_FORM = "YYYY-MM-DD, e.g. 2019-01-16"
+
+
+# --- Query parameters ----------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class IsoDateField(serializers.DateField):
+    """A date written exactly YYYY-MM-DD.
+
+    Stricter than DRF's ISO parsing, which (through ``date.fromisoformat``) would also take
+    ``20190116`` or ``2019-W03-3``: a lawyer's typo should be an error, not a different date.
+    """
+
+    default_error_messages = {
+        "required": f"This parameter is required: the trigger date as {DATE_FORM}.",
+        "invalid_format": "Expected a date in the form " + DATE_FORM + "; got {value!r}.",
+        "invalid_date": "{value!r} is not a calendar date; expected " + DATE_FORM + ".",
+    }
+
+    def to_internal_value(self, value: Any) -> date:
+        if value == "":
+            self.fail("required")
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+            self.fail("invalid_format", value=value)
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            self.fail("invalid_date", value=value)
+
+
+class DeadlineQuerySerializer(serializers.Serializer[Any]):
+    """The calculator's query parameters; checks the rule belongs to the jurisdiction."""
+
+    jurisdiction = serializers.CharField(
+        help_text="Jurisdiction code: " + ", ".join(JURISDICTIONS) + ".",
+        error_messages={
+            "required": "This parameter is required: a jurisdiction code such as US or US-MA.",
+            "blank": "This parameter is required: a jurisdiction code such as US or US-MA.",
+        },
+    )
+    rule = serializers.CharField(
+        help_text="Rule code of that jurisdiction, e.g. response (see /api/v1/deadlines/rules/).",
+        error_messages={
+            "required": "This parameter is required: a rule code such as response.",
+            "blank": "This parameter is required: a rule code such as response.",
+        },
+    )
+    start = IsoDateField(
+        help_text="The trigger date (receipt, determination, service...), YYYY-MM-DD. "
+        "It is never counted itself."
+    )
+
+    def validate_jurisdiction(self, value: str) -> str:
+        code = value.upper()
+        if code not in JURISDICTIONS:
+            raise serializers.ValidationError(
+                str(UnknownJurisdiction(value)), code="unknown_jurisdiction"
+            )
+        return code
+
+    def validate_start(self, value: date) -> date:
+        problem = year_range_error(value)
+        if problem:
+            raise serializers.ValidationError(problem, code="unsupported_year")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        try:
+            get_rule(attrs["jurisdiction"], attrs["rule"])
+        except UnknownRule as exc:
+            raise serializers.ValidationError({"rule": [str(exc)]}, code="unknown_rule") from exc
+        return attrs
+
+
+# --- Responses (for the schema) ------------------------------------------------------------------
+
+
+# Built with inline_serializer: "label" and "errors" are attribute names of DRF's own classes, so
+# they cannot be declared as fields on a Serializer subclass. They document responses only.
+
+_SKIPPED_DAY = inline_serializer(
+    "SkippedDay",
+    {
+        "date": serializers.DateField(),
+        "name": serializers.CharField(help_text='"Saturday", "Memorial Day", "Closure: ..."'),
+        "kind": serializers.ChoiceField(choices=["weekend", "holiday", "closure"]),
+    },
+    many=True,
+)
+
+_COUNTING = serializers.ChoiceField(choices=["working", "calendar"])
+
+DEADLINE_CALCULATION = inline_serializer(
+    "DeadlineCalculation",
+    {
+        "due": serializers.DateField(),
+        "jurisdiction": serializers.CharField(),
+        "rule": serializers.CharField(),
+        "label": serializers.CharField(),
+        "citation": serializers.CharField(),
+        "trigger": serializers.DateField(),
+        "deemed_trigger": serializers.DateField(
+            help_text="The day counting starts from: the trigger, or the next business day where "
+            "a request received on a non-business day is deemed received then (US-MA)."
+        ),
+        "counting": _COUNTING,
+        "days": serializers.IntegerField(),
+        "roll_forward": serializers.BooleanField(),
+        "policy": serializers.BooleanField(help_text="Set by our policy, not by statute."),
+        "note": serializers.CharField(allow_blank=True),
+        "skipped": _SKIPPED_DAY,
+        "preface": serializers.CharField(
+            allow_blank=True, help_text="How the trigger came about; empty for a plain rule."
+        ),
+        "summary": serializers.CharField(),
+    },
+)
+
+CALCULATOR_ERROR = inline_serializer(
+    "DeadlineCalculatorError",
+    {
+        "code": serializers.ChoiceField(
+            choices=[
+                "missing_parameter",
+                "unknown_jurisdiction",
+                "unknown_rule",
+                "invalid_date",
+                "unsupported_year",
+                "invalid_parameter",
+            ]
+        ),
+        "message": serializers.CharField(),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="Parameter name -> what is wrong with it.",
+        ),
+        "error": serializers.JSONField(
+            help_text="The same, in the API-wide error shape: {code, message, fields}."
+        ),
+    },
+)
+
+#: The fields of ``DeadlineRule`` the rules list shows, in order.
+_RULE_FIELDS = (
+    "jurisdiction",
+    "code",
+    "label",
+    "citation",
+    "counting",
+    "days",
+    "roll_forward",
+    "deemed_receipt",
+    "extension_days",
+    "extension_citation",
+    "policy",
+    "note",
+    "trigger",
+)
+
+DEADLINE_RULE = inline_serializer(
+    "DeadlineRule",
+    {
+        "jurisdiction": serializers.CharField(),
+        "code": serializers.CharField(),
+        "label": serializers.CharField(),
+        "citation": serializers.CharField(),
+        "counting": _COUNTING,
+        "days": serializers.IntegerField(),
+        "roll_forward": serializers.BooleanField(),
+        "deemed_receipt": serializers.BooleanField(),
+        "extension_days": serializers.IntegerField(allow_null=True),
+        "extension_citation": serializers.CharField(allow_null=True),
+        "policy": serializers.BooleanField(),
+        "note": serializers.CharField(allow_blank=True),
+        "trigger": serializers.CharField(
+            help_text="The event that starts the clock, e.g. receipt."
+        ),
+    },
+    many=True,
+)
+
+
+def _rule_as_dict(rule: DeadlineRule) -> dict[str, Any]:
+    return {name: getattr(rule, name) for name in _RULE_FIELDS}
+
+
+_TOP_LEVEL_CODES = {
+    "required": "missing_parameter",
+    "blank": "missing_parameter",
+    "null": "missing_parameter",
+    "unknown_jurisdiction": "unknown_jurisdiction",
+    "unknown_rule": "unknown_rule",
+    "invalid_format": "invalid_date",
+    "invalid_date": "invalid_date",
+    "unsupported_year": "unsupported_year",
+}
+
+
+def _bad_request(errors: Mapping[str, Sequence[Any]]) -> Response:
+    """400 ``{"code", "message", "errors"}``; a missing parameter outranks any other problem."""
+    details = [(param, detail) for param, found in errors.items() for detail in found]
+    codes = [_TOP_LEVEL_CODES.get(getattr(d, "code", ""), "invalid_parameter") for _, d in details]
+    code = "missing_parameter" if "missing_parameter" in codes else codes[0]
+    message = "; ".join(f"{param}: {detail}" for param, detail in details)
+    fields = {param: [str(d) for d in found] for param, found in errors.items()}
+    # The API-wide error object (api_errors) beside the calculator's own keys, which stay.
+    return Response(
+        {"code": code, "message": message, "errors": fields, **error_body(code, message, fields)},
+        status=400,
+    )
+
+
+_EXAMPLE = compute(("US", "response"), date(2019, 1, 16)).as_dict()
+
+
+class DeadlineCalculateView(APIView):
+    """``GET /api/v1/deadlines/calculate/?jurisdiction=US&rule=response&start=2019-01-16``.
+
+    Any login may use it (no role needed): it shows the law, no records."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="deadlines_calculate",
+        tags=["deadlines"],
+        summary="Compute a due date under one deadline rule",
+        description=(
+            "Applies a jurisdiction's deadline rule to a trigger date. The trigger day is never "
+            "counted; working days skip weekends, the jurisdiction's legal holidays as observed "
+            "and staff-entered closure days; court-style calendar-day rules roll a last day that "
+            "is not a working day forward (FRCP 6(a)(1)(C)). `skipped` lists every non-working "
+            "day passed over. Any bad parameter is a 400 naming it in `errors`."
+        ),
+        parameters=[DeadlineQuerySerializer],
+        responses={200: DEADLINE_CALCULATION, 400: CALCULATOR_ERROR},
+        examples=[
+            OpenApiExample(
+                "US FOIA response, received 2019-01-16",
+                value=_EXAMPLE,
+                response_only=True,
+                status_codes=["200"],
+            ),
+            OpenApiExample(
+                "Unknown rule",
+                value={
+                    "code": "unknown_rule",
+                    "message": f"rule: {UnknownRule('US-MA', 'appeal_window')}",
+                    "errors": {"rule": [str(UnknownRule("US-MA", "appeal_window"))]},
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        query = DeadlineQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            return _bad_request(query.errors)
+        explanation = deadline_calculate(**query.validated_data)
+        return Response(explanation.as_dict())
+
+
+class DeadlineRuleListView(APIView):
+    """``GET /api/v1/deadlines/rules/``: every rule, optionally of one ``jurisdiction``.
+    Any login may use it, like the calculator."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="deadlines_rules_list",
+        tags=["deadlines"],
+        summary="List the deadline rules",
+        description="Every deadline rule the calculator knows, in table order.",
+        parameters=[
+            OpenApiParameter(
+                "jurisdiction",
+                OpenApiTypes.STR,
+                description="Only this jurisdiction's rules: " + ", ".join(JURISDICTIONS) + ".",
+            )
+        ],
+        responses={200: DEADLINE_RULE, 400: CALCULATOR_ERROR},
+    )
+    def get(self, request: Request) -> Response:
+        jurisdiction = request.query_params.get("jurisdiction")
+        if jurisdiction is None:
+            return Response([_rule_as_dict(rule) for rule in RULES])
+        try:
+            rules = rules_for(jurisdiction.strip().upper())
+        except UnknownJurisdiction as exc:
+            detail = ErrorDetail(str(exc), code="unknown_jurisdiction")
+            return _bad_request({"jurisdiction": [detail]})
+        return Response([_rule_as_dict(rule) for rule in rules])

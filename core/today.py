@@ -1,0 +1,17 @@
+"""The organisation's "today".
+
+A deadline is due on a calendar day where the organisation works, not in UTC: every "today" in the
+tracker (overdue, due within, reminders, the dashboard) is the date in ``TIME_ZONE`` at this
+moment, and is read from here.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+
+def organisation_today() -> datetime.date:
+    """Today's date where the organisation works (settings.TIME_ZONE)."""
+    return timezone.localdate()

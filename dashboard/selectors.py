@@ -1,0 +1,604 @@
+"""Reads for the lawyers' dashboard: each page's data in a fixed number of queries.
+
+Every function here returns plain data (dataclasses around model rows) fetched with its joins, so
+a page runs the same number of queries whether a case has two requests or two hundred. Deadline
+explanations are counted with the closure days of each jurisdiction fetched once per page, not
+once per deadline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from requests_app.deadlines import rules
+from requests_app.deadlines.calendars import UnknownJurisdiction, calendar_for, working_days_between
+from requests_app.deadlines.hooks import CLOCK_RULES
+from requests_app.deadlines.selectors import (
+    deadlines_due_within,
+    deadlines_overdue,
+    explain,
+    explanation_text,
+)
+from requests_app.models import (
+    Agency,
+    Appeal,
+    ClosureDay,
+    Deadline,
+    Lawsuit,
+    RecordsRequest,
+    RequestEvent,
+    TrackingNumber,
+)
+
+Status = Deadline.Status
+FINISHED_LAWSUIT = ("settled", "decided", "dismissed", "closed")
+UPCOMING_DAYS = 14
+
+_DEADLINE_JOINS = (
+    "jurisdiction",
+    "request__agency",
+    "appeal__request__agency",
+    "lawsuit",
+    "responsible",
+)
+
+
+# --- Deadlines, with their state in words and their explanation ---------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """A deadline as a lawyer reads it: the date, its state in words (never colour alone), and
+    how the date was worked out."""
+
+    deadline: Deadline
+    state: str  # a CSS-friendly key: overdue, today, soon, upcoming, paused, met, missed, ...
+    state_text: str
+    explanation: str
+    #: The counting behind a computed date (None for a date a court set).
+    counting: rules.Explanation | None = None
+
+    @property
+    def weekend_days_skipped(self) -> int:
+        if self.counting is None:
+            return 0
+        return sum(1 for day in self.counting.skipped if day.kind == "weekend")
+
+    @property
+    def holidays_skipped(self) -> list[Any]:
+        """The named non-working days the count passed over (holidays, closure days)."""
+        if self.counting is None:
+            return []
+        return [day for day in self.counting.skipped if day.kind != "weekend"]
+
+    @property
+    def record(self) -> RecordsRequest | Appeal | Lawsuit:
+        return self.deadline.owner_record
+
+    @property
+    def request(self) -> RecordsRequest | None:
+        d = self.deadline
+        if d.request_id:
+            return d.request
+        return d.appeal.request if d.appeal_id and d.appeal else None
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def deadline_state(deadline: Deadline, today: datetime.date) -> tuple[str, str]:
+    """(key, words) for a deadline on `today`: overdue is derived from the date, never stored."""
+    if deadline.status == Status.OPEN:
+        if deadline.is_paused:
+            return "paused", f"Clock stopped since {deadline.paused_on:%b %-d, %Y}"
+        delta = (deadline.due_on - today).days
+        if delta < 0:
+            return "overdue", f"Overdue by {_days(-delta)}"
+        if delta == 0:
+            return "today", "Due today"
+        if delta <= 7:
+            return "soon", f"Due in {_days(delta)}"
+        return "upcoming", f"Due in {_days(delta)}"
+    if deadline.status == Status.MET:
+        return "met", f"Met on {deadline.met_on:%b %-d, %Y}" if deadline.met_on else "Met"
+    if deadline.status == Status.MISSED:
+        return "missed", (
+            f"Missed (done {deadline.met_on:%b %-d, %Y})" if deadline.met_on else "Missed"
+        )
+    return str(deadline.status), str(deadline.get_status_display())
+
+
+def closures_by_jurisdiction(codes: Iterable[str]) -> dict[str, dict[datetime.date, str]]:
+    """The closure days of several jurisdictions in one query (code → {date: reason})."""
+    found: dict[str, dict[datetime.date, str]] = {code: {} for code in codes}
+    if not found:
+        return found
+    for code, day, reason in ClosureDay.objects.filter(
+        jurisdiction__code__in=list(found)
+    ).values_list("jurisdiction__code", "date", "reason"):
+        found[code][day] = reason
+    return found
+
+
+def deadline_rows(deadlines: Iterable[Deadline], today: datetime.date) -> list[DeadlineRow]:
+    """Rows for deadlines fetched with `jurisdiction` joined; one query for all closure days."""
+    deadlines = list(deadlines)
+    closures = closures_by_jurisdiction(
+        {d.jurisdiction.code for d in deadlines if d.jurisdiction_id and d.jurisdiction}
+    )
+    rows = []
+    for d in deadlines:
+        code = d.jurisdiction.code if d.jurisdiction_id and d.jurisdiction else ""
+        state, words = deadline_state(d, today)
+        own = closures.get(code, {})
+        rows.append(DeadlineRow(d, state, words, explanation_text(d, own), explain(d, own)))
+    return rows
+
+
+def _deadlines() -> QuerySet[Deadline]:
+    return Deadline.objects.select_related(*_DEADLINE_JOINS)
+
+
+# --- Home ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LawsuitLine:
+    lawsuit: Lawsuit
+    next_deadline: DeadlineRow | None
+    requests: int
+
+
+@dataclass(frozen=True)
+class HomeOverview:
+    today: datetime.date
+    overdue: list[DeadlineRow]
+    upcoming: list[DeadlineRow]
+    lawsuits: list[LawsuitLine]
+    releases: list[Any]  # documents.Release rows, annotated with `document_count`
+    overdue_total: int
+    upcoming_total: int
+
+
+def _lawsuit_next_deadlines(
+    lawsuits: Sequence[Lawsuit], today: datetime.date
+) -> dict[int, DeadlineRow]:
+    """The earliest open, running deadline of each lawsuit: its own, or of a request (or appeal)
+    it covers. Two queries whatever the number of lawsuits."""
+    ids = [s.pk for s in lawsuits]
+    covered: dict[int, set[int]] = defaultdict(set)  # request id → lawsuit ids
+    for lawsuit_id, request_id in Lawsuit.requests.through.objects.filter(
+        lawsuit_id__in=ids
+    ).values_list("lawsuit_id", "recordsrequest_id"):
+        covered[request_id].add(lawsuit_id)
+    candidates = (
+        _deadlines()
+        .filter(status=Status.OPEN, paused_on__isnull=True)
+        .filter(
+            Q(lawsuit_id__in=ids)
+            | Q(request_id__in=list(covered))
+            | Q(appeal__request_id__in=list(covered))
+        )
+        .order_by("due_on", "pk")
+    )
+    best: dict[int, Deadline] = {}
+    for d in candidates:
+        if d.lawsuit_id:
+            owners = {d.lawsuit_id}
+        else:
+            request_id = d.request_id or (d.appeal.request_id if d.appeal else 0)
+            owners = covered.get(request_id or 0, set())
+        for owner in owners:
+            best.setdefault(owner, d)  # ordered by date: the first one is the next
+    rows = deadline_rows(best.values(), today)
+    by_pk = {row.deadline.pk: row for row in rows}
+    return {owner: by_pk[d.pk] for owner, d in best.items()}
+
+
+def home_overview(*, today: datetime.date, limit: int = 50) -> HomeOverview:
+    """Overdue deadlines, the next 14 days, open lawsuits with their next deadline, and the
+    releases received most recently."""
+    from documents.models import Release  # the dashboard reads both apps; documents → requests
+
+    overdue_qs = deadlines_overdue(today)
+    upcoming_qs = deadlines_due_within(today, UPCOMING_DAYS)
+    overdue = list(_deadlines().filter(pk__in=overdue_qs).order_by("due_on", "pk")[:limit])
+    upcoming = list(_deadlines().filter(pk__in=upcoming_qs).order_by("due_on", "pk")[:limit])
+    lawsuits = list(
+        Lawsuit.objects.exclude(status__in=FINISHED_LAWSUIT)
+        .annotate(request_count=Count("requests", distinct=True))
+        .order_by("-filed_on", "-pk")
+    )
+    next_deadlines = _lawsuit_next_deadlines(lawsuits, today)
+    releases = list(
+        Release.objects.select_related("request__agency__parent", "lawsuit")
+        .annotate(document_count=Count("documents"))
+        .order_by(F("received_on").desc(nulls_last=True), "-released_on", "-pk")[:10]
+    )
+    rows = deadline_rows([*overdue, *upcoming], today)
+    return HomeOverview(
+        today=today,
+        overdue=rows[: len(overdue)],
+        upcoming=rows[len(overdue) :],
+        lawsuits=[LawsuitLine(s, next_deadlines.get(s.pk), s.request_count) for s in lawsuits],
+        releases=releases,
+        overdue_total=overdue_qs.count() if len(overdue) == limit else len(overdue),
+        upcoming_total=upcoming_qs.count() if len(upcoming) == limit else len(upcoming),
+    )
+
+
+# --- Timelines ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated line of a timeline: something that happened, or a deadline past or future."""
+
+    on: datetime.date
+    kind: str  # event, deadline, release, court
+    title: str
+    detail: str = ""
+    request: RecordsRequest | None = None
+    deadline: DeadlineRow | None = None
+    future: bool = False
+
+
+def _timeline(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    order = {"court": 0, "event": 1, "release": 2, "deadline": 3}
+    return sorted(entries, key=lambda e: (e.on, order.get(e.kind, 9)))
+
+
+def _event_entries(events: Iterable[RequestEvent], today: datetime.date) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            on=e.occurred_on,
+            kind="event",
+            title=str(e.get_kind_display()),
+            detail=e.text,
+            request=e.request,
+            future=e.occurred_on > today,
+        )
+        for e in events
+    ]
+
+
+def _deadline_entries(rows: Iterable[DeadlineRow], today: datetime.date) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            on=row.deadline.due_on,
+            kind="deadline",
+            title=row.deadline.label,
+            detail=row.state_text,
+            request=row.request,
+            deadline=row,
+            future=row.deadline.due_on >= today,
+        )
+        for row in rows
+        if row.deadline.status != Status.SUPERSEDED
+    ]
+
+
+def _release_entries(releases: Iterable[Any], today: datetime.date) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            on=r.released_on,
+            kind="release",
+            title=f"Production: {r.pages_released} pages released, "
+            f"{r.pages_withheld_in_full} withheld in full, "
+            f"{r.pages_withheld_in_part} in part",
+            detail=r.description,
+            request=r.request,
+            future=r.released_on > today,
+        )
+        for r in releases
+    ]
+
+
+# --- A lawsuit ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductionBar:
+    release: Any
+    released: int
+    withheld_in_full: int
+    withheld_in_part: int
+
+
+@dataclass
+class LawsuitOverview:
+    lawsuit: Lawsuit
+    requests: list[RecordsRequest]
+    deadlines: list[DeadlineRow]
+    upcoming: list[DeadlineRow]
+    timeline: list[TimelineEntry]
+    releases: list[Any]
+    totals: Any  # documents.selectors.ReleaseTotals
+    plaintiffs: list[str] = field(default_factory=list)
+
+
+def _requests_with_joins() -> QuerySet[RecordsRequest]:
+    return RecordsRequest.objects.select_related(
+        "agency__parent", "jurisdiction", "owner"
+    ).prefetch_related(
+        Prefetch("tracking_numbers", queryset=TrackingNumber.objects.order_by("-assigned_on"))
+    )
+
+
+def lawsuit_overview(*, lawsuit: Lawsuit, today: datetime.date) -> LawsuitOverview:
+    """Everything the lawsuit page shows: the requests it covers with their status, every
+    deadline of the suit and of those requests and their appeals, the timeline, the productions
+    with their totals."""
+    from documents.models import Release
+    from documents.selectors import release_totals
+
+    requests = list(_requests_with_joins().filter(lawsuits=lawsuit).order_by("agency__name", "pk"))
+    ids = [r.pk for r in requests]
+    deadlines = deadline_rows(
+        _deadlines()
+        .filter(Q(lawsuit=lawsuit) | Q(request_id__in=ids) | Q(appeal__request_id__in=ids))
+        .exclude(status=Status.SUPERSEDED)
+        .order_by("due_on", "pk"),
+        today,
+    )
+    events = RequestEvent.objects.filter(request_id__in=ids).select_related("request__agency")
+    releases = list(
+        Release.objects.filter(lawsuit=lawsuit)
+        .select_related("request__agency__parent")
+        .prefetch_related("exemptions")
+        .annotate(document_count=Count("documents"))
+        .order_by("released_on", "pk")
+    )
+    court = []
+    if lawsuit.filed_on:
+        court.append(TimelineEntry(lawsuit.filed_on, "court", "Complaint filed", lawsuit.court))
+    if lawsuit.served_on:
+        court.append(TimelineEntry(lawsuit.served_on, "court", "Complaint served"))
+    timeline = _timeline(
+        court
+        + _event_entries(events, today)
+        + _deadline_entries(deadlines, today)
+        + _release_entries(releases, today)
+    )
+    return LawsuitOverview(
+        lawsuit=lawsuit,
+        requests=requests,
+        deadlines=deadlines,
+        upcoming=[
+            row
+            for row in deadlines
+            if row.deadline.status == Status.OPEN and row.deadline.due_on >= today
+        ],
+        timeline=timeline,
+        releases=releases,
+        totals=release_totals(Release.objects.filter(lawsuit=lawsuit)),
+        plaintiffs=[line.strip() for line in lawsuit.plaintiffs.splitlines() if line.strip()],
+    )
+
+
+def lawsuit_for_dashboard(pk: int) -> Lawsuit | None:
+    return (
+        Lawsuit.objects.prefetch_related("counsel", "defendant_agencies__parent")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --- A request ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RequestOverview:
+    request: RecordsRequest
+    deadlines: list[DeadlineRow]
+    timeline: list[TimelineEntry]
+    appeals: list[tuple[Appeal, list[DeadlineRow]]]
+    releases: list[Any]
+    documents: list[Any]
+    document_total: int
+    totals: Any
+
+
+def request_for_dashboard(pk: int) -> RecordsRequest | None:
+    return (
+        _requests_with_joins()
+        .prefetch_related("lawsuits", "topics", "assigned_staff")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def request_overview(
+    *, request: RecordsRequest, today: datetime.date, document_limit: int = 100
+) -> RequestOverview:
+    from documents.models import Document, Release
+    from documents.selectors import release_totals
+
+    all_rows = deadline_rows(
+        _deadlines()
+        .filter(Q(request=request) | Q(appeal__request=request))
+        .order_by("due_on", "pk"),
+        today,
+    )
+    appeals = list(Appeal.objects.filter(request=request).order_by("filed_on", "pk"))
+    by_appeal: dict[int, list[DeadlineRow]] = defaultdict(list)
+    for row in all_rows:
+        if row.deadline.appeal_id:
+            by_appeal[row.deadline.appeal_id].append(row)
+    events = RequestEvent.objects.filter(request=request).select_related("request")
+    releases = list(
+        Release.objects.filter(request=request)
+        .select_related("lawsuit")
+        .prefetch_related("exemptions")
+        .annotate(document_count=Count("documents"))
+        .order_by("released_on", "pk")
+    )
+    documents = Document.objects.filter(request=request)
+    listed = list(
+        documents.select_related("release")
+        .prefetch_related("exemptions")
+        .order_by("release__released_on", "sent_at", "pk")[:document_limit]
+    )
+    return RequestOverview(
+        request=request,
+        deadlines=[row for row in all_rows if not row.deadline.appeal_id],
+        timeline=_timeline(
+            _event_entries(events, today)
+            + _deadline_entries(all_rows, today)
+            + _release_entries(releases, today)
+        ),
+        appeals=[(a, by_appeal.get(a.pk, [])) for a in appeals],
+        releases=releases,
+        documents=listed,
+        document_total=documents.count() if len(listed) == document_limit else len(listed),
+        totals=release_totals(Release.objects.filter(request=request)),
+    )
+
+
+# --- An agency ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearPerformance:
+    """How an agency answered the requests it received in one year."""
+
+    year: int
+    received: int
+    determined: int
+    #: Requests whose response deadline has come: determined (on time or late) or overdue.
+    judged: int
+    on_time: int
+    median_working_days: float | None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.judged if self.judged else None
+
+    @property
+    def on_time_percent(self) -> int | None:
+        share = self.on_time_share
+        return None if share is None else round(100 * share)
+
+
+@dataclass
+class AgencyOverview:
+    agency: Agency
+    components: list[Agency]
+    requests: list[RecordsRequest]
+    years: list[YearPerformance]
+
+
+def agency_performance(
+    requests: Sequence[RecordsRequest], today: datetime.date
+) -> list[YearPerformance]:
+    """Per year of receipt: how many requests were determined by their response deadline (the
+    last one in force: an extension counts, 552(a)(6)(B)(i)), and the median working days from
+    receipt to determination, counted on each request's jurisdiction calendar with its closure
+    days (the trigger day not counted, as for the deadline itself).
+
+    On-time share = determined on or before the deadline / (determined + still undetermined past
+    the deadline); requests whose deadline has not come yet, or that have no statutory deadline
+    (Florida's "promptly"), are left out of the share but counted as received.
+    """
+    received = [r for r in requests if r.received_on]
+    # The response deadline in force per request: the latest non-superseded clock.
+    clocks: dict[int, Deadline] = {}
+    for d in (
+        Deadline.objects.filter(request_id__in=[r.pk for r in received], rule__in=CLOCK_RULES)
+        .exclude(status=Status.SUPERSEDED)
+        .exclude(status=Status.WAIVED)
+        .order_by("due_on", "pk")
+    ):
+        clocks[d.request_id or 0] = d  # ordered by date: the last one wins
+    closures = closures_by_jurisdiction({r.jurisdiction.code for r in received})
+    by_year: dict[int, list[RecordsRequest]] = defaultdict(list)
+    for r in received:
+        assert r.received_on is not None
+        by_year[r.received_on.year].append(r)
+    years = []
+    for year in sorted(by_year):
+        judged = on_time = determined = 0
+        spans: list[int] = []
+        for r in by_year[year]:
+            assert r.received_on is not None
+            clock = clocks.get(r.pk)
+            if r.determined_on:
+                determined += 1
+                try:
+                    cal = calendar_for(r.jurisdiction.code, closures.get(r.jurisdiction.code))
+                    spans.append(working_days_between(cal, r.received_on, r.determined_on))
+                except UnknownJurisdiction:
+                    pass
+                if clock is not None:
+                    judged += 1
+                    on_time += r.determined_on <= clock.due_on
+            elif clock is not None and not clock.is_paused and clock.due_on < today:
+                judged += 1  # still undetermined past its deadline: not on time
+        years.append(
+            YearPerformance(
+                year=year,
+                received=len(by_year[year]),
+                determined=determined,
+                judged=judged,
+                on_time=on_time,
+                median_working_days=statistics.median(spans) if spans else None,
+            )
+        )
+    return years
+
+
+def agency_overview(*, agency: Agency, today: datetime.date) -> AgencyOverview:
+    """The requests to an agency (and its components) and its record per year."""
+    components = list(Agency.objects.filter(parent=agency).order_by("name"))
+    requests = list(
+        _requests_with_joins()
+        .filter(Q(agency=agency) | Q(agency__parent=agency))
+        .order_by("-received_on", "-filed_on", "-pk")
+    )
+    return AgencyOverview(
+        agency=agency,
+        components=components,
+        requests=requests,
+        years=agency_performance(requests, today),
+    )
+
+
+# --- The calendar -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: datetime.date
+    in_month: bool
+    deadlines: list[DeadlineRow]
+    is_today: bool
+
+
+def month_calendar(*, year: int, month: int, today: datetime.date) -> list[list[CalendarDay]]:
+    """Weeks (Sunday first) of a month, each day with the deadlines due on it (superseded
+    ones left out: they are history, not obligations)."""
+    weeks = calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    rows = deadline_rows(
+        _deadlines()
+        .filter(due_on__gte=first, due_on__lte=last)
+        .exclude(status=Status.SUPERSEDED)
+        .order_by("due_on", "pk"),
+        today,
+    )
+    by_day: dict[datetime.date, list[DeadlineRow]] = defaultdict(list)
+    for row in rows:
+        by_day[row.deadline.due_on].append(row)
+    return [
+        [CalendarDay(day, day.month == month, by_day.get(day, []), day == today) for day in week]
+        for week in weeks
+    ]

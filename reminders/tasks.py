@@ -1,0 +1,57 @@
+"""Background work of the reminder outbox: the sweep, and one send task per row or digest.
+
+The task names are those the tasks had when they lived in requests_app: messages already queued
+(or retrying with an ETA) under those names still find their task after an upgrade. Rename them
+one release after the move, once no queue can hold the old names.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+
+from reminders import outbox
+
+
+@shared_task(
+    name="requests_app.tasks.reminders_sweep", acks_late=True, time_limit=900, ignore_result=True
+)
+def reminders_sweep() -> str:
+    """Fill the reminder outbox and hand each due row to a send task, after the sweep commits
+    (a task enqueued before the commit could look for a row that is not there yet)."""
+    result = outbox.reminders_sweep()
+    transaction.on_commit(lambda: _enqueue(result))
+    return result.summary()
+
+
+def _enqueue(result: outbox.SweepResult) -> None:
+    for reminder_id in result.individual:
+        reminder_send.delay(reminder_id)
+    for recipient_id in result.digests:
+        reminder_digest_send.delay(recipient_id)
+
+
+# The claim inside the service, not Celery, guarantees one send per row: a redelivered or
+# duplicated message finds the row claimed and does nothing. acks_late + reject_on_worker_lost
+# (settings) put a message back if the worker dies mid-send; the sweep re-queues the row.
+@shared_task(
+    name="requests_app.tasks.reminder_send", acks_late=True, time_limit=120, ignore_result=True
+)
+def reminder_send(reminder_id: int) -> str:
+    outcome = outbox.reminder_send(reminder_id=reminder_id)
+    if outcome.retry_at is not None:
+        reminder_send.apply_async((reminder_id,), eta=outcome.retry_at)
+    return outcome.state
+
+
+@shared_task(
+    name="requests_app.tasks.reminder_digest_send",
+    acks_late=True,
+    time_limit=300,
+    ignore_result=True,
+)
+def reminder_digest_send(recipient_id: int) -> str:
+    outcome = outbox.reminder_digest_send(recipient_id=recipient_id)
+    if outcome.retry_at is not None:
+        reminder_digest_send.apply_async((recipient_id,), eta=outcome.retry_at)
+    return outcome.state

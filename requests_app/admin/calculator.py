@@ -1,0 +1,122 @@
+"""The deadline calculator as an admin page, for lawyers checking a date by hand.
+
+``/admin/deadline-calculator/``: pick a jurisdiction, one of its rules and the trigger date; the
+page shows the due date, the sentence that explains it and every non-working day skipped. It counts
+through the same function as ``GET /api/v1/deadlines/calculate/``, so the two always agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from requests_app.deadlines.calendars import JURISDICTIONS
+from requests_app.deadlines.rules import RULES, DeadlineRule, get_rule, rules_for
+from requests_app.deadlines.selectors import deadline_calculate, year_range_error
+
+_SEPARATOR = ":"
+
+
+def _rule_value(rule: DeadlineRule) -> str:
+    return f"{rule.jurisdiction}{_SEPARATOR}{rule.code}"
+
+
+def _rule_label(rule: DeadlineRule) -> str:
+    """E.g. "US — response (20 working days, 5 U.S.C. 552(a)(6)(A)(i))"."""
+    policy = ", set by policy" if rule.policy else ""
+    return (
+        f"{rule.jurisdiction} — {rule.code} "
+        f"({rule.days} {rule.counting} days, {rule.citation}{policy})"
+    )
+
+
+def _rule_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every rule, grouped by jurisdiction (one <optgroup> each)."""
+    return [
+        (code, [(_rule_value(r), _rule_label(r)) for r in RULES if r.jurisdiction == code])
+        for code in JURISDICTIONS
+    ]
+
+
+class DeadlineCalculatorForm(forms.Form):
+    jurisdiction = forms.ChoiceField(choices=[(code, code) for code in JURISDICTIONS])
+    rule = forms.ChoiceField(
+        choices=_rule_choices,
+        help_text="The rule must belong to the jurisdiction chosen above.",
+    )
+    start = forms.DateField(
+        label="Trigger date",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The day the clock starts (receipt, determination, service); it is never "
+        "counted itself. YYYY-MM-DD.",
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2019-01-16."},
+    )
+
+    def clean_start(self) -> Any:
+        start = self.cleaned_data["start"]
+        problem = year_range_error(start)
+        if problem:
+            raise forms.ValidationError(problem, code="unsupported_year")
+        return start
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        jurisdiction, value = cleaned.get("jurisdiction"), cleaned.get("rule")
+        if jurisdiction and value:
+            rule_jurisdiction, _, code = value.partition(_SEPARATOR)
+            if rule_jurisdiction != jurisdiction:
+                own = ", ".join(r.code for r in rules_for(jurisdiction))
+                self.add_error(
+                    "rule",
+                    forms.ValidationError(
+                        "%(rule)s is a rule of %(other)s, not of %(jurisdiction)s. "
+                        "%(jurisdiction)s's rules: %(own)s.",
+                        code="rule_of_other_jurisdiction",
+                        params={
+                            "rule": code,
+                            "other": rule_jurisdiction,
+                            "jurisdiction": jurisdiction,
+                            "own": own,
+                        },
+                    ),
+                )
+            else:
+                cleaned["rule"] = get_rule(jurisdiction, code)
+        return cleaned
+
+
+def deadline_calculator_view(request: HttpRequest) -> HttpResponse:
+    """Staff only: wrapped in ``admin.site.admin_view`` in ``foiatracker/urls.py``."""
+    explanation = None
+    api_url = None
+    if request.method == "POST":
+        form = DeadlineCalculatorForm(request.POST)
+        if form.is_valid():
+            rule: DeadlineRule = form.cleaned_data["rule"]
+            start = form.cleaned_data["start"]
+            explanation = deadline_calculate(
+                jurisdiction=rule.jurisdiction, rule=rule.code, start=start
+            )
+            query = {
+                "jurisdiction": rule.jurisdiction,
+                "rule": rule.code,
+                "start": start.isoformat(),
+            }
+            api_url = f"{reverse('deadline-calculate')}?{urlencode(query)}"
+    else:
+        form = DeadlineCalculatorForm(initial={"jurisdiction": "US", "rule": "US:response"})
+    context = {
+        **admin.site.each_context(request),
+        "title": "Deadline calculator",
+        "form": form,
+        "explanation": explanation,
+        "api_url": api_url,
+    }
+    return TemplateResponse(request, "admin/requests_app/deadline_calculator.html", context)

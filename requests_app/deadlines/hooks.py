@@ -1,0 +1,496 @@
+"""Deadline hooks: which deadline an event starts, stops, extends or ends.
+
+The request, appeal and lawsuit services call these inside their own transaction. The rules and
+the counting live in the pure modules `rules` and `calendars`; a computed deadline stores its
+basis (how it was counted) and is recounted, never re-derived by hand; superseded deadlines stay
+as history, linked to what replaced them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
+
+from requests_app.deadlines import rules
+from requests_app.deadlines.selectors import closures_for
+from requests_app.models import (
+    Appeal,
+    Deadline,
+    Jurisdiction,
+    Lawsuit,
+    RecordsRequest,
+    RequestEvent,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+else:
+    User = Any
+
+
+from requests_app.deadlines.closures import jurisdiction_lock
+
+Status = Deadline.Status
+# The rules whose deadline is "the agency's clock" on a request or appeal: tolling stops it, an
+# extension replaces it, the determination ends it.
+_CLOCKS = ("response", "appeal_response", "acknowledgment", "ag_ruling_request", "follow_up")
+CLOCK_RULES = _CLOCKS + tuple(f"{code}_extension" for code in _CLOCKS)
+
+
+def iso_date(value: datetime.date) -> str:
+    return value.isoformat()
+
+
+def _owner_filter(record: RecordsRequest | Appeal | Lawsuit) -> dict[str, Any]:
+    if isinstance(record, RecordsRequest):
+        return {"request": record}
+    if isinstance(record, Appeal):
+        return {"appeal": record}
+    return {"lawsuit": record}
+
+
+def _computed(
+    *,
+    record: RecordsRequest | Appeal | Lawsuit,
+    jurisdiction: Jurisdiction,
+    basis: dict[str, Any],
+    responsible: User | None,
+    trigger_event: RequestEvent | None = None,
+    note: str = "",
+) -> Deadline:
+    jurisdiction_lock(jurisdiction)
+    explanation = rules.evaluate(jurisdiction.code, basis, closures_for(jurisdiction.code))
+    deadline = Deadline(
+        **_owner_filter(record),
+        label=explanation.label,
+        due_on=explanation.due,
+        jurisdiction=jurisdiction,
+        rule=explanation.rule,
+        citation=explanation.citation,
+        basis=basis,
+        responsible=responsible,
+        trigger_event=trigger_event,
+        note=note,
+    )
+    deadline.full_clean()
+    deadline.save()
+    return deadline
+
+
+def _open_clock(record: RecordsRequest | Appeal) -> Deadline | None:
+    return (
+        Deadline.objects.select_for_update(of=("self",))
+        .filter(**_owner_filter(record), status=Status.OPEN, rule__in=CLOCK_RULES)
+        .order_by("-due_on", "-pk")
+        .first()
+    )
+
+
+def _supersede(old: Deadline, new: Deadline, note: str) -> None:
+    old.status = Status.SUPERSEDED
+    old.superseded_by = new
+    old.note = f"{old.note} {note}".strip()
+    old.save(update_fields=["status", "superseded_by", "note", "updated_at"])
+
+
+def _close(deadline: Deadline, on: datetime.date, note: str = "") -> None:
+    """Met if done by the due date, missed if later (overdue is never stored; missed is a fact)."""
+    deadline.status = Status.MET if on <= deadline.due_on or deadline.is_paused else Status.MISSED
+    deadline.met_on = on
+    if note:
+        deadline.note = f"{deadline.note} {note}".strip()
+    deadline.save(update_fields=["status", "met_on", "note", "updated_at"])
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+def _recount_row(deadline: Deadline, basis: dict[str, Any]) -> None:
+    """Store a corrected basis with its due date (and, for a stopped clock, the days left)."""
+    assert deadline.jurisdiction is not None
+    code = deadline.jurisdiction.code
+    closures = closures_for(code)
+    deadline.basis = basis
+    deadline.due_on = rules.evaluate(code, basis, closures).due
+    fields = ["basis", "due_on", "updated_at"]
+    if deadline.paused_on is not None:
+        cal = rules.calendar_for(code, closures)
+        deadline.days_left = max(
+            0, rules.working_days_between(cal, deadline.paused_on, deadline.due_on)
+        )
+        fields.append("days_left")
+    deadline.save(update_fields=fields)
+
+
+def _start_or_recount(
+    *,
+    record: RecordsRequest | Appeal | Lawsuit,
+    jurisdiction: Jurisdiction,
+    rule: str,
+    trigger: datetime.date,
+    responsible: User | None,
+) -> Deadline | None:
+    """Start the deadline a rule gives a record, or recount it from a corrected trigger date.
+    Returns the deadline created or moved (None when nothing changed, or it is no longer open)."""
+    current = (
+        Deadline.objects.select_related("jurisdiction")
+        .filter(**_owner_filter(record), rule=rule, source=Deadline.Source.RULE)
+        .first()
+    )
+    if current is None:
+        return _computed(
+            record=record,
+            jurisdiction=jurisdiction,
+            basis={"rule": rule, "trigger": iso_date(trigger)},
+            responsible=responsible,
+        )
+    corrected = rules.with_trigger(current.basis, trigger)
+    if current.status != Status.OPEN or corrected == current.basis:
+        return None
+    _recount_row(current, corrected)
+    return current
+
+
+def deadlines_on_receipt(
+    *, request: RecordsRequest, event: RequestEvent | None = None
+) -> list[Deadline]:
+    """The agency received the request: its response clock (and expedited decision) start.
+
+    If the receipt date is corrected, every open deadline it started — extended, stopped or
+    resumed ones included — is recounted from the new date instead of being created again.
+    """
+    assert request.received_on is not None
+    code = request.jurisdiction.code
+    triggers: list[rules.Trigger] = ["receipt"]
+    if request.expedited_processing == "requested":  # a decision already made owes no deadline
+        triggers.append("expedited_request")
+    rows = list(
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("jurisdiction")
+        .filter(request=request, source=Deadline.Source.RULE)
+        .exclude(basis={})
+    )
+    touched: list[Deadline] = []
+    for trigger in triggers:
+        for rule in rules.rules_triggered_by(code, trigger):
+            chain = [d for d in rows if rules.base_rule(d.basis) == rule.code]
+            if not chain:
+                touched.append(
+                    _computed(
+                        record=request,
+                        jurisdiction=request.jurisdiction,
+                        basis={"rule": rule.code, "trigger": iso_date(request.received_on)},
+                        responsible=request.owner,
+                        trigger_event=event,
+                    )
+                )
+                continue
+            for deadline in chain:
+                if deadline.status != Status.OPEN:
+                    continue  # history stays as it was
+                corrected = rules.with_trigger(deadline.basis, request.received_on)
+                if corrected != deadline.basis:
+                    _recount_row(deadline, corrected)
+                    touched.append(deadline)
+    return touched
+
+
+def deadlines_toll(*, request: RecordsRequest, on: datetime.date, reason: str) -> str:
+    """The agency asked us something: stop the federal clock if the statute lets it.
+
+    5 U.S.C. 552(a)(6)(A)(ii): the agency may make one request for information, and as many
+    fee-clarification requests as needed; the clock stops until the requester replies. Returns a
+    sentence for the timeline saying what happened to the clock.
+    """
+    if request.jurisdiction.code != "US":
+        code = request.jurisdiction.code
+        return f"No statutory tolling is modelled for {code}; deadlines unchanged."
+    clock = _open_clock(request)
+    if clock is None:
+        return "No running response deadline to stop."
+    if clock.is_paused:
+        return f"The clock is already stopped (since {clock.paused_on})."
+    if reason == RequestEvent.Kind.CLARIFICATION_REQUESTED and information_toll_used(request):
+        return (
+            "The clock keeps running: the agency may stop it only once to ask for "
+            "information (552(a)(6)(A)(ii)(I)); only fee clarifications may stop it again."
+        )
+    if on > clock.due_on:
+        return f"The clock had already run out on {clock.due_on}; nothing to stop."
+    closures = closures_for("US")
+    started = rules.counting_start("US", clock.basis, closures)
+    if on < started:
+        raise ValidationError(
+            {"on": f"The clock cannot stop before it was running (it started on {started})."}
+        )
+    cal = rules.calendar_for("US", closures)
+    clock.paused_on = on
+    clock.days_left = rules.remaining_working_days(
+        cal, start=started, due=clock.due_on, paused_on=on
+    )
+    clock.paused_reason = (
+        "information" if reason == RequestEvent.Kind.CLARIFICATION_REQUESTED else "fees"
+    )
+    clock.save(update_fields=["paused_on", "days_left", "paused_reason", "updated_at"])
+    return f"Clock stopped on {on} with {clock.days_left} working days left (552(a)(6)(A)(ii))."
+
+
+def information_toll_used(request: RecordsRequest) -> bool:
+    """Whether a request for information has already stopped this request's clock."""
+    return Deadline.objects.filter(request=request, paused_reason="information").exists()
+
+
+def deadlines_resume(*, request: RecordsRequest, on: datetime.date) -> Deadline | None:
+    """Our reply reached the agency: the clock runs again with the days that were left."""
+    clock = _open_clock(request)
+    if clock is None or not clock.is_paused:
+        return None
+    assert clock.paused_on is not None
+    assert clock.jurisdiction is not None
+    if on < clock.paused_on:
+        raise ValidationError({"on": f"The reply cannot predate the stop ({clock.paused_on})."})
+    basis = {
+        "resume": {
+            "on": iso_date(on),
+            "paused_on": iso_date(clock.paused_on),
+            "basis": clock.basis,
+        },
+        "rule": rules.base_rule(clock.basis),
+    }
+    resumed = _computed(
+        record=request, jurisdiction=clock.jurisdiction, basis=basis, responsible=clock.responsible
+    )
+    _supersede(clock, resumed, f"Resumed on {on}.")
+    return resumed
+
+
+def extension_problem(request: RecordsRequest) -> str | None:
+    """Why an extension notice cannot extend this request's clock now (None if it can)."""
+    clock = (
+        Deadline.objects.filter(request=request, status=Status.OPEN, rule__in=CLOCK_RULES)
+        .select_related("jurisdiction")
+        .order_by("-due_on", "-pk")
+        .first()
+    )
+    if clock is None:
+        return "There is no open response deadline to extend (enter the receipt date first)."
+    if rules.is_extended(clock.basis):
+        return "This deadline has already been extended; the statute allows one extension."
+    if clock.is_paused:
+        return "The clock is stopped; log the reply before the extension notice."
+    assert clock.jurisdiction is not None
+    base_rule = rules.get_rule(clock.jurisdiction.code, rules.base_rule(clock.basis))
+    if base_rule.extension_days is None:
+        return (
+            f"{clock.jurisdiction.code} {base_rule.code} ({base_rule.citation}) has no "
+            f"statutory extension."
+        )
+    return None
+
+
+def deadlines_extend(*, request: RecordsRequest, on: datetime.date) -> Deadline:
+    """An extension notice (federal: unusual circumstances) replaces the response deadline with
+    one counted from its due date (552(a)(6)(B)(i); Cal. Gov. Code §7922.535; 5 ILCS 140/3(e))."""
+    problem = extension_problem(request)
+    if problem:
+        raise ValidationError(problem)
+    clock = _open_clock(request)
+    assert clock is not None
+    assert clock.jurisdiction is not None
+    note = f"Notice dated {on}, after the deadline it extends." if on > clock.due_on else ""
+    extended = _computed(
+        record=request,
+        jurisdiction=clock.jurisdiction,
+        basis={"extend": clock.basis, "of_rule": rules.base_rule(clock.basis)},
+        responsible=clock.responsible,
+        note=note,
+    )
+    _supersede(clock, extended, f"Extended by notice of {on}.")
+    return extended
+
+
+def deadlines_on_determination(
+    *, request: RecordsRequest, on: datetime.date, adverse: bool
+) -> list[Deadline]:
+    """The agency determined the request: its clock is met (or missed); an adverse determination
+    opens the appeal window (552(a)(6)(A)(i)(III)(aa))."""
+    clock = _open_clock(request)
+    if clock is not None:
+        _close(clock, on, f"Determined on {on}.")
+    # A determination also decides, in substance, whether the request was expedited.
+    for pending in Deadline.objects.filter(
+        request=request, status=Status.OPEN, rule="expedited_determination"
+    ):
+        _close(pending, on, f"Determined on {on}.")
+    opened: list[Deadline] = []
+    if adverse:
+        for rule in rules.rules_triggered_by(request.jurisdiction.code, "adverse_determination"):
+            opened.append(
+                _computed(
+                    record=request,
+                    jurisdiction=request.jurisdiction,
+                    basis={"rule": rule.code, "trigger": iso_date(on)},
+                    responsible=request.owner,
+                )
+            )
+    return opened
+
+
+def deadlines_on_litigation(*, request: RecordsRequest, on: datetime.date) -> int:
+    """Suing over a request whose clock ran out: the agency missed it (a missed deadline counts as
+    exhausted remedies, 552(a)(6)(C)(i)). Returns how many deadlines were marked missed."""
+    return (
+        Deadline.objects.filter(
+            request=request, status=Status.OPEN, rule__in=CLOCK_RULES, due_on__lt=on
+        )
+        .filter(paused_on__isnull=True)
+        .update(
+            status=Status.MISSED, note=note_appended(f"Not met when the suit was filed on {on}.")
+        )
+    )
+
+
+def note_appended(text: str) -> Any:
+    return Concat(F("note"), Value(f" {text}"), output_field=models.TextField())
+
+
+def deadlines_waive_open(*, record: RecordsRequest | Lawsuit, reason: str) -> int:
+    """A withdrawn or closed request (with its appeals), or a finished case, owes nothing more."""
+    if isinstance(record, RecordsRequest):
+        scope = Q(request=record) | Q(appeal__request=record)
+    else:
+        scope = Q(lawsuit=record)
+    return Deadline.objects.filter(scope, status=Status.OPEN).update(
+        status=Status.WAIVED, note=note_appended(reason)
+    )
+
+
+def deadlines_on_determination_date(*, request: RecordsRequest) -> list[Deadline]:
+    """A corrected determination date recounts the open appeal window it started."""
+    assert request.determined_on is not None
+    touched = []
+    for deadline in (
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("jurisdiction")
+        .filter(request=request, status=Status.OPEN, rule="appeal_window")
+    ):
+        corrected = rules.with_trigger(deadline.basis, request.determined_on)
+        if corrected != deadline.basis:
+            _recount_row(deadline, corrected)
+            touched.append(deadline)
+    return touched
+
+
+def deadlines_on_acknowledgment(*, request: RecordsRequest, on: datetime.date) -> None:
+    """An acknowledgment meets an acknowledgment deadline (New York, POL §89(3)(a))."""
+    for deadline in Deadline.objects.select_for_update(of=("self",)).filter(
+        request=request, status=Status.OPEN, rule="acknowledgment"
+    ):
+        _close(deadline, on, "Acknowledged.")
+
+
+def deadlines_on_expedition_decision(*, request: RecordsRequest, on: datetime.date) -> None:
+    """The agency decided the request for expedited processing (552(a)(6)(E)(ii)(I)); if the
+    request for expedition is withdrawn, its deadline is waived."""
+    pending = Deadline.objects.select_for_update(of=("self",)).filter(
+        request=request, status=Status.OPEN, rule="expedited_determination"
+    )
+    for deadline in pending:
+        if request.expedited_processing == "not_requested":
+            deadline.status = Status.WAIVED
+            deadline.note = f"{deadline.note} Expedited processing no longer requested.".strip()
+            deadline.save(update_fields=["status", "note", "updated_at"])
+        elif request.expedited_processing in ("granted", "denied"):
+            _close(deadline, on, f"Expedited processing {request.expedited_processing}.")
+
+
+# --- Appeals ----------------------------------------------------------------------------------
+
+
+def deadlines_on_appeal_filed(*, appeal: Appeal) -> None:
+    """Filing the appeal meets the appeal window (or misses it, if filed late)."""
+    window = (
+        Deadline.objects.select_for_update(of=("self",))
+        .filter(request=appeal.request, status=Status.OPEN, rule="appeal_window")
+        .first()
+    )
+    if window is not None:
+        _close(window, appeal.filed_on, "Appeal filed.")
+    if appeal.received_on:
+        deadlines_on_appeal_receipt(appeal=appeal)
+
+
+def deadlines_on_appeal_receipt(*, appeal: Appeal) -> list[Deadline]:
+    """The agency received the appeal: its 20 working days start (552(a)(6)(A)(ii))."""
+    assert appeal.received_on is not None
+    Appeal.objects.select_for_update().filter(pk=appeal.pk).first()  # one answer clock per appeal
+    request = appeal.request
+    return [
+        deadline
+        for rule in rules.rules_triggered_by(request.jurisdiction.code, "appeal_receipt")
+        if (
+            deadline := _start_or_recount(
+                record=appeal,
+                jurisdiction=request.jurisdiction,
+                rule=rule.code,
+                trigger=appeal.received_on,
+                responsible=request.owner,
+            )
+        )
+    ]
+
+
+def deadlines_on_appeal_decision(*, appeal: Appeal) -> None:
+    assert appeal.decided_on is not None
+    clock = _open_clock(appeal)
+    if clock is not None:
+        _close(clock, appeal.decided_on, "Appeal decided.")
+
+
+# --- Lawsuits and court orders -----------------------------------------------------------------
+
+
+def deadlines_on_service(*, lawsuit: Lawsuit) -> list[Deadline]:
+    """The complaint was served: the agency's answer is due in 30 days (552(a)(4)(C))."""
+    assert lawsuit.served_on is not None
+    Lawsuit.objects.select_for_update().filter(pk=lawsuit.pk).first()  # one answer per service
+    deadline = _start_or_recount(
+        record=lawsuit,
+        jurisdiction=Jurisdiction.objects.get(code="US"),
+        rule="foia_answer",
+        trigger=lawsuit.served_on,
+        responsible=None,
+    )
+    return [deadline] if deadline else []
+
+
+@transaction.atomic
+def deadline_mark(
+    *, deadline: Deadline, status: str, on: datetime.date | None = None, note: str = ""
+) -> Deadline:
+    """Staff mark a deadline met (on a date), or waived."""
+    locked = Deadline.objects.select_for_update(of=("self",)).get(pk=deadline.pk)
+    if locked.status != Status.OPEN:
+        raise ValidationError(
+            "Only an open deadline can be marked; this one is "
+            f"{locked.get_status_display().lower()}."
+        )
+    if status == Status.WAIVED:
+        locked.status = Status.WAIVED
+        locked.note = f"{locked.note} {note}".strip()
+        locked.save(update_fields=["status", "note", "updated_at"])
+    elif status in (Status.MET, Status.MISSED):
+        if on is None:
+            raise ValidationError({"on": "Say on which date it was met."})
+        _close(locked, on, note)
+    else:
+        raise ValidationError({"status": f"Deadlines can be marked met or waived, not {status}."})
+    return locked
+
+
+# --- Recomputation ------------------------------------------------------------------------------

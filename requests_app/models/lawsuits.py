@@ -1,0 +1,86 @@
+"""FOIA lawsuits: caption, court, docket, the requests they cover, defendants and counsel."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from requests_app.models.agencies import Agency, not_before, validate_supported_year
+from requests_app.models.requests import RecordsRequest
+
+
+class Lawsuit(models.Model):
+    """A FOIA case in court, covering one or more requests."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Preparing")
+        FILED = "filed", _("Filed")
+        SERVED = "served", _("Served")
+        BRIEFING = "briefing", _("Briefing / summary judgment")
+        PRODUCTION = "production", _("Production schedule")
+        SETTLED = "settled", _("Settled")
+        DECIDED = "decided", _("Decided")
+        DISMISSED = "dismissed", _("Dismissed")
+        CLOSED = "closed", _("Closed")
+
+    caption = models.CharField(max_length=300, help_text=_("e.g. ACLU v. DEA"))
+    court = models.CharField(max_length=200, help_text=_("e.g. U.S. District Court, D. Mass."))
+    docket_number = models.CharField(max_length=100, blank=True)
+    filed_on = models.DateField(
+        "filed", validators=[validate_supported_year], null=True, blank=True
+    )
+    served_on = models.DateField(
+        "served", validators=[validate_supported_year], null=True, blank=True
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREPARING)
+    plaintiffs = models.TextField(help_text=_("One per line."))
+    defendant_agencies = models.ManyToManyField(Agency, related_name="lawsuits_as_defendant")
+    requests = models.ManyToManyField(
+        RecordsRequest,
+        related_name="lawsuits",
+        blank=True,
+        help_text=_("The records requests this suit seeks to enforce."),
+    )
+    counsel = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="lawsuits_as_counsel"
+    )
+    judge = models.CharField(max_length=200, blank=True)
+    outcome = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[defendant_agencies, requests, counsel])
+
+    class Meta:
+        ordering = ["-filed_on", "-pk"]
+        constraints = [
+            not_before(
+                "served_on",
+                "filed_on",
+                "lawsuit_served_not_before_filed",
+                _("A complaint cannot be served before it was filed."),
+            ),
+            models.UniqueConstraint(
+                fields=["court", "docket_number"],
+                condition=~Q(docket_number=""),
+                name="lawsuit_unique_docket_per_court",
+                violation_error_message=_("That court already has a case with this docket number."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caption} ({self.docket_number})" if self.docket_number else self.caption
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:requests_app_lawsuit_change", args=[self.pk])
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.status not in (self.Status.PREPARING,) and not self.filed_on:
+            raise ValidationError({"filed_on": _("A filed case needs its filing date.")})

@@ -1,0 +1,177 @@
+"""Writes to lawsuits: filing, service, the requests they cover, their status and edits."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from requests_app.deadlines import hooks
+from requests_app.models import (
+    Agency,
+    Lawsuit,
+    RecordsRequest,
+    RequestEvent,
+)
+from requests_app.services.requests import locked_request, request_transition, validated_save
+from requests_app.services.timeline import event_add
+from requests_app.workflow import (
+    RequestStatus,
+    check_transition,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+else:
+    User = Any
+
+Kind = RequestEvent.Kind
+Direction = RequestEvent.Direction
+S = RequestStatus
+
+# The date field that a move into a state fills in, when it is still empty.
+DATE_SET_BY_STATUS: dict[str, str] = {
+    S.SUBMITTED: "filed_on",
+    S.ACKNOWLEDGED: "acknowledged_on",
+    S.PARTIALLY_RELEASED: "determined_on",
+    S.RELEASED_IN_FULL: "determined_on",
+    S.DENIED: "determined_on",
+    S.NO_RECORDS: "determined_on",
+    S.WITHDRAWN: "closed_on",
+    S.CLOSED: "closed_on",
+}
+
+
+@transaction.atomic
+def lawsuit_file(
+    *,
+    caption: str,
+    court: str,
+    plaintiffs: str,
+    filed_on: datetime.date,
+    defendant_agencies: Sequence[Agency],
+    requests: Sequence[RecordsRequest] = (),
+    docket_number: str = "",
+    served_on: datetime.date | None = None,
+    counsel: Iterable[User] = (),
+    judge: str = "",
+    notes: str = "",
+    by: User | None = None,
+) -> Lawsuit:
+    """File suit over one or more requests; each moves into litigation."""
+    if not defendant_agencies:
+        raise ValidationError({"defendant_agencies": "A lawsuit needs at least one defendant."})
+    lawsuit = Lawsuit(
+        caption=caption,
+        court=court,
+        plaintiffs=plaintiffs,
+        filed_on=filed_on,
+        served_on=served_on,
+        docket_number=docket_number,
+        judge=judge,
+        notes=notes,
+        status=Lawsuit.Status.SERVED if served_on else Lawsuit.Status.FILED,
+    )
+    validated_save(lawsuit, by=by)
+    lawsuit.defendant_agencies.set(defendant_agencies)
+    lawsuit.counsel.set(list(counsel))
+    lawsuit_add_requests(lawsuit=lawsuit, requests=requests, by=by)
+    if served_on:
+        hooks.deadlines_on_service(lawsuit=lawsuit)
+    return lawsuit
+
+
+FINISHED_LAWSUIT = (
+    Lawsuit.Status.SETTLED,
+    Lawsuit.Status.DECIDED,
+    Lawsuit.Status.DISMISSED,
+    Lawsuit.Status.CLOSED,
+)
+
+
+def lawsuit_on_status(*, lawsuit: Lawsuit) -> int:
+    """A case that is settled, decided, dismissed or closed owes no more court hooks."""
+    if lawsuit.status not in FINISHED_LAWSUIT:
+        return 0
+    return hooks.deadlines_waive_open(
+        record=lawsuit, reason=f"Case {lawsuit.get_status_display().lower()}."
+    )
+
+
+@transaction.atomic
+def lawsuit_record_service(
+    *, lawsuit: Lawsuit, served_on: datetime.date, by: User | None = None
+) -> Lawsuit:
+    """The complaint was served: the agency's answer falls due (552(a)(4)(C)); a corrected
+    service date recounts it."""
+    lawsuit.served_on = served_on
+    if lawsuit.status in (Lawsuit.Status.PREPARING, Lawsuit.Status.FILED):
+        lawsuit.status = Lawsuit.Status.SERVED
+    validated_save(lawsuit, by=by)
+    hooks.deadlines_on_service(lawsuit=lawsuit)
+    return lawsuit
+
+
+@transaction.atomic
+def lawsuit_add_requests(
+    *, lawsuit: Lawsuit, requests: Iterable[RecordsRequest], by: User | None = None
+) -> None:
+    """Bring requests under a lawsuit: timeline entry, and into litigation unless already there."""
+    on = lawsuit.filed_on or timezone.localdate()
+    for request in requests:
+        locked = locked_request(request)
+        if locked.status != S.IN_LITIGATION:
+            check_transition(locked.status, S.IN_LITIGATION)
+        lawsuit.requests.add(locked)
+        hooks.deadlines_on_litigation(request=locked, on=on)
+        event_add(
+            locked,
+            kind=Kind.LAWSUIT_FILED,
+            on=on,
+            text=f"Covered by {lawsuit}, {lawsuit.court}.",
+            by=by,
+        )
+        if locked.status != S.IN_LITIGATION:
+            request_transition(request=locked, to_status=S.IN_LITIGATION, on=on, by=by)
+
+
+LAWSUIT_EDITABLE = frozenset(
+    {"caption", "court", "docket_number", "status", "plaintiffs", "judge", "outcome", "notes"}
+)
+
+
+@transaction.atomic
+def lawsuit_update(
+    *,
+    lawsuit: Lawsuit,
+    changes: dict[str, Any],
+    served_on: datetime.date | None = None,
+    add_requests: Sequence[RecordsRequest] = (),
+    counsel: Iterable[User] | None = None,
+    by: User | None = None,
+) -> Lawsuit:
+    """Edit a lawsuit as the lawyers' admin page does: plain fields, then service of the complaint
+    (its answer deadline), newly covered requests (into litigation), and a finished case waives
+    its open hooks."""
+    unknown = set(changes) - LAWSUIT_EDITABLE
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    locked = Lawsuit.objects.select_for_update().get(pk=lawsuit.pk)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    validated_save(locked, by=by)
+    if counsel is not None:
+        locked.counsel.set(list(counsel))
+    if served_on is not None and served_on != locked.served_on:
+        lawsuit_record_service(lawsuit=locked, served_on=served_on, by=by)
+    covered = set(locked.requests.values_list("pk", flat=True))
+    new = [r for r in add_requests if r.pk not in covered]
+    if new:
+        lawsuit_add_requests(lawsuit=locked, requests=new, by=by)
+    if "status" in changes:
+        lawsuit_on_status(lawsuit=locked)
+    return locked

@@ -1,0 +1,185 @@
+"""Personal calendar feeds and reminder preferences (calendar_feed.py, reminder_views.py)."""
+
+import datetime
+
+import icalendar
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from reminders.calendar_feed import calendar_feed_issue, calendar_feed_revoke, calendar_feed_url
+from reminders.models import ReminderPreference
+from requests_app.models import Deadline, Jurisdiction
+from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
+
+FROZEN = datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC)
+
+
+def deadline_for(owner, due_on=datetime.date(2026, 11, 30), **fields):
+    return Deadline.objects.create(
+        request=RecordsRequestFactory(owner=owner, title="Face recognition records"),
+        label="Response to the request",
+        due_on=due_on,
+        jurisdiction=Jurisdiction.objects.get(code="US"),
+        rule="response",
+        citation="5 U.S.C. 552(a)(6)(A)(i)",
+        basis={"rule": "response", "trigger": "2026-11-02"},
+        **fields,
+    )
+
+
+def fetch(client, user):
+    url = calendar_feed_url(user=user)
+    assert url is not None
+    response = client.get(url.removeprefix("http://localhost:8000"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return icalendar.Calendar.from_ical(response.content)
+
+
+@pytest.mark.django_db
+@time_machine.travel(FROZEN, tick=False)
+def test_the_feed_parses_and_lists_the_persons_open_deadlines_with_an_alarm():
+    owner = UserFactory()
+    mine = deadline_for(owner)
+    deadline_for(owner, status=Deadline.Status.MET, met_on=datetime.date(2026, 11, 10))
+    deadline_for(UserFactory())  # someone else's
+    calendar_feed_issue(user=owner)
+
+    events = fetch(Client(), owner).walk("VEVENT")
+    assert len(events) == 1
+    [event] = events
+    assert str(event["UID"]) == f"deadline-{mine.pk}@localhost"
+    assert event.decoded("DTSTART") == datetime.date(2026, 11, 30)
+    assert "Face recognition records" in str(event["SUMMARY"])
+    # The explanation: 20 working days after receipt on 2 November 2026, per the statute, with
+    # Veterans Day and Thanksgiving skipped (5 U.S.C. 6103).
+    description = str(event["DESCRIPTION"])
+    assert "5 U.S.C. 552(a)(6)(A)(i)" in description
+    assert "Thanksgiving" in description
+    [alarm] = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -datetime.timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_a_moved_deadline_updates_its_event_instead_of_adding_one():
+    owner = UserFactory()
+    client = Client()
+    with time_machine.travel(FROZEN, tick=False):
+        deadline = deadline_for(owner)
+        calendar_feed_issue(user=owner)
+        [before] = fetch(client, owner).walk("VEVENT")
+    with time_machine.travel(FROZEN + datetime.timedelta(hours=1), tick=False):
+        deadline.due_on = datetime.date(2026, 12, 14)
+        deadline.save()
+        [after] = fetch(client, owner).walk("VEVENT")
+    assert str(after["UID"]) == str(before["UID"])
+    assert after.decoded("DTSTART") == datetime.date(2026, 12, 14)
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+
+
+@pytest.mark.django_db
+def test_lawyers_can_add_every_lawsuit_deadline():
+    lawyer = UserFactory(roles=["lawyer"])
+    case = Deadline.objects.create(
+        lawsuit=LawsuitFactory(caption="ACLU v. DEA"),
+        label="Answer",
+        due_on=datetime.date(2026, 12, 1),
+        source=Deadline.Source.COURT_ORDER,
+    )
+    calendar_feed_issue(user=lawyer)
+    assert fetch(Client(), lawyer).walk("VEVENT") == []
+    ReminderPreference.objects.filter(user=lawyer).update(feed_all_lawsuits=True)
+    [event] = fetch(Client(), lawyer).walk("VEVENT")
+    assert str(event["UID"]).startswith(f"deadline-{case.pk}@")
+    assert str(event["SUMMARY"]) == "Answer — ACLU v. DEA"
+
+
+@pytest.mark.django_db
+def test_a_wrong_or_revoked_token_is_a_plain_404():
+    owner = UserFactory()
+    deadline_for(owner)
+    token = calendar_feed_issue(user=owner)
+    client = Client()
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+    wrong = client.get("/calendar/not-a-token.ics")
+    calendar_feed_revoke(user=owner)
+    revoked = client.get(f"/calendar/{token}.ics")
+    assert wrong.status_code == revoked.status_code == 404
+    assert revoked.content == wrong.content
+    assert b"Face recognition" not in revoked.content
+    assert calendar_feed_url(user=owner) is None
+
+
+@pytest.mark.django_db
+def test_regenerating_the_link_stops_the_old_one():
+    owner = UserFactory()
+    old = calendar_feed_issue(user=owner)
+    new = calendar_feed_issue(user=owner)
+    assert old != new
+    assert Client().get(f"/calendar/{old}.ics").status_code == 404
+    assert Client().get(f"/calendar/{new}.ics").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_inactive_persons_feed_is_gone():
+    owner = UserFactory()
+    token = calendar_feed_issue(user=owner)
+    owner.is_active = False
+    owner.save()
+    assert Client().get(f"/calendar/{token}.ics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_preferences_page_saves_delivery_and_manages_the_link(lawyer_user):
+    client = Client()
+    client.force_login(lawyer_user)
+    url = reverse("reminder-preferences")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"Create my calendar link" in page.content
+    response = client.post(url, {"action": "feed-create"}, follow=True)
+    feed = calendar_feed_url(user=lawyer_user)
+    assert feed is not None
+    assert f"http://testserver{feed.removeprefix('http://localhost:8000')}".encode() in (
+        response.content
+    )
+    client.post(url, {"action": "save", "delivery": "digest", "feed_all_lawsuits": "on"})
+    preference = ReminderPreference.objects.get(user=lawyer_user)
+    assert preference.delivery == "digest"
+    assert preference.feed_all_lawsuits
+    bad = client.post(url, {"action": "save", "delivery": "carrier-pigeon"})
+    assert bad.status_code == 200
+    assert b"Select a valid choice" in bad.content
+    assert ReminderPreference.objects.get(user=lawyer_user).delivery == "digest"
+    client.post(url, {"action": "feed-revoke"})
+    assert calendar_feed_url(user=lawyer_user) is None
+
+
+@pytest.mark.django_db
+def test_mute_asks_first_then_mutes_and_can_be_undone(staff_role_user):
+    deadline = deadline_for(staff_role_user)
+    client = Client()
+    client.force_login(staff_role_user)
+    url = reverse("reminder-mute", args=[deadline.pk])
+    assert client.get(url).status_code == 200
+    assert not ReminderPreference.objects.filter(muted_deadlines=deadline).exists()
+    client.post(url)
+    assert ReminderPreference.objects.get(user=staff_role_user).muted_deadlines.get() == deadline
+    client.post(reverse("reminder-preferences"), {"action": "unmute", "deadline": deadline.pk})
+    assert not ReminderPreference.objects.get(user=staff_role_user).muted_deadlines.exists()
+    assert client.get(reverse("reminder-mute", args=[999999])).status_code == 404
+    response = client.post(reverse("reminder-preferences"), {"action": "unmute", "deadline": "x"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_login_and_people_without_a_role_get_404():
+    url = reverse("reminder-preferences")
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    nobody = Client()
+    nobody.force_login(UserFactory(is_staff=False))
+    assert nobody.get(url).status_code == 404
