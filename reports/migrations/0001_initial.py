@@ -1,6 +1,32 @@
-"""The precomputed report snapshots, created afresh: a refresh recomputes every row."""
+"""The precomputed report snapshots, created afresh: a refresh recomputes every row.
+
+Their content types (and so their permission rows) follow them from requests_app instead of
+being left behind as stale entries beside new ones.
+"""
 
 from django.db import migrations, models
+
+MOVED = (
+    "agencyyearperformance",
+    "exemptioncitationtotals",
+    "releasedaytotals",
+    "releasemonthtotals",
+    "reportrefresh",
+)
+
+
+def content_types_follow(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="requests_app", model__in=MOVED).update(
+        app_label="reports"
+    )
+
+
+def content_types_return(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="reports", model__in=MOVED).update(
+        app_label="requests_app"
+    )
 
 
 class Migration(migrations.Migration):
@@ -158,4 +184,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(content_types_follow, content_types_return),
     ]
