@@ -109,7 +109,9 @@ class ReleaseAdmin(admin.ModelAdmin):
         for release in queryset:
             services.release_delete(release=release)
 
-    @admin.action(description="Resume ingestion of uploads that did not finish")
+    @admin.action(
+        description="Resume ingestion of uploads that did not finish", permissions=["change"]
+    )
     def resume_ingestion(self, request: HttpRequest, queryset: QuerySet[Release]) -> None:
         resumed = sum(services.release_resume(release=release) for release in queryset)
         self.message_user(

@@ -88,7 +88,9 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
     def has_feed(self, obj: ReminderPreference) -> bool:
         return bool(obj.feed_token)
 
-    @admin.action(description="Make a new calendar link (the old one stops working)")
+    @admin.action(
+        description="Make a new calendar link (the old one stops working)", permissions=["change"]
+    )
     def regenerate_feed(self, request: HttpRequest, queryset: QuerySet[ReminderPreference]) -> None:
         for preference in queryset.select_related("user"):
             calendar_feed_issue(user=preference.user)
@@ -98,7 +100,7 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
             "their reminder preferences.",
         )
 
-    @admin.action(description="Revoke the calendar link")
+    @admin.action(description="Revoke the calendar link", permissions=["change"])
     def revoke_feed(self, request: HttpRequest, queryset: QuerySet[ReminderPreference]) -> None:
         for preference in queryset.select_related("user"):
             calendar_feed_revoke(user=preference.user)

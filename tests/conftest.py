@@ -1,4 +1,5 @@
-"""Shared fixtures: personas and a logged-in admin client."""
+"""Shared fixtures: the personas (staff, lawyer, reporting client, superuser), their logged-in
+clients, and the settings every test runs under."""
 
 from __future__ import annotations
 
@@ -8,18 +9,11 @@ from django.test import Client
 
 @pytest.fixture
 def staff_user(db):
-    """A paralegal: staff, with every permission on the tracker (superuser until roles land)."""
+    """A paralegal holding exactly the staff role (not a superuser): the person who logs
+    requests, letters, tracking numbers, fees and releases in the admin."""
     from tests.factories import UserFactory  # imported here so pure-module tests need no Django
 
-    return UserFactory(username="paralegal", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def staff_role_user(db):
-    """Advocacy staff holding exactly the staff role (not a superuser)."""
-    from tests.factories import UserFactory
-
-    return UserFactory(username="staffer", is_staff=True, roles=["staff"])
+    return UserFactory(username="paralegal", is_staff=True, roles=["staff"])
 
 
 @pytest.fixture
@@ -39,10 +33,33 @@ def reporting_user(db):
 
 
 @pytest.fixture
-def admin_client_staff(staff_user) -> Client:
+def superuser(db):
+    """The operator: a superuser in no group, for tests whose subject is the superuser (it holds
+    every role; it alone manages logins and API tokens)."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+def _logged_in(user) -> Client:
     client = Client()
-    client.force_login(staff_user)
+    client.force_login(user)
     return client
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    return _logged_in(staff_user)
+
+
+@pytest.fixture
+def lawyer_client(lawyer_user) -> Client:
+    return _logged_in(lawyer_user)
+
+
+@pytest.fixture
+def superuser_client(superuser) -> Client:
+    return _logged_in(superuser)
 
 
 @pytest.fixture(autouse=True)
@@ -93,15 +110,13 @@ def _migration_data_after_flush(request):
     ):
         return
     request.getfixturevalue("transactional_db")
-    import importlib
-
     from django.apps import apps
 
+    from documents.exemptions import federal_exemptions_seed
+    from requests_app.jurisdictions import jurisdictions_seed
     from requests_app.models import Jurisdiction
 
     if Jurisdiction.objects.exists():
         return
-    importlib.import_module("requests_app.migrations.0002_jurisdictions").add_jurisdictions(
-        apps, None
-    )
-    importlib.import_module("documents.migrations.0003_federal_exemptions").add(apps, None)
+    jurisdictions_seed(apps)
+    federal_exemptions_seed(apps)

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from documents.models import Release
 from requests_app.workflow import RequestStatus
 from tests.celery_worker import new_queue, sending_to, start_worker, stop
-from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
+from tests.factories import LawsuitFactory, RecordsRequestFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "documents" / "fixtures"
@@ -53,13 +52,11 @@ def worker(settings):
     stop(process)
 
 
-def test_an_uploaded_release_is_ingested_by_a_real_worker(worker):
+def test_an_uploaded_release_is_ingested_by_a_real_worker(worker, staff_client):
     request = RecordsRequestFactory(status=RequestStatus.IN_LITIGATION)
     lawsuit = LawsuitFactory()
     lawsuit.requests.add(request)
-    client = Client()
-    client.force_login(UserFactory(username="paralegal", is_superuser=True))
-    response = client.post(
+    response = staff_client.post(
         reverse("admin:documents_release_add"),
         {
             "request": request.pk,

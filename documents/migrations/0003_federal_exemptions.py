@@ -2,63 +2,11 @@
 
 from django.db import migrations
 
-FEDERAL = [
-    ("b1", "Classified national defense or foreign policy information", "552(b)(1)"),
-    ("b2", "Internal personnel rules and practices", "552(b)(2)"),
-    ("b3", "Information exempted by another statute", "552(b)(3)"),
-    ("b4", "Trade secrets and confidential commercial or financial information", "552(b)(4)"),
-    (
-        "b5",
-        "Privileged inter- or intra-agency memoranda (deliberative process, attorney work product, attorney-client)",
-        "552(b)(5)",
-    ),
-    (
-        "b6",
-        "Personnel, medical and similar files: clearly unwarranted invasion of personal privacy",
-        "552(b)(6)",
-    ),
-    ("b7", "Records compiled for law enforcement purposes", "552(b)(7)"),
-    (
-        "b7A",
-        "Could reasonably be expected to interfere with enforcement proceedings",
-        "552(b)(7)(A)",
-    ),
-    (
-        "b7B",
-        "Would deprive a person of a right to a fair trial or impartial adjudication",
-        "552(b)(7)(B)",
-    ),
-    (
-        "b7C",
-        "Could reasonably be expected to be an unwarranted invasion of personal privacy",
-        "552(b)(7)(C)",
-    ),
-    ("b7D", "Could reasonably be expected to disclose a confidential source", "552(b)(7)(D)"),
-    (
-        "b7E",
-        "Would disclose techniques, procedures or guidelines for law enforcement investigations",
-        "552(b)(7)(E)",
-    ),
-    (
-        "b7F",
-        "Could reasonably be expected to endanger the life or physical safety of any individual",
-        "552(b)(7)(F)",
-    ),
-    ("b8", "Reports of agencies that regulate financial institutions", "552(b)(8)"),
-    ("b9", "Geological and geophysical information concerning wells", "552(b)(9)"),
-]
+from documents.exemptions import federal_exemptions_seed
 
 
 def add(apps, schema_editor):
-    Jurisdiction = apps.get_model("requests_app", "Jurisdiction")
-    Exemption = apps.get_model("documents", "Exemption")
-    us = Jurisdiction.objects.get(code="US")
-    for code, description, citation in FEDERAL:
-        Exemption.objects.update_or_create(
-            jurisdiction=us,
-            code=code,
-            defaults={"description": description, "citation": f"5 U.S.C. {citation}"},
-        )
+    federal_exemptions_seed(apps)
 
 
 class Migration(migrations.Migration):

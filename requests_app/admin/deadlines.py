@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -201,7 +201,9 @@ class DeadlineAdmin(admin.ModelAdmin):
     def explanation(self, obj: Deadline) -> str:
         return explanation_text(obj)
 
-    @admin.action(description="Mark the selected deadlines met (with a date)")
+    @admin.action(
+        description="Mark the selected deadlines met (with a date)", permissions=["change"]
+    )
     def mark_met(self, request: HttpRequest, queryset: QuerySet[Deadline]) -> HttpResponse | None:
         form = MarkMetForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -209,7 +211,7 @@ class DeadlineAdmin(admin.ModelAdmin):
             return None
         return action_page(self, request, queryset, form, "mark_met", "Mark deadlines met")
 
-    @admin.action(description="Waive the selected deadlines")
+    @admin.action(description="Waive the selected deadlines", permissions=["change"])
     def mark_waived(self, request: HttpRequest, queryset: QuerySet[Deadline]) -> None:
         self._mark(request, queryset, Deadline.Status.WAIVED, None)
 
@@ -362,7 +364,16 @@ class CourtScheduleAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description="Cut off the selected schedules (a new order ends them)")
+    def has_cut_off_permission(self, request: HttpRequest) -> bool:
+        # The form is closed (a schedule changes only by a new order), but cutting it off is
+        # that change: it takes the permission to change schedules that lawyers hold.
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+    @admin.action(
+        description="Cut off the selected schedules (a new order ends them)",
+        permissions=["cut_off"],
+    )
     def cut_off(
         self, request: HttpRequest, queryset: QuerySet[CourtSchedule]
     ) -> HttpResponse | None:

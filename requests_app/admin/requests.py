@@ -479,7 +479,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
         for appeal in formset.deleted_objects:
             appeal.delete()
 
-    @admin.action(description="Assign an owner to the selected requests")
+    @admin.action(description="Assign an owner to the selected requests", permissions=["change"])
     def assign_owner(
         self, request: HttpRequest, queryset: QuerySet[RecordsRequest]
     ) -> HttpResponse | None:
@@ -497,7 +497,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
             return None
         return action_page(self, request, queryset, form, "assign_owner", "Assign an owner")
 
-    @admin.action(description="Record acknowledgment (with its date)")
+    @admin.action(description="Record acknowledgment (with its date)", permissions=["change"])
     def record_acknowledgment(
         self, request: HttpRequest, queryset: QuerySet[RecordsRequest]
     ) -> HttpResponse | None:

@@ -53,17 +53,26 @@ def test_a_revoked_token_no_longer_works():
     assert _with_token(token.key) == 401
 
 
-def test_tokens_are_managed_in_the_admin(admin_client_staff):
+def test_tokens_are_managed_in_the_admin(superuser_client):
     user = UserFactory(username="dashboard", roles=["reporting"])
-    response = admin_client_staff.post("/admin/authtoken/tokenproxy/add/", {"user": user.pk})
+    response = superuser_client.post("/admin/authtoken/tokenproxy/add/", {"user": user.pk})
     assert response.status_code == 302, response.content[:500]
     token = Token.objects.get(user=user)
     assert _with_token(token.key) == 200
-    deleted = admin_client_staff.post(
+    deleted = superuser_client.post(
         f"/admin/authtoken/tokenproxy/{user.pk}/delete/", {"post": "yes"}
     )
     assert deleted.status_code == 302
     assert not Token.objects.filter(user=user).exists()
+
+
+def test_staff_cannot_issue_tokens(staff_client, superuser):
+    """Issuing a token is the operator's: whoever may issue one for any user may act as that
+    user, a superuser included."""
+    assert staff_client.get("/admin/authtoken/tokenproxy/add/").status_code == 403
+    response = staff_client.post("/admin/authtoken/tokenproxy/add/", {"user": superuser.pk})
+    assert response.status_code == 403
+    assert not Token.objects.exists()
 
 
 def test_an_inactive_users_token_is_refused():

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_api(staff_role_user):
+def staff_api(staff_user):
     client = APIClient()
-    client.force_authenticate(staff_role_user)
+    client.force_authenticate(staff_user)
     return client
 
 
@@ -32,7 +32,7 @@ def lawyer_api(lawyer_user):
 
 
 @time_machine.travel(NOON, tick=False)
-def test_staff_log_a_request_and_its_clock_starts(staff_api, staff_role_user):
+def test_staff_log_a_request_and_its_clock_starts(staff_api, staff_user):
     agency = AgencyFactory()
     response = staff_api.post(
         "/api/v1/requests/",
@@ -48,7 +48,7 @@ def test_staff_log_a_request_and_its_clock_starts(staff_api, staff_role_user):
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["owner_id"] == staff_role_user.pk
+    assert body["owner_id"] == staff_user.pk
     assert body["jurisdiction"] == "US"
     assert [e["kind"] for e in body["events"]] == ["sent", "status_changed"]
     # 5 U.S.C. 552(a)(6)(A)(i): received 2019-01-16, 20 working days → 2019-02-14 (see the

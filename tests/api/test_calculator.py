@@ -333,8 +333,8 @@ def test_schema_documents_the_calculator(api):
 # --- The admin page -------------------------------------------------------------------------------
 
 
-def test_admin_page_shows_the_form(admin_client_staff):
-    response = admin_client_staff.get(ADMIN_PAGE)
+def test_admin_page_shows_the_form(staff_client):
+    response = staff_client.get(ADMIN_PAGE)
     assert response.status_code == 200
     content = response.content.decode()
     assert "Deadline calculator" in content
@@ -344,9 +344,9 @@ def test_admin_page_shows_the_form(admin_client_staff):
     assert 'name="start"' in content
 
 
-def test_admin_page_computes_the_due_date(admin_client_staff):
+def test_admin_page_computes_the_due_date(staff_client):
     # Same hand count as test_us_response_skips_weekends_and_mlk_day.
-    response = admin_client_staff.post(
+    response = staff_client.post(
         ADMIN_PAGE, {"jurisdiction": "US", "rule": "US:response", "start": "2019-01-16"}
     )
     assert response.status_code == 200
@@ -362,8 +362,8 @@ def test_admin_page_computes_the_due_date(admin_client_staff):
     )
 
 
-def test_admin_page_shows_deemed_receipt(admin_client_staff):
-    response = admin_client_staff.post(
+def test_admin_page_shows_deemed_receipt(staff_client):
+    response = staff_client.post(
         ADMIN_PAGE, {"jurisdiction": "US-MA", "rule": "US-MA:response", "start": "2019-04-13"}
     )
     content = response.content.decode()
@@ -372,8 +372,8 @@ def test_admin_page_shows_deemed_receipt(admin_client_staff):
     assert "Patriots&#x27; Day" in content
 
 
-def test_admin_rule_of_another_jurisdiction_is_a_field_error(admin_client_staff):
-    response = admin_client_staff.post(
+def test_admin_rule_of_another_jurisdiction_is_a_field_error(staff_client):
+    response = staff_client.post(
         ADMIN_PAGE, {"jurisdiction": "US", "rule": "US-MA:response", "start": "2019-01-16"}
     )
     assert response.status_code == 200
@@ -394,8 +394,8 @@ def test_admin_rule_of_another_jurisdiction_is_a_field_error(admin_client_staff)
         ("1985-06-01", "1986-01-01 through 2100-12-31"),
     ],
 )
-def test_admin_bad_date_is_a_field_error(admin_client_staff, start, expected):
-    response = admin_client_staff.post(
+def test_admin_bad_date_is_a_field_error(staff_client, start, expected):
+    response = staff_client.post(
         ADMIN_PAGE, {"jurisdiction": "US", "rule": "US:response", "start": start}
     )
     assert response.status_code == 200
@@ -405,8 +405,8 @@ def test_admin_bad_date_is_a_field_error(admin_client_staff, start, expected):
     assert "Please correct the errors below." in response.content.decode()
 
 
-def test_admin_unknown_choice_is_a_field_error(admin_client_staff):
-    response = admin_client_staff.post(
+def test_admin_unknown_choice_is_a_field_error(staff_client):
+    response = staff_client.post(
         ADMIN_PAGE, {"jurisdiction": "US-ZZ", "rule": "US:nope", "start": "2019-01-16"}
     )
     assert set(response.context["form"].errors) == {"jurisdiction", "rule"}
@@ -421,7 +421,7 @@ def test_admin_page_needs_a_staff_login(client):
     assert client.post(ADMIN_PAGE, {"jurisdiction": "US"}).status_code == 302
 
 
-def test_admin_index_links_to_the_calculator(admin_client_staff):
-    content = admin_client_staff.get("/admin/").content.decode()
+def test_admin_index_links_to_the_calculator(staff_client):
+    content = staff_client.get("/admin/").content.decode()
     assert f'href="{ADMIN_PAGE}"' in content
     assert "Recent actions" in content  # the default index is still there

@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.urls import reverse
 
 from core import roles
 from tests.factories import UserFactory
@@ -53,3 +55,35 @@ def test_user_has_role():
     assert roles.user_has_role(UserFactory(is_superuser=True), roles.REPORTING)
     lawyer.is_active = False
     assert not roles.user_has_role(lawyer, roles.LAWYER)
+
+
+# Bulk actions in the admin write, so each is offered only to the role that may change the rows;
+# the other role still reads the list.
+ADMIN_ACTIONS = [
+    ("requests_app", "recordsrequest", "assign_owner", "staff_user", "lawyer_user"),
+    ("requests_app", "recordsrequest", "record_acknowledgment", "staff_user", "lawyer_user"),
+    ("documents", "release", "resume_ingestion", "staff_user", "lawyer_user"),
+    ("requests_app", "deadline", "mark_met", "lawyer_user", "staff_user"),
+    ("requests_app", "deadline", "mark_waived", "lawyer_user", "staff_user"),
+    ("requests_app", "courtschedule", "cut_off", "lawyer_user", "staff_user"),
+]
+
+
+def _offered_actions(request, persona: str, app: str, model: str) -> set[str]:
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(reverse(f"admin:{app}_{model}_changelist"))
+    assert page.status_code == 200, (persona, model)
+    action_form = page.context["action_form"]  # None when no action is offered at all
+    if action_form is None:
+        return set()
+    return {name for name, _label in action_form.fields["action"].choices}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("app", "model", "action", "allowed", "refused"), ADMIN_ACTIONS)
+def test_admin_actions_are_offered_only_to_the_role_that_changes_the_rows(
+    request, app, model, action, allowed, refused
+):
+    assert action in _offered_actions(request, allowed, app, model)
+    assert action not in _offered_actions(request, refused, app, model)

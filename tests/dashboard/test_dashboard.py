@@ -150,7 +150,7 @@ def case(db):
 # Each persona visits every page of one case (building the case once per test, not per page).
 
 
-@pytest.mark.parametrize("persona", ["lawyer_user", "staff_role_user", "staff_user"])
+@pytest.mark.parametrize("persona", ["lawyer_user", "staff_user", "superuser"])
 @time_machine.travel(TODAY, tick=False)
 def test_lawyers_and_staff_see_every_page(request, case, persona):
     client = client_for(request.getfixturevalue(persona))

@@ -43,12 +43,12 @@ def upload(name: str) -> SimpleUploadedFile:
 
 
 def test_staff_upload_a_release_and_it_is_ingested(
-    admin_client_staff, suit_and_request, eager, django_capture_on_commit_callbacks
+    staff_client, suit_and_request, eager, django_capture_on_commit_callbacks
 ):
     lawsuit, request = suit_and_request
     url = reverse("admin:documents_release_add")
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_staff.post(
+        response = staff_client.post(
             url,
             {
                 "request": request.pk,
@@ -65,7 +65,7 @@ def test_staff_upload_a_release_and_it_is_ingested(
     release = Release.objects.get()
     assert release.ingestion == Release.Ingestion.DONE_WITH_ERRORS
     assert release.documents.filter(parent__isnull=True).count() >= 4
-    page = admin_client_staff.get(
+    page = staff_client.get(
         reverse("admin:documents_release_change", args=[release.pk])
     ).content.decode()
     assert "Done, with errors: 6 of 6 files" in page
@@ -93,10 +93,10 @@ def test_staged_uploads_take_names_we_make_in_a_folder_per_batch(suit_and_reques
     assert release.staged == [first[0], second[0]]
 
 
-def test_a_release_under_a_suit_that_does_not_cover_the_request_is_refused(admin_client_staff):
+def test_a_release_under_a_suit_that_does_not_cover_the_request_is_refused(staff_client):
     request = RecordsRequestFactory()
     lawsuit = LawsuitFactory()
-    response = admin_client_staff.post(
+    response = staff_client.post(
         reverse("admin:documents_release_add"),
         {
             "request": request.pk,
@@ -113,27 +113,25 @@ def test_a_release_under_a_suit_that_does_not_cover_the_request_is_refused(admin
 
 
 def test_document_search_in_the_admin_shows_highlighted_snippets(
-    admin_client_staff, suit_and_request, tmp_path
+    staff_client, suit_and_request, tmp_path
 ):
     _, request = suit_and_request
     release = services.release_create(request=request, released_on=D(2020, 6, 17))
     path = tmp_path / "m.mbox"
     path.write_bytes((FIXTURES / "mbox/release.mbox").read_bytes())
     services.release_ingest(release_id=release.pk, paths=[path])
-    response = admin_client_staff.get(
-        reverse("admin:documents_document_changelist"), {"q": "dingus"}
-    )
+    response = staff_client.get(reverse("admin:documents_document_changelist"), {"q": "dingus"})
     assert response.status_code == 200
     assert response.context["cl"].result_count >= 1
     assert "<mark>" in response.content.decode()
 
 
-def test_withheld_documents_make_the_vaughn_index_and_its_csv(admin_client_staff, suit_and_request):
+def test_withheld_documents_make_the_vaughn_index_and_its_csv(staff_client, suit_and_request):
     lawsuit, request = suit_and_request
     release = services.release_create(request=request, lawsuit=lawsuit, released_on=D(2020, 6, 17))
     b5 = Exemption.objects.get(jurisdiction__code="US", code="b5")
     b7c = Exemption.objects.get(jurisdiction__code="US", code="b7C")
-    response = admin_client_staff.post(
+    response = staff_client.post(
         reverse("admin:documents_document_add"),
         {
             "release": release.pk,
@@ -149,13 +147,13 @@ def test_withheld_documents_make_the_vaughn_index_and_its_csv(admin_client_staff
     memo = Document.objects.get()
     assert (memo.request_id, memo.file.name, memo.sha256) == (request.pk, "", "")
 
-    page = admin_client_staff.get(
+    page = staff_client.get(
         reverse("admin:documents_release_vaughn", args=[release.pk])
     ).content.decode()
     assert "DEA-000014" in page
     assert "b5, b7C" in page
     csv = b"".join(
-        admin_client_staff.get(
+        staff_client.get(
             reverse("admin:documents_lawsuit_vaughn", args=[lawsuit.pk]), {"format": "csv"}
         ).streaming_content
     ).decode()
@@ -164,10 +162,10 @@ def test_withheld_documents_make_the_vaughn_index_and_its_csv(admin_client_staff
     assert lines[1] == 'DEA-000014,2020-06-17,,,Face recognition briefing,"b5, b7C",4,in full'
 
 
-def test_a_document_without_a_file_must_be_withheld_in_full(admin_client_staff, suit_and_request):
+def test_a_document_without_a_file_must_be_withheld_in_full(staff_client, suit_and_request):
     _, request = suit_and_request
     release = services.release_create(request=request, released_on=D(2020, 6, 17))
-    response = admin_client_staff.post(
+    response = staff_client.post(
         reverse("admin:documents_document_add"),
         {"release": release.pk, "original_name": "Memo", "pages_withheld": "1"},
     )
@@ -175,7 +173,7 @@ def test_a_document_without_a_file_must_be_withheld_in_full(admin_client_staff, 
     assert "Only a document withheld in full may have no file." in response.content.decode()
 
 
-def test_request_and_lawsuit_pages_show_releases_with_totals(admin_client_staff, suit_and_request):
+def test_request_and_lawsuit_pages_show_releases_with_totals(staff_client, suit_and_request):
     lawsuit, request = suit_and_request
     release = services.release_create(
         request=request,
@@ -190,7 +188,7 @@ def test_request_and_lawsuit_pages_show_releases_with_totals(admin_client_staff,
         reverse("admin:requests_app_recordsrequest_change", args=[request.pk]),
         reverse("admin:requests_app_lawsuit_change", args=[lawsuit.pk]),
     ):
-        page = admin_client_staff.get(url).content.decode()
+        page = staff_client.get(url).content.decode()
         assert (
             "1 release(s), 0 document(s); pages released 12, withheld in full 3, in part 2" in page
         )

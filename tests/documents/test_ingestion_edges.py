@@ -141,7 +141,7 @@ def test_the_vaughn_index_needs_permission_and_defuses_formulas(release, client)
     assert "'=HYPERLINK" in csv
 
 
-def test_a_request_that_produced_releases_stays_in_its_suit(admin_client_staff, release):
+def test_a_request_that_produced_releases_stays_in_its_suit(lawyer_client, release):
     from requests_app.models import Agency
 
     lawsuit = LawsuitFactory()
@@ -149,12 +149,10 @@ def test_a_request_that_produced_releases_stays_in_its_suit(admin_client_staff, 
     lawsuit.defendant_agencies.add(Agency.objects.first())
     Release.objects.filter(pk=release.pk).update(lawsuit=lawsuit)
     url = reverse("admin:requests_app_lawsuit_change", args=[lawsuit.pk])
-    form = admin_client_staff.get(url).context["adminform"].form
+    form = lawyer_client.get(url).context["adminform"].form
     from tests.requests_app.test_admin import _form_data, _lawsuit_inline
 
-    response = admin_client_staff.post(
-        url, _form_data(form, requests=[], **_lawsuit_inline(lawsuit))
-    )
+    response = lawyer_client.post(url, _form_data(form, requests=[], **_lawsuit_inline(lawsuit)))
     assert response.status_code == 200
     assert "Releases were produced under this suit" in response.content.decode()
     assert list(lawsuit.requests.all()) == [release.request]

@@ -158,17 +158,17 @@ def test_preferences_page_saves_delivery_and_manages_the_link(lawyer_user):
 
 
 @pytest.mark.django_db
-def test_mute_asks_first_then_mutes_and_can_be_undone(staff_role_user):
-    deadline = deadline_for(staff_role_user)
+def test_mute_asks_first_then_mutes_and_can_be_undone(staff_user):
+    deadline = deadline_for(staff_user)
     client = Client()
-    client.force_login(staff_role_user)
+    client.force_login(staff_user)
     url = reverse("reminder-mute", args=[deadline.pk])
     assert client.get(url).status_code == 200
     assert not ReminderPreference.objects.filter(muted_deadlines=deadline).exists()
     client.post(url)
-    assert ReminderPreference.objects.get(user=staff_role_user).muted_deadlines.get() == deadline
+    assert ReminderPreference.objects.get(user=staff_user).muted_deadlines.get() == deadline
     client.post(reverse("reminder-preferences"), {"action": "unmute", "deadline": deadline.pk})
-    assert not ReminderPreference.objects.get(user=staff_role_user).muted_deadlines.exists()
+    assert not ReminderPreference.objects.get(user=staff_user).muted_deadlines.exists()
     assert client.get(reverse("reminder-mute", args=[999999])).status_code == 404
     response = client.post(reverse("reminder-preferences"), {"action": "unmute", "deadline": "x"})
     assert response.status_code == 302

@@ -41,11 +41,9 @@ def management(prefixes):
 
 
 @time_machine.travel(FEB_20, tick=False)
-def test_request_page_lists_deadlines_with_state_and_explanation(admin_client_staff):
+def test_request_page_lists_deadlines_with_state_and_explanation(staff_client):
     request = received_request()
-    page = admin_client_staff.get(
-        reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
-    )
+    page = staff_client.get(reverse("admin:requests_app_recordsrequest_change", args=[request.pk]))
     text = page.content.decode()
     assert "Determination on a FOIA request" in text
     assert "Feb. 14, 2019" in text
@@ -54,7 +52,7 @@ def test_request_page_lists_deadlines_with_state_and_explanation(admin_client_st
 
 
 @time_machine.travel(FEB_20, tick=False)
-def test_request_list_filters_overdue_and_due_soon(admin_client_staff):
+def test_request_list_filters_overdue_and_due_soon(staff_client):
     late = received_request(title="Late one")
     soon = RecordsRequestFactory(
         title="Soon one", status=RequestStatus.SUBMITTED, filed_on=D(2019, 2, 1)
@@ -63,19 +61,19 @@ def test_request_list_filters_overdue_and_due_soon(admin_client_staff):
     # (14), 25-Mar 1 (19), Mar 4 (20) -> 2019-03-04: 12 days after 2019-02-20.
     services.request_record_receipt(request=soon, received_on=D(2019, 2, 1))
     url = reverse("admin:requests_app_recordsrequest_changelist")
-    titles = lambda q: {r.title for r in admin_client_staff.get(url, q).context["cl"].result_list}  # noqa: E731
+    titles = lambda q: {r.title for r in staff_client.get(url, q).context["cl"].result_list}  # noqa: E731
     assert titles({"due": "overdue"}) == {late.title}
     assert titles({"due": "7"}) == set()
     assert titles({"due": "14"}) == {soon.title}
     deadline_list = reverse("admin:requests_app_deadline_changelist")
-    assert admin_client_staff.get(deadline_list, {"due": "overdue"}).context["cl"].result_count == 1
+    assert staff_client.get(deadline_list, {"due": "overdue"}).context["cl"].result_count == 1
 
 
-def test_adding_a_closure_day_in_the_admin_says_what_moved(admin_client_staff):
+def test_adding_a_closure_day_in_the_admin_says_what_moved(staff_client):
     request = RecordsRequestFactory(status=RequestStatus.SUBMITTED, filed_on=D(2019, 12, 10))
     services.request_record_receipt(request=request, received_on=D(2019, 12, 10))  # due 2020-01-09
     us = Jurisdiction.objects.get(code="US")
-    response = admin_client_staff.post(
+    response = staff_client.post(
         reverse("admin:requests_app_closureday_add"),
         {"jurisdiction": us.pk, "date": "2019-12-24", "reason": "Executive Order 13900"},
         follow=True,
@@ -84,7 +82,7 @@ def test_adding_a_closure_day_in_the_admin_says_what_moved(admin_client_staff):
     moved = "Determination on a FOIA request: 2020-01-09 → 2020-01-10 (+1 day)"
     assert f"1 open deadline(s) moved: {moved}" in text
     closure = ClosureDay.objects.get()
-    response = admin_client_staff.post(
+    response = staff_client.post(
         reverse("admin:requests_app_closureday_delete", args=[closure.pk]),
         {"post": "yes"},
         follow=True,
@@ -93,10 +91,10 @@ def test_adding_a_closure_day_in_the_admin_says_what_moved(admin_client_staff):
     assert request.deadlines.get().due_on == D(2020, 1, 9)
 
 
-def test_a_duplicate_closure_day_in_the_admin_is_a_form_error(admin_client_staff):
+def test_a_duplicate_closure_day_in_the_admin_is_a_form_error(staff_client):
     us = Jurisdiction.objects.get(code="US")
     closure_day_add(jurisdiction=us, date=D(2019, 12, 24), reason="EO 13900")
-    response = admin_client_staff.post(
+    response = staff_client.post(
         reverse("admin:requests_app_closureday_add"),
         {"jurisdiction": us.pk, "date": "2019-12-24", "reason": "again"},
     )
@@ -105,11 +103,11 @@ def test_a_duplicate_closure_day_in_the_admin_is_a_form_error(admin_client_staff
     assert ClosureDay.objects.count() == 1
 
 
-def test_lawyer_adds_a_court_date_and_a_schedule_on_the_lawsuit_page(admin_client_staff):
+def test_lawyer_adds_a_court_date_and_a_schedule_on_the_lawsuit_page(lawyer_client):
     lawsuit = LawsuitFactory()
     lawsuit.defendant_agencies.add(AgencyFactory())
     url = reverse("admin:requests_app_lawsuit_change", args=[lawsuit.pk])
-    form = admin_client_staff.get(url).context["adminform"].form
+    form = lawyer_client.get(url).context["adminform"].form
     data = {
         name: form.initial.get(name) for name in form.fields if form.initial.get(name) is not None
     }
@@ -130,20 +128,20 @@ def test_lawyer_adds_a_court_date_and_a_schedule_on_the_lawsuit_page(admin_clien
         "schedules-0-first_due": "2020-03-02",
         "schedules-0-until": "2020-12-31",
     }
-    response = admin_client_staff.post(url, data)
+    response = lawyer_client.post(url, data)
     assert response.status_code == 200  # the court date names no order
     assert "Name the order that sets this date" in response.content.decode()
     assert not Deadline.objects.exists()
 
     data["deadlines-2-0-court_order"] = "ECF No. 12"
-    response = admin_client_staff.post(url, data, follow=True)
+    response = lawyer_client.post(url, data, follow=True)
     assert "6 dated deadline(s) added" in response.content.decode()
     assert lawsuit.deadlines.get(rule="court_order").due_on == D(2019, 12, 30)
     assert lawsuit.deadlines.filter(rule="court_schedule").count() == 6
 
     schedule = CourtSchedule.objects.get()
     changelist = reverse("admin:requests_app_courtschedule_changelist")
-    response = admin_client_staff.post(
+    response = lawyer_client.post(
         changelist,
         {
             "action": "cut_off",
@@ -157,13 +155,13 @@ def test_lawyer_adds_a_court_date_and_a_schedule_on_the_lawsuit_page(admin_clien
     assert "Superseded 3 open deadline(s)." in response.content.decode()
 
 
-def test_mark_met_action_asks_for_the_date(admin_client_staff):
+def test_mark_met_action_asks_for_the_date(lawyer_client):
     request = received_request()
     deadline = request.deadlines.get()
     url = reverse("admin:requests_app_deadline_changelist")
-    page = admin_client_staff.post(url, {"action": "mark_met", "_selected_action": [deadline.pk]})
+    page = lawyer_client.post(url, {"action": "mark_met", "_selected_action": [deadline.pk]})
     assert "Mark deadlines met" in page.content.decode()
-    admin_client_staff.post(
+    lawyer_client.post(
         url,
         {
             "action": "mark_met",
@@ -174,6 +172,21 @@ def test_mark_met_action_asks_for_the_date(admin_client_staff):
     )
     deadline.refresh_from_db()
     assert (deadline.status, deadline.met_on) == (Deadline.Status.MISSED, D(2019, 2, 20))
+
+
+def test_staff_cannot_mark_deadlines_met_or_waived(staff_client):
+    """Marking a deadline met or waived by hand is the lawyers' (the staff's letters meet
+    deadlines through the timeline instead)."""
+    request = received_request()
+    deadline = request.deadlines.get()
+    url = reverse("admin:requests_app_deadline_changelist")
+    for action in (
+        {"action": "mark_met", "apply": "1", "met_on": "2019-02-20"},
+        {"action": "mark_waived"},
+    ):
+        staff_client.post(url, {**action, "_selected_action": [deadline.pk]})
+        deadline.refresh_from_db()
+        assert (deadline.status, deadline.met_on) == (Deadline.Status.OPEN, None)
 
 
 def _request_page_data(client, request, **events):
@@ -207,67 +220,67 @@ def _request_page_data(client, request, **events):
     return url, data
 
 
-def test_logging_letters_in_the_timeline_moves_the_clock(admin_client_staff):
+def test_logging_letters_in_the_timeline_moves_the_clock(staff_client):
     request = received_request()  # federal, due 2019-02-14
     url, data = _request_page_data(
-        admin_client_staff,
+        staff_client,
         request,
         occurred_on="2019-02-01",
         kind="clarification_requested",
         direction="from_agency",
         text="Agency asks which offices to search",
     )
-    assert admin_client_staff.post(url, data).status_code == 302
+    assert staff_client.post(url, data).status_code == 302
     request.refresh_from_db()
     assert request.status == RequestStatus.TOLLED
     assert request.deadlines.get(status="open").days_left == 9  # Feb 4-8, 11-14
 
     # A reply dated before the stop is refused, and nothing is saved.
     url, data = _request_page_data(
-        admin_client_staff,
+        staff_client,
         request,
         occurred_on="2019-01-30",
         kind="clarification_answered",
         direction="to_agency",
         text="",
     )
-    response = admin_client_staff.post(url, data)
+    response = staff_client.post(url, data)
     assert response.status_code == 200
     assert "The reply cannot predate the stop (2019-02-01)." in response.content.decode()
 
     url, data = _request_page_data(
-        admin_client_staff,
+        staff_client,
         request,
         occurred_on="2019-03-04",
         kind="clarification_answered",
         direction="to_agency",
         text="Offices named",
     )
-    assert admin_client_staff.post(url, data).status_code == 302
+    assert staff_client.post(url, data).status_code == 302
     request.refresh_from_db()
     assert request.status == RequestStatus.SUBMITTED
     assert request.deadlines.get(status="open").due_on == D(2019, 3, 15)  # 9 working days after
 
     url, data = _request_page_data(
-        admin_client_staff,
+        staff_client,
         request,
         occurred_on="2019-03-05",
         kind="extension_notice",
         direction="from_agency",
         text="Unusual circumstances",
     )
-    assert admin_client_staff.post(url, data).status_code == 302
+    assert staff_client.post(url, data).status_code == 302
     # 552(a)(6)(B)(i): 10 working days after 2019-03-15: Mar 18-22 (5), 25-29 (10) -> 03-29.
     assert request.deadlines.get(status="open").due_on == D(2019, 3, 29)
 
     url, data = _request_page_data(
-        admin_client_staff,
+        staff_client,
         request,
         occurred_on="2019-03-06",
         kind="extension_notice",
         direction="from_agency",
         text="Again",
     )
-    response = admin_client_staff.post(url, data)
+    response = staff_client.post(url, data)
     assert response.status_code == 200
     assert "already been extended" in response.content.decode()

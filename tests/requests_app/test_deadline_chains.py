@@ -164,41 +164,39 @@ def test_california_extension_is_one_limit_from_the_trigger():
     assert rules.evaluate("US-CA", basis).due == D(2023, 12, 7)
 
 
-def test_out_of_range_years_are_field_errors_not_crashes(admin_client_staff):
+def test_out_of_range_years_are_field_errors_not_crashes(staff_client):
     request = RecordsRequestFactory(filed_on=None, status=S.DRAFT)
     url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
-    form = admin_client_staff.get(url).context["adminform"].form
+    form = staff_client.get(url).context["adminform"].form
     from tests.requests_app.test_admin import _form_data
 
     for bad in ("1985-06-03", "9999-12-30"):
-        response = admin_client_staff.post(
-            url, _form_data(form, received_on=bad, filed_on="1985-06-01")
-        )
+        response = staff_client.post(url, _form_data(form, received_on=bad, filed_on="1985-06-01"))
         assert response.status_code == 200
         assert "check the year" in response.content.decode()
     changelist = reverse("admin:requests_app_recordsrequest_changelist")
-    assert admin_client_staff.get(changelist, {"due": "99999999"}).status_code == 200
+    assert staff_client.get(changelist, {"due": "99999999"}).status_code == 200
 
 
-def test_tolling_is_logged_in_the_timeline_not_picked_from_the_status(admin_client_staff):
+def test_tolling_is_logged_in_the_timeline_not_picked_from_the_status(staff_client):
     request = federal()
     url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
-    form = admin_client_staff.get(url).context["adminform"].form
+    form = staff_client.get(url).context["adminform"].form
     assert S.TOLLED not in {value for value, _ in form.fields["status"].choices}
     from tests.requests_app.test_admin import _form_data
 
-    response = admin_client_staff.post(url, _form_data(form, status=S.TOLLED))
+    response = staff_client.post(url, _form_data(form, status=S.TOLLED))
     assert response.status_code == 200
     request.refresh_from_db()
     assert request.status == S.SUBMITTED
 
 
-def test_the_appeal_page_starts_the_appeal_clock(admin_client_staff):
+def test_the_appeal_page_starts_the_appeal_clock(staff_client):
     request = federal(status=S.PROCESSING)
     services.request_transition(request=request, to_status=S.DENIED, on=D(2024, 3, 20))
     appeal = services.appeal_file(request=request, filed_on=D(2024, 4, 1))
     url = reverse("admin:requests_app_appeal_change", args=[appeal.pk])
-    response = admin_client_staff.post(
+    response = staff_client.post(
         url,
         {
             "received_on": "2024-04-02",
@@ -216,7 +214,7 @@ def test_the_appeal_page_starts_the_appeal_clock(admin_client_staff):
     assert appeal.deadlines.get(rule="appeal_response").due_on == D(2024, 4, 30)
 
 
-def test_lawsuit_page_queries_do_not_grow_with_its_deadlines(admin_client_staff):
+def test_lawsuit_page_queries_do_not_grow_with_its_deadlines(lawyer_client):
     def page_queries(interval_days):
         lawsuit = LawsuitFactory()
         lawsuit.defendant_agencies.add(AgencyFactory())
@@ -232,9 +230,9 @@ def test_lawsuit_page_queries_do_not_grow_with_its_deadlines(admin_client_staff)
             )
         )
         url = reverse("admin:requests_app_lawsuit_change", args=[lawsuit.pk])
-        admin_client_staff.get(url)  # warm the session and permission caches
+        lawyer_client.get(url)  # warm the session and permission caches
         with CaptureQueriesContext(connection) as queries:
-            assert admin_client_staff.get(url).status_code == 200
+            assert lawyer_client.get(url).status_code == 200
         return len(queries)
 
     few = page_queries(120)  # 3 deadlines
