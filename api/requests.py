@@ -173,7 +173,6 @@ class RecordsRequestViewSet(
         values = dict(data.validated_data)
         agency = values.pop("agency")
         jurisdiction = values.pop("jurisdiction", None)
-        received_on = values.pop("received_on", None)
         created = services.request_create(
             title=values.pop("title"),
             records_sought=values.pop("records_sought"),
@@ -182,13 +181,10 @@ class RecordsRequestViewSet(
             jurisdiction_id=jurisdiction.pk if jurisdiction else None,
             topics=values.pop("topics", []),
             assigned_staff=values.pop("assigned_staff", []),
+            received_on=values.pop("received_on", None),
             by=_actor(request),
             **values,
         )
-        if received_on:
-            services.request_record_receipt(
-                request=created, received_on=received_on, by=_actor(request)
-            )
         return self._output(created, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

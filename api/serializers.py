@@ -1,4 +1,5 @@
-"""Read serializers for the API. Writes go through services (issue 6 extends this)."""
+"""The API's serializers: read serializers present rows; write serializers only parse input for
+the services, which do the writing."""
 
 from __future__ import annotations
 
@@ -164,7 +165,7 @@ class LawsuitSerializer(serializers.ModelSerializer[Lawsuit]):
         ]
 
 
-# --- Added for the reporting API (issue 6) -------------------------------------------------------
+# --- The reporting API ---------------------------------------------------------------------------
 
 
 class AgencyComponentSerializer(serializers.ModelSerializer[Agency]):

@@ -29,6 +29,7 @@ from requests_app.models import (
     RequestEvent,
     Topic,
 )
+from requests_app.services import timeline
 
 DEMO_NOTE = "Demo data: summarises public reporting (June 2020); written for the demo."
 
@@ -225,13 +226,8 @@ def demo_seed(*, password: str) -> DemoReport:
 
     dea_request = doj_requests[2]
     if not dea_request.events.filter(kind=RequestEvent.Kind.INTERIM_RELEASE).exists():
-        RequestEvent.objects.create(
-            request=dea_request,
-            kind=RequestEvent.Kind.INTERIM_RELEASE,
-            occurred_on=DEA_RELEASE,
-            direction=RequestEvent.Direction.FROM_AGENCY,
-            text=DEA_EMAILS,
-            created_by=demo,
+        timeline.interim_release_received(
+            request=dea_request, on=DEA_RELEASE, text=DEA_EMAILS, by=demo
         )
         report.add("DEA release of June 2020")
 
@@ -244,13 +240,12 @@ def demo_seed(*, password: str) -> DemoReport:
         report=report,
     )
     if created:
-        RequestEvent.objects.create(
+        timeline.note_added(
             request=cbp_request,
-            kind=RequestEvent.Kind.NOTE,
-            occurred_on=DHS_FILED,
+            on=DHS_FILED,
             text="CBP's Traveler Verification Service: 22 airports, over 20 million travelers "
             "scanned by June 2019 (public reporting). " + DEMO_NOTE,
-            created_by=demo,
+            by=demo,
         )
     if not Lawsuit.objects.filter(caption="ACLU v. DHS").exists():
         dhs_suit = services.lawsuit_file(

@@ -442,7 +442,15 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
                 )
                 continue
             if event.pk is None:
-                event.created_by = request.user
+                services.request_log_entry(
+                    request=formset.instance,
+                    kind=event.kind,
+                    on=event.occurred_on,
+                    direction=event.direction,
+                    text=event.text,
+                    by=actor(request),
+                )
+                continue
             event.save()
         for event in formset.deleted_objects:
             event.delete()

@@ -13,10 +13,9 @@ from requests_app.deadlines import hooks
 from requests_app.models import (
     Appeal,
     RecordsRequest,
-    RequestEvent,
 )
+from requests_app.services import timeline
 from requests_app.services.requests import locked_request, request_transition, validated_save
-from requests_app.services.timeline import event_add
 from requests_app.workflow import (
     RequestStatus,
     can_transition,
@@ -28,21 +27,7 @@ if TYPE_CHECKING:
 else:
     User = Any
 
-Kind = RequestEvent.Kind
-Direction = RequestEvent.Direction
 S = RequestStatus
-
-# The date field that a move into a state fills in, when it is still empty.
-DATE_SET_BY_STATUS: dict[str, str] = {
-    S.SUBMITTED: "filed_on",
-    S.ACKNOWLEDGED: "acknowledged_on",
-    S.PARTIALLY_RELEASED: "determined_on",
-    S.RELEASED_IN_FULL: "determined_on",
-    S.DENIED: "determined_on",
-    S.NO_RECORDS: "determined_on",
-    S.WITHDRAWN: "closed_on",
-    S.CLOSED: "closed_on",
-}
 
 
 @transaction.atomic
@@ -70,14 +55,7 @@ def appeal_file(
         notes=notes,
     )
     validated_save(appeal, by=by)
-    event_add(
-        locked,
-        kind=Kind.APPEAL_FILED,
-        on=filed_on,
-        direction=Direction.TO_AGENCY,
-        text=f"Administrative appeal filed{f' ({tracking_number})' if tracking_number else ''}.",
-        by=by,
-    )
+    timeline.appeal_filed(appeal=appeal, by=by)
     request_transition(request=request, to_status=S.APPEALED, on=filed_on, by=by)
     hooks.deadlines_on_appeal_filed(appeal=appeal)
     return appeal
@@ -106,14 +84,7 @@ def appeal_decide(
     appeal.decided_on = decided_on
     appeal.outcome = outcome
     validated_save(appeal, by=by)
-    event_add(
-        locked,
-        kind=Kind.APPEAL_DECIDED,
-        on=decided_on,
-        direction=Direction.FROM_AGENCY,
-        text=f"Appeal decided: {appeal.get_outcome_display()}.",
-        by=by,
-    )
+    timeline.appeal_decided(appeal=appeal, by=by)
     request_transition(request=appeal.request, to_status=S.APPEAL_DECIDED, on=decided_on, by=by)
     hooks.deadlines_on_appeal_decision(appeal=appeal)
     return appeal

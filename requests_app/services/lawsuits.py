@@ -15,10 +15,9 @@ from requests_app.models import (
     Agency,
     Lawsuit,
     RecordsRequest,
-    RequestEvent,
 )
+from requests_app.services import timeline
 from requests_app.services.requests import locked_request, request_transition, validated_save
-from requests_app.services.timeline import event_add
 from requests_app.workflow import (
     RequestStatus,
     check_transition,
@@ -29,21 +28,7 @@ if TYPE_CHECKING:
 else:
     User = Any
 
-Kind = RequestEvent.Kind
-Direction = RequestEvent.Direction
 S = RequestStatus
-
-# The date field that a move into a state fills in, when it is still empty.
-DATE_SET_BY_STATUS: dict[str, str] = {
-    S.SUBMITTED: "filed_on",
-    S.ACKNOWLEDGED: "acknowledged_on",
-    S.PARTIALLY_RELEASED: "determined_on",
-    S.RELEASED_IN_FULL: "determined_on",
-    S.DENIED: "determined_on",
-    S.NO_RECORDS: "determined_on",
-    S.WITHDRAWN: "closed_on",
-    S.CLOSED: "closed_on",
-}
 
 
 @transaction.atomic
@@ -128,13 +113,7 @@ def lawsuit_add_requests(
             check_transition(locked.status, S.IN_LITIGATION)
         lawsuit.requests.add(locked)
         hooks.deadlines_on_litigation(request=locked, on=on)
-        event_add(
-            locked,
-            kind=Kind.LAWSUIT_FILED,
-            on=on,
-            text=f"Covered by {lawsuit}, {lawsuit.court}.",
-            by=by,
-        )
+        timeline.lawsuit_filed(request=locked, lawsuit=lawsuit, on=on, by=by)
         if locked.status != S.IN_LITIGATION:
             request_transition(request=locked, to_status=S.IN_LITIGATION, on=on, by=by)
 

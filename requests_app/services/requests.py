@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from requests_app.models import (
     RequestEvent,
     TrackingNumber,
 )
-from requests_app.services.timeline import event_add
+from requests_app.services import timeline
 from requests_app.workflow import (
     ADVERSE,
     DETERMINED,
@@ -79,45 +79,61 @@ def request_create(
     jurisdiction_id: int | None = None,
     assigned_staff: Iterable[User] = (),
     topics: Iterable[Any] = (),
+    received_on: datetime.date | None = None,
     by: User | None = None,
     **fields: Any,
 ) -> RecordsRequest:
-    """Log a new request. The law defaults to the agency's own jurisdiction."""
+    """Log a new request. The law defaults to the agency's own jurisdiction.
+
+    A receipt date starts the agency's clock in the same transaction. It is checked with the
+    other fields before anything is written, so a refused date leaves no request behind and a
+    corrected retry does not log a second one.
+    """
     request = RecordsRequest(
         title=title,
         records_sought=records_sought,
         agency=agency,
         owner=owner,
         jurisdiction_id=jurisdiction_id or agency.jurisdiction_id,
+        received_on=received_on,
         **fields,
     )
-    validated_save(request, by=by)
+    try:
+        validated_save(request, by=by)
+    except ValidationError as exc:
+        raise _receipt_error_named(exc) from None
     request.assigned_staff.set(list(assigned_staff))
     request.topics.set(list(topics))
     request_log_created(request=request, by=by)
+    if request.received_on:
+        hooks.deadlines_on_receipt(request=request)
     return request
+
+
+def _receipt_error_named(exc: ValidationError) -> ValidationError:
+    """The date-order constraint reports a receipt before filing against the whole request; put
+    its message on `received_on`, so the caller is told which date to correct."""
+    constraint = next(
+        c for c in RecordsRequest._meta.constraints if c.name == "request_received_not_before_filed"
+    )
+    message = str(constraint.get_violation_error_message())
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+    if message not in errors.get(NON_FIELD_ERRORS, []):
+        return exc
+    named = {field: messages for field, messages in errors.items() if field != NON_FIELD_ERRORS}
+    named.setdefault("received_on", []).append(message)
+    rest = [m for m in errors[NON_FIELD_ERRORS] if m != message]
+    if rest:
+        named[NON_FIELD_ERRORS] = rest
+    return ValidationError(named)
 
 
 def request_log_created(*, request: RecordsRequest, by: User | None = None) -> None:
     """Start the timeline of a request just logged (in the admin or through request_create)."""
     if request.filed_on:
-        event_add(
-            request,
-            kind=Kind.SENT,
-            on=request.filed_on,
-            direction=Direction.TO_AGENCY,
-            text=f"Request sent to {request.agency}.",
-            by=by,
-        )
+        timeline.request_sent(request=request, on=request.filed_on, by=by)
     if request.status != S.DRAFT:
-        event_add(
-            request,
-            kind=Kind.STATUS_CHANGED,
-            on=request.filed_on or timezone.localdate(),
-            text=f"Logged as “{request.get_status_display()}”.",
-            to_status=request.status,
-            by=by,
-        )
+        timeline.request_logged(request=request, on=request.filed_on or timezone.localdate(), by=by)
 
 
 @transaction.atomic
@@ -149,12 +165,13 @@ def request_transition(
         setattr(locked, date_field, on)
     validated_save(locked, by=by)
     clock = ""
+    resumed_due_on = None
     if to_status == S.TOLLED:
         clock = hooks.deadlines_toll(request=locked, on=on, reason=toll_reason)
     elif current == S.TOLLED and to_status in PENDING:
         resumed = hooks.deadlines_resume(request=locked, on=on)
         if resumed is not None:
-            clock = f"Clock resumed: due {resumed.due_on}."
+            resumed_due_on = resumed.due_on
     if to_status == S.ACKNOWLEDGED:
         hooks.deadlines_on_acknowledgment(request=locked, on=locked.acknowledged_on or on)
     if determining:
@@ -163,15 +180,15 @@ def request_transition(
         hooks.deadlines_waive_open(
             record=locked, reason=f"Request {S(to_status).label.lower()} on {on}."
         )
-    summary = text or f"Status changed from “{S(current).label}” to “{S(to_status).label}”."
-    event_add(
-        locked,
-        kind=Kind.STATUS_CHANGED,
-        on=on,
-        text=f"{summary} {clock}".strip(),
+    timeline.status_changed(
+        request=locked,
         from_status=current,
         to_status=to_status,
+        on=on,
         by=by,
+        text=text,
+        clock=clock,
+        resumed_due_on=resumed_due_on,
     )
     _refresh(request, locked)
     return request
@@ -191,14 +208,7 @@ def request_submit(
     locked = locked_request(request)
     locked.filed_on = filed_on
     validated_save(locked, by=by)
-    event_add(
-        locked,
-        kind=Kind.SENT,
-        on=filed_on,
-        direction=Direction.TO_AGENCY,
-        text=f"Request sent to {locked.agency}.",
-        by=by,
-    )
+    timeline.request_sent(request=locked, on=filed_on, by=by)
     return request_transition(request=request, to_status=S.SUBMITTED, on=filed_on, by=by)
 
 
@@ -231,14 +241,7 @@ def request_acknowledge(
     check_transition(locked.status, S.ACKNOWLEDGED)
     locked.acknowledged_on = acknowledged_on
     validated_save(locked, by=by)
-    event_add(
-        locked,
-        kind=Kind.ACKNOWLEDGED,
-        on=acknowledged_on,
-        direction=Direction.FROM_AGENCY,
-        text="Agency acknowledged the request.",
-        by=by,
-    )
+    timeline.acknowledged(request=locked, on=acknowledged_on, by=by)
     if tracking_number:
         tracking_number_assign(
             request=locked, number=tracking_number, assigned_on=acknowledged_on, by=by
@@ -285,12 +288,8 @@ def requests_assign_owner(
         previous = locked.owner
         locked.owner = owner
         validated_save(locked, by=by)
-        event_add(
-            locked,
-            kind=Kind.NOTE,
-            on=timezone.localdate(),
-            text=f"Owner changed from {previous} to {owner}.",
-            by=by,
+        timeline.owner_changed(
+            request=locked, previous=previous, owner=owner, on=timezone.localdate(), by=by
         )
         changed += 1
     return changed
@@ -318,15 +317,7 @@ def tracking_number_assign(
         note=note,
     )
     validated_save(tracking, by=by)
-    event_add(
-        request,
-        kind=Kind.TRACKING_NUMBER,
-        on=assigned_on,
-        direction=Direction.FROM_AGENCY,
-        text=f"Tracking number {number} assigned by {tracking.agency}."
-        + (f" {note}" if note else ""),
-        by=by,
-    )
+    timeline.tracking_number_assigned(tracking=tracking, by=by)
     return tracking
 
 
@@ -352,13 +343,8 @@ def request_record_determination(
     check_transition(locked.status, outcome)
     locked.determined_on = determined_on
     validated_save(locked, by=by)
-    event_add(
-        locked,
-        kind=Kind.DETERMINATION,
-        on=determined_on,
-        direction=Direction.FROM_AGENCY,
-        text=text or f"Determination: {S(outcome).label}.",
-        by=by,
+    timeline.determination_recorded(
+        request=locked, outcome=outcome, on=determined_on, text=text, by=by
     )
     return request_transition(request=request, to_status=outcome, on=determined_on, by=by)
 
@@ -382,21 +368,19 @@ def request_toll(
             {"reason": "Tolling follows a clarification request or a fee notice."}
         )
     locked = locked_request(request)
-    event_add(locked, kind=reason, on=on, direction=Direction.FROM_AGENCY, text=text, by=by)
+    letter = (
+        timeline.clarification_requested
+        if reason == Kind.CLARIFICATION_REQUESTED
+        else timeline.fee_notice_received
+    )
+    letter(request=locked, on=on, text=text, by=by)
     already_stopped_once = (
         reason == Kind.CLARIFICATION_REQUESTED
         and locked.jurisdiction.code == "US"
         and hooks.information_toll_used(locked)
     )
     if already_stopped_once:
-        event_add(
-            locked,
-            kind=Kind.NOTE,
-            on=on,
-            text="The clock keeps running: the agency may stop it only once to ask for "
-            "information (5 U.S.C. 552(a)(6)(A)(ii)(I)).",
-            by=by,
-        )
+        timeline.clock_kept_running(request=locked, on=on, by=by)
         return request
     return request_transition(request=request, to_status=S.TOLLED, on=on, by=by, toll_reason=reason)
 
@@ -415,14 +399,7 @@ def request_resume(
         .values_list("from_status", flat=True)
         .first()
     ) or S.PROCESSING
-    event_add(
-        locked,
-        kind=Kind.CLARIFICATION_ANSWERED,
-        on=on,
-        direction=Direction.TO_AGENCY,
-        text=text,
-        by=by,
-    )
+    timeline.clarification_answered(request=locked, on=on, text=text, by=by)
     return request_transition(request=request, to_status=tolled_from, on=on, by=by)
 
 
@@ -437,14 +414,7 @@ def request_record_expedition(
     validated_save(locked, by=by)
     hooks.deadlines_on_expedition_decision(request=locked, on=on)
     if decision in ("granted", "denied"):
-        event_add(
-            locked,
-            kind=Kind.NOTE,
-            on=on,
-            direction=Direction.FROM_AGENCY,
-            text=f"Expedited processing {decision}.",
-            by=by,
-        )
+        timeline.expedited_processing_decided(request=locked, decision=decision, on=on, by=by)
     _refresh(request, locked)
     return request
 
@@ -469,14 +439,7 @@ def request_record_extension(
     deadline; the old one stays as history, superseded by the new."""
     locked = locked_request(request)
     extended = hooks.deadlines_extend(request=locked, on=on)
-    event_add(
-        locked,
-        kind=Kind.EXTENSION_NOTICE,
-        on=on,
-        direction=Direction.FROM_AGENCY,
-        text=f"{text} Response now due {extended.due_on} ({extended.citation}).".strip(),
-        by=by,
-    )
+    timeline.extension_noticed(request=locked, on=on, extended=extended, text=text, by=by)
     return request
 
 
@@ -603,4 +566,25 @@ def request_log_note(
     """A note in the timeline (a call, an email) that moves neither status nor clock."""
     if not text.strip():
         raise ValidationError({"text": "A note needs some text."})
-    return event_add(request, kind=Kind.NOTE, on=on, direction=direction, text=text, by=by)
+    return timeline.note_added(request=request, on=on, text=text, direction=direction, by=by)
+
+
+def request_log_entry(
+    *,
+    request: RecordsRequest,
+    kind: str,
+    on: datetime.date,
+    direction: str,
+    text: str,
+    by: User | None = None,
+) -> RequestEvent:
+    """An entry staff type into the timeline by hand (the admin's timeline rows), in their own
+    words. It moves nothing: a status change goes through the workflow and a letter that stops,
+    restarts or extends the clock through `request_log_letter`."""
+    if kind in timeline.NOT_BY_HAND:
+        raise ValidationError(
+            {"kind": f"A “{Kind(kind).label}” entry cannot be typed in; its service writes it."}
+        )
+    return timeline.entry_logged(
+        request=request, kind=kind, on=on, direction=direction, text=text, by=by
+    )

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from requests_app.deadlines import hooks
 from requests_app.models import Deadline, Lawsuit, RecordsRequest, RequestEvent
 from requests_app.workflow import RequestStatus
 from tests.api.api_records import NOON
@@ -80,6 +81,85 @@ def test_a_model_rule_is_a_400_naming_the_field_and_saves_nothing(staff_api):
     assert response.status_code == 400, response.content
     assert list(response.json()["error"]["fields"]) == ["filed_on"]
     assert not RecordsRequest.objects.exists()
+
+
+def _rows() -> tuple[int, int, int, int]:
+    return (
+        RecordsRequest.objects.count(),
+        RecordsRequest.history.count(),
+        RequestEvent.objects.count(),
+        Deadline.objects.count(),
+    )
+
+
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize(
+    ("received_on", "message"),
+    [
+        ("2019-01-10", "cannot have received the request before it was filed"),
+        ("1899-01-16", "1899-01-16 is outside the years 1986 to 2100"),
+    ],
+    ids=["before_filing", "outside_supported_years"],
+)
+def test_a_refused_receipt_date_leaves_no_request_and_the_retry_logs_one(
+    staff_api, received_on, message
+):
+    RecordsRequestFactory()  # something already there, to count against
+    before = _rows()
+    agency = AgencyFactory()
+    payload = {
+        "title": "FBI face recognition",
+        "records_sought": "All records on face recognition.",
+        "agency": agency.pk,
+        "status": "submitted",
+        "filed_on": "2019-01-14",
+        "received_on": received_on,
+    }
+    response = staff_api.post("/api/v1/requests/", payload, format="json")
+    assert response.status_code == 400, response.content
+    # Nothing of the request was committed: no row, no history, no timeline, no deadline.
+    assert _rows() == before
+    error = response.json()["error"]
+    assert list(error["fields"]) == ["received_on"]
+    assert message in " ".join(error["fields"]["received_on"])
+
+    retry = staff_api.post(
+        "/api/v1/requests/", {**payload, "received_on": "2019-01-16"}, format="json"
+    )
+    assert retry.status_code == 201, retry.content
+    created = RecordsRequest.objects.get(title="FBI face recognition")
+    assert created.received_on == datetime.date(2019, 1, 16)
+    assert kinds_of(created) == ["sent", "status_changed"]
+    assert RecordsRequest.objects.count() == before[0] + 1
+    # One creation, one history row: the receipt date was saved with the request.
+    assert created.history.count() == 1
+    # 5 U.S.C. 552(a)(6)(A)(i): received 2019-01-16, 20 working days → 2019-02-14.
+    assert created.deadlines.get(rule="response").due_on == datetime.date(2019, 2, 14)
+
+
+def test_a_failure_after_the_request_is_saved_leaves_nothing_either(staff_api, monkeypatch):
+    # Creating and starting the clock is one transaction: if the deadlines cannot be written,
+    # the request is not logged either.
+    def broken(**kwargs):
+        raise RuntimeError("deadline store unavailable")
+
+    monkeypatch.setattr(hooks, "deadlines_on_receipt", broken)
+    before = _rows()
+    payload = {
+        "title": "FBI face recognition",
+        "records_sought": "All records on face recognition.",
+        "agency": AgencyFactory().pk,
+        "status": "submitted",
+        "filed_on": "2019-01-14",
+        "received_on": "2019-01-16",
+    }
+    with pytest.raises(RuntimeError):
+        staff_api.post("/api/v1/requests/", payload, format="json")
+    assert _rows() == before
+
+
+def kinds_of(request: RecordsRequest) -> list[str]:
+    return list(request.events.order_by("occurred_on", "pk").values_list("kind", flat=True))
 
 
 def test_a_move_the_workflow_refuses_is_409_naming_both_states(staff_api):

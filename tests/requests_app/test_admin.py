@@ -15,10 +15,12 @@ from rest_framework.authtoken.models import Token
 from documents.models import FixityCheck
 from reminders import outbox
 from requests_app import services
+from requests_app.deadlines import hooks
 from requests_app.deadlines.court import court_schedule_create
 from requests_app.models import (
     Appeal,
     CourtSchedule,
+    Deadline,
     Lawsuit,
     RecordsRequest,
     RequestEvent,
@@ -208,6 +210,54 @@ def test_impossible_dates_in_the_admin_show_the_message_and_save_nothing(staff_c
     request.refresh_from_db()
     assert (request.received_on, request.title) == (None, request.title)
     assert request.title != "Changed"
+
+
+def _new_request(staff_user, **overrides):
+    agency = AgencyFactory(name="Federal Bureau of Investigation", abbreviation="FBI")
+    return {
+        "title": "FBI face recognition",
+        "records_sought": "Records about FACE Services",
+        "jurisdiction": agency.jurisdiction_id,
+        "agency": agency.pk,
+        "owner": staff_user.pk,
+        "status": S.SUBMITTED,
+        "filed_on": "2019-01-16",
+        "expedited_processing": "not_requested",
+        "fee_waiver": "not_requested",
+        **_inline_management(),
+        **overrides,
+    }
+
+
+def test_adding_a_request_with_an_impossible_receipt_date_saves_nothing(staff_client, staff_user):
+    url = reverse("admin:requests_app_recordsrequest_add")
+    data = _new_request(staff_user, received_on="2019-01-10")
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "cannot have received the request before it was filed" in response.content.decode()
+    assert not RecordsRequest.objects.exists()
+    assert not RequestEvent.objects.exists()
+    assert not Deadline.objects.exists()
+
+    response = staff_client.post(url, {**data, "received_on": "2019-01-16"})
+    assert response.status_code == 302
+    created = RecordsRequest.objects.get()
+    # 5 U.S.C. 552(a)(6)(A)(i): received 2019-01-16, 20 working days → 2019-02-14.
+    assert created.deadlines.get(rule="response").due_on == D(2019, 2, 14)
+
+
+def test_adding_a_request_in_the_admin_is_one_transaction(staff_client, staff_user, monkeypatch):
+    # Django's admin saves the form, its inlines and what the services do after in one
+    # transaction: a failure once the row is saved leaves nothing behind.
+    def broken(**kwargs):
+        raise RuntimeError("deadline store unavailable")
+
+    monkeypatch.setattr(hooks, "deadlines_on_receipt", broken)
+    url = reverse("admin:requests_app_recordsrequest_add")
+    with pytest.raises(RuntimeError):
+        staff_client.post(url, _new_request(staff_user, received_on="2019-01-16"))
+    assert not RecordsRequest.objects.exists()
+    assert not RequestEvent.objects.exists()
 
 
 def test_add_request_with_tracking_number_and_duplicate_is_refused(staff_client, staff_user):

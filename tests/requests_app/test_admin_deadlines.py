@@ -11,6 +11,7 @@ from django.urls import reverse
 from requests_app import services
 from requests_app.deadlines.closures import closure_day_add
 from requests_app.models import ClosureDay, CourtSchedule, Deadline, Jurisdiction
+from requests_app.services import timeline
 from requests_app.workflow import RequestStatus
 from tests.factories import AgencyFactory, LawsuitFactory, RecordsRequestFactory
 
@@ -218,6 +219,39 @@ def _request_page_data(client, request, **events):
     data |= {f"events-{existing}-{k}": v for k, v in events.items()}
     data[f"events-{existing}-request"] = request.pk
     return url, data
+
+
+def test_an_entry_typed_into_the_timeline_is_written_by_the_timeline(
+    staff_client, staff_user, monkeypatch
+):
+    request = received_request()
+    written = []
+    entry_logged = timeline.entry_logged
+
+    def spy(**kwargs):
+        written.append(kwargs["kind"])
+        return entry_logged(**kwargs)
+
+    monkeypatch.setattr(timeline, "entry_logged", spy)
+    url, data = _request_page_data(
+        staff_client,
+        request,
+        occurred_on="2019-02-01",
+        kind="note",
+        direction="to_agency",
+        text="Called the FOIA public liaison.",
+    )
+    assert staff_client.post(url, data).status_code == 302
+    assert written == ["note"]
+    entry = request.events.get(kind="note")
+    assert (entry.occurred_on, entry.direction, entry.text, entry.created_by) == (
+        D(2019, 2, 1),
+        "to_agency",
+        "Called the FOIA public liaison.",
+        staff_user,
+    )
+    request.refresh_from_db()
+    assert request.status == RequestStatus.SUBMITTED  # a note moves nothing
 
 
 def test_logging_letters_in_the_timeline_moves_the_clock(staff_client):
