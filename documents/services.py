@@ -33,6 +33,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 
+from documents import tasks
 from documents.ingest.archives import ArchiveEntry, ArchiveError, ArchiveLimits, iter_zip
 from documents.ingest.emails import EmptyInput, ParseError, iter_mbox, parse_email
 from documents.ingest.pdfs import PdfEncrypted, PdfError, parse_pdf
@@ -94,23 +95,19 @@ def release_stage_uploads(*, release: Release, files: Sequence[UploadedFile]) ->
 
 def release_upload(*, release: Release, files: Sequence[UploadedFile]) -> list[str]:
     """Stage uploaded files and hand them to the worker once the release is committed."""
-    from documents import tasks
-
     staged = release_stage_uploads(release=release, files=files)
     Release.objects.filter(pk=release.pk).update(ingestion=Release.Ingestion.PENDING)
-    # Enqueued only after commit, so the worker finds the release and its staged list.
-    transaction.on_commit(lambda: tasks.release_ingest.delay(release.pk, staged))
+    # Sent only after the commit (core.tasks), so the worker finds the release and its staged list.
+    tasks.release_ingest.delay(release.pk, staged)
     return staged
 
 
 def release_resume(*, release: Release) -> bool:
     """Hand uploads that a cut-short run left waiting back to the worker; False if none."""
-    from documents import tasks
-
     staged = list(release.staged)
     if not staged:
         return False
-    transaction.on_commit(lambda: tasks.release_ingest.delay(release.pk, staged))
+    tasks.release_ingest.delay(release.pk, staged)
     return True
 
 

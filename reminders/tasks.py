@@ -8,19 +8,24 @@ one release after the move, once no queue can hold the old names.
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
 
+from core.tasks import AfterCommitTask
 from reminders import outbox
 
 
 @shared_task(
-    name="requests_app.tasks.reminders_sweep", acks_late=True, time_limit=900, ignore_result=True
+    base=AfterCommitTask,
+    name="requests_app.tasks.reminders_sweep",
+    acks_late=True,
+    time_limit=900,
+    ignore_result=True,
 )
 def reminders_sweep() -> str:
-    """Fill the reminder outbox and hand each due row to a send task, after the sweep commits
-    (a task enqueued before the commit could look for a row that is not there yet)."""
+    """Fill the reminder outbox and hand each due row to a send task. The sweep has committed
+    when it returns (and were a caller's transaction still open, the task base class would hold
+    each send back until it commits), so no send task looks for a row not committed yet."""
     result = outbox.reminders_sweep()
-    transaction.on_commit(lambda: _enqueue(result))
+    _enqueue(result)
     return result.summary()
 
 
@@ -35,16 +40,22 @@ def _enqueue(result: outbox.SweepResult) -> None:
 # duplicated message finds the row claimed and does nothing. acks_late + reject_on_worker_lost
 # (settings) put a message back if the worker dies mid-send; the sweep re-queues the row.
 @shared_task(
-    name="requests_app.tasks.reminder_send", acks_late=True, time_limit=120, ignore_result=True
+    base=AfterCommitTask,
+    name="requests_app.tasks.reminder_send",
+    acks_late=True,
+    time_limit=120,
+    ignore_result=True,
 )
 def reminder_send(reminder_id: int) -> str:
     outcome = outbox.reminder_send(reminder_id=reminder_id)
+    # The send has committed its outcome, so no transaction is open: the retry leaves at once.
     if outcome.retry_at is not None:
         reminder_send.apply_async((reminder_id,), eta=outcome.retry_at)
     return outcome.state
 
 
 @shared_task(
+    base=AfterCommitTask,
     name="requests_app.tasks.reminder_digest_send",
     acks_late=True,
     time_limit=300,

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from core.tasks import AfterCommitTask
 from reports import snapshots
 
 
 # Each refresh replaces its report's rows whole under the report's lock: a second run (or a run
 # beside `manage.py refresh_reports`) waits its turn and recomputes the same figures.
 @shared_task(
-    name="requests_app.tasks.reports_refresh", acks_late=True, time_limit=900, ignore_result=True
+    base=AfterCommitTask,
+    name="requests_app.tasks.reports_refresh",
+    acks_late=True,
+    time_limit=900,
+    ignore_result=True,
 )
 def reports_refresh() -> str:
     done = snapshots.reports_refresh()

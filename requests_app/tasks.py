@@ -5,10 +5,11 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from core.tasks import AfterCommitTask
 from requests_app.deadlines.court import court_schedules_extend_one
 
 
-@shared_task(acks_late=True, time_limit=600, ignore_result=True)
+@shared_task(base=AfterCommitTask, acks_late=True, time_limit=600, ignore_result=True)
 def court_schedules_extend() -> int:
     """Keep open-ended court schedules ("every 60 days until further order") expanded two years
     ahead. Idempotent: a second run the same day finds nothing to do; a run that dies half-way

@@ -7,7 +7,7 @@ import contextlib
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from foiatracker.celery import app as celery_app
@@ -20,10 +20,10 @@ def new_queue() -> str:
 
 
 def start_worker(
-    queue: str, env: dict[str, str], *, frozen_clock: bool = False
+    queue: str, env: dict[str, str], *, frozen_clock: bool = False, include: Sequence[str] = ()
 ) -> subprocess.Popen:
     """A solo-pool worker on `queue`; with `frozen_clock`, its clock starts at env FROZEN_NOW
-    (tests/frozen_clock.py)."""
+    (tests/frozen_clock.py); `include` names modules of test-only tasks it loads as well."""
     runner = [sys.executable, "tests/frozen_clock.py"] if frozen_clock else [sys.executable]
     return subprocess.Popen(
         [
@@ -39,6 +39,7 @@ def start_worker(
             queue,
             "--without-gossip",
             "--without-mingle",
+            *(["--include", ",".join(include)] if include else []),
         ],
         cwd=ROOT,
         env={**env, "CELERY_TASK_DEFAULT_QUEUE": queue, "CELERY_TASK_ALWAYS_EAGER": "false"},
