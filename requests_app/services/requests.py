@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from core.today import organisation_today
 from requests_app.deadlines import hooks
 from requests_app.models import (
     Agency,
@@ -113,7 +113,7 @@ def request_log_created(*, request: RecordsRequest, by: User | None = None) -> N
         event_add(
             request,
             kind=Kind.STATUS_CHANGED,
-            on=request.filed_on or timezone.localdate(),
+            on=request.filed_on or organisation_today(),
             text=f"Logged as “{request.get_status_display()}”.",
             to_status=request.status,
             by=by,
@@ -288,7 +288,7 @@ def requests_assign_owner(
         event_add(
             locked,
             kind=Kind.NOTE,
-            on=timezone.localdate(),
+            on=organisation_today(),
             text=f"Owner changed from {previous} to {owner}.",
             by=by,
         )
@@ -505,12 +505,12 @@ def request_apply_edits(
             request_record_expedition(
                 request=request,
                 decision=request.expedited_processing,
-                on=timezone.localdate(),
+                on=organisation_today(),
                 by=by,
             )
     if to_status is not None:
         date_field = DATE_SET_BY_STATUS.get(to_status)
-        on = timezone.localdate()
+        on = organisation_today()
         if date_field and date_field in changed and getattr(request, date_field):
             on = getattr(request, date_field)  # the date staff typed with the move
         request_transition(request=request, to_status=to_status, on=on, by=by)
