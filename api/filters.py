@@ -6,7 +6,6 @@ deadline, not stopped (tolled), whose day has passed.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -14,10 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
-from core.today import organisation_today
 from documents.models import Document, Release
 from reminders.models import Reminder
-from requests_app.deadlines.selectors import open_running, overdue_q
+from requests_app.deadlines.selectors import due_within_q, overdue_q, running_q
 from requests_app.models import (
     Agency,
     Appeal,
@@ -86,6 +84,12 @@ def _date(field: str, lookup: str, what: str) -> filters.DateFilter:
     return filters.DateFilter(
         field_name=field, lookup_expr=lookup, help_text=f"{what} {side} this date (YYYY-MM-DD)."
     )
+
+
+def _has_deadline(owner: str, condition: Q) -> Exists:
+    """Whether the request, appeal or lawsuit (``owner``: the deadline's field pointing at it)
+    has a deadline meeting ``condition``."""
+    return Exists(Deadline.objects.filter(condition, **{owner: OuterRef("pk")}))
 
 
 def _due_within_filter(**kwargs: Any) -> DaysFilter:
@@ -160,25 +164,18 @@ class RecordsRequestFilter(filters.FilterSet):
         topics = Topic.objects.filter(name__iexact=value.strip(), requests=OuterRef("pk"))
         return queryset.filter(Exists(topics))
 
-    def _deadlines(self, **conditions: Any) -> Exists:
-        return Exists(
-            open_running(Deadline.objects.filter(request=OuterRef("pk"))).filter(**conditions)
-        )
-
     def filter_due_after(self, queryset: QuerySet[Any], name: str, value: Any) -> Any:
-        return queryset.filter(self._deadlines(due_on__gte=value))
+        return queryset.filter(_has_deadline("request", running_q() & Q(due_on__gte=value)))
 
     def filter_due_before(self, queryset: QuerySet[Any], name: str, value: Any) -> Any:
-        return queryset.filter(self._deadlines(due_on__lte=value))
+        return queryset.filter(_has_deadline("request", running_q() & Q(due_on__lte=value)))
 
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool) -> Any:
-        overdue = self._deadlines(due_on__lt=organisation_today())
+        overdue = _has_deadline("request", overdue_q())
         return queryset.filter(overdue if value else ~overdue)
 
     def filter_due_within(self, queryset: QuerySet[Any], name: str, value: int) -> Any:
-        start = organisation_today()
-        end = start + datetime.timedelta(days=value)
-        return queryset.filter(self._deadlines(due_on__gte=start, due_on__lte=end))
+        return queryset.filter(_has_deadline("request", due_within_q(value)))
 
     def filter_has_release(self, queryset: QuerySet[Any], name: str, value: bool) -> Any:
         releases = Exists(Release.objects.filter(request=OuterRef("pk")))
@@ -208,15 +205,11 @@ class AppealFilter(filters.FilterSet):
         )
 
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool) -> Any:
-        overdue = Exists(Deadline.objects.filter(overdue_q(), appeal=OuterRef("pk")))
+        overdue = _has_deadline("appeal", overdue_q())
         return queryset.filter(overdue if value else ~overdue)
 
     def filter_due_within(self, queryset: QuerySet[Any], name: str, value: int) -> Any:
-        start = organisation_today()
-        due = open_running(Deadline.objects.filter(appeal=OuterRef("pk"))).filter(
-            due_on__gte=start, due_on__lte=start + datetime.timedelta(days=value)
-        )
-        return queryset.filter(Exists(due))
+        return queryset.filter(_has_deadline("appeal", due_within_q(value)))
 
 
 class LawsuitFilter(filters.FilterSet):
@@ -243,15 +236,11 @@ class LawsuitFilter(filters.FilterSet):
         return queryset.filter(Exists(defendants))
 
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool) -> Any:
-        overdue = Exists(Deadline.objects.filter(overdue_q(), lawsuit=OuterRef("pk")))
+        overdue = _has_deadline("lawsuit", overdue_q())
         return queryset.filter(overdue if value else ~overdue)
 
     def filter_due_within(self, queryset: QuerySet[Any], name: str, value: int) -> Any:
-        start = organisation_today()
-        due = open_running(Deadline.objects.filter(lawsuit=OuterRef("pk"))).filter(
-            due_on__gte=start, due_on__lte=start + datetime.timedelta(days=value)
-        )
-        return queryset.filter(Exists(due))
+        return queryset.filter(_has_deadline("lawsuit", due_within_q(value)))
 
     def filter_has_release(self, queryset: QuerySet[Any], name: str, value: bool) -> Any:
         releases = Exists(Release.objects.filter(lawsuit=OuterRef("pk")))
@@ -307,10 +296,7 @@ class DeadlineFilter(filters.FilterSet):
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 
     def filter_due_within(self, queryset: QuerySet[Any], name: str, value: int) -> Any:
-        start = organisation_today()
-        return open_running(queryset).filter(
-            due_on__gte=start, due_on__lte=start + datetime.timedelta(days=value)
-        )
+        return queryset.filter(due_within_q(value))
 
 
 class ReleaseFilter(filters.FilterSet):

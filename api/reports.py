@@ -118,7 +118,11 @@ class PerformanceRow(serializers.Serializer[Any]):
     determined = serializers.IntegerField()
     median_working_days = serializers.FloatField(allow_null=True)
     p90_working_days = serializers.FloatField(allow_null=True)
-    share_on_time = serializers.FloatField(allow_null=True)
+    share_on_time = serializers.FloatField(
+        allow_null=True,
+        help_text="Of the requests whose response deadline has come, the share determined by "
+        "it (a request still undetermined after it counts as late).",
+    )
     share_appealed = serializers.FloatField(allow_null=True)
     share_litigated = serializers.FloatField(allow_null=True)
     outcome_released_in_full = serializers.IntegerField()
@@ -274,7 +278,9 @@ class PerformanceReportView(ReportView):
         "Agency performance per agency and year",
         "Requests filed per agency and year; median and 90th-percentile working days from "
         "receipt to determination (the jurisdiction's calendar, holidays and closure days "
-        "skipped); share determined on time, appealed and litigated; determinations.",
+        "skipped); share answered on time (of the requests whose response deadline has come, "
+        "those determined by it: one still undetermined after it is late), appealed and "
+        "litigated; determinations.",
         PerformanceParams,
         PerformanceRow,
         {

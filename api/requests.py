@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -44,6 +43,7 @@ from api.serializers import (
     RequestEventWriteSerializer,
 )
 from core.roles import LAWYER, STAFF
+from core.today import organisation_today
 from requests_app import services
 from requests_app.deadlines import hooks
 from requests_app.deadlines.court import court_deadline_add
@@ -59,7 +59,7 @@ def _actor(request: Request) -> Any:
 
 class ReadViewSet(ListApiMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        return {**super().get_serializer_context(), "today": organisation_today()}
 
 
 @extend_schema_view(

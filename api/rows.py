@@ -9,14 +9,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
+from core.today import organisation_today
 from documents.models import Release
 from reminders.models import Reminder
+from requests_app.deadlines.selectors import is_overdue
 from requests_app.models import (
     Agency,
     Appeal,
-    ClosureDay,
     Deadline,
     Jurisdiction,
     Lawsuit,
@@ -279,15 +279,11 @@ DEADLINE_COLUMNS = [
 def deadline_rows(
     deadlines: QuerySet[Deadline], *, today: datetime.date | None = None
 ) -> list[dict[str, Any]]:
-    """``overdue`` as ``Deadline.is_overdue`` derives it, from the organisation's today."""
-    today = today or timezone.localdate()
+    """``overdue`` as the deadline selectors derive it, from the organisation's today."""
+    today = today or organisation_today()
     rows = _rows(deadlines, DEADLINE_COLUMNS)
     for row in rows:
-        row["overdue"] = (
-            row["status"] == Deadline.Status.OPEN
-            and row["paused_on"] is None
-            and row["due_on"] < today
-        )
+        row["overdue"] = is_overdue(row, today)
     return rows
 
 
@@ -378,12 +374,3 @@ def lawsuit_rows(lawsuits: QuerySet[Lawsuit]) -> list[dict[str, Any]]:
         for lawsuit_id, value in pairs:
             by_id[lawsuit_id][key].append(value)
     return rows
-
-
-def closures_for(jurisdiction_code: str) -> dict[datetime.date, str]:
-    """The closure days staff entered for a jurisdiction (date → reason), for counting."""
-    return dict(
-        ClosureDay.objects.filter(jurisdiction__code=jurisdiction_code).values_list(
-            "date", "reason"
-        )
-    )

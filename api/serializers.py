@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from rest_framework import serializers
 
 from reminders.models import Reminder
+from requests_app.deadlines.selectors import is_overdue
 from requests_app.models import (
     Agency,
     Appeal,
@@ -217,8 +217,7 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
         ]
 
     def get_overdue(self, deadline: Deadline) -> bool:
-        today = self.context.get("today") or timezone.localdate()
-        return deadline.is_overdue(today)
+        return is_overdue(deadline, self.context.get("today"))
 
 
 class RecordsRequestDetailSerializer(RecordsRequestSerializer):

@@ -12,6 +12,7 @@ import datetime
 from django.utils import timezone
 
 
-def organisation_today() -> datetime.date:
-    """Today's date where the organisation works (settings.TIME_ZONE)."""
-    return timezone.localdate()
+def organisation_today(now: datetime.datetime | None = None) -> datetime.date:
+    """Today's date where the organisation works (settings.TIME_ZONE); at ``now`` if given (a
+    sweep or a send that runs "as of" one instant), else at this moment."""
+    return timezone.localdate(now)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,19 +17,20 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from reports.selectors import Performance, performance
 from requests_app.deadlines import rules
-from requests_app.deadlines.calendars import UnknownJurisdiction, calendar_for, working_days_between
-from requests_app.deadlines.hooks import CLOCK_RULES
 from requests_app.deadlines.selectors import (
+    deadline_state,
     deadlines_due_within,
     deadlines_overdue,
     explain,
     explanation_text,
+    running_q,
+    working_calendars,
 )
 from requests_app.models import (
     Agency,
     Appeal,
-    ClosureDay,
     Deadline,
     Lawsuit,
     RecordsRequest,
@@ -39,7 +39,6 @@ from requests_app.models import (
 )
 
 Status = Deadline.Status
-FINISHED_LAWSUIT = ("settled", "decided", "dismissed", "closed")
 UPCOMING_DAYS = 14
 
 _DEADLINE_JOINS = (
@@ -60,7 +59,7 @@ class DeadlineRow:
     how the date was worked out."""
 
     deadline: Deadline
-    state: str  # a CSS-friendly key: overdue, today, soon, upcoming, paused, met, missed, ...
+    state: str  # the state's key, for its colour (``DeadlineState.key``)
     state_text: str
     explanation: str
     #: The counting behind a computed date (None for a date a court set).
@@ -91,56 +90,18 @@ class DeadlineRow:
         return d.appeal.request if d.appeal_id and d.appeal else None
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
-def deadline_state(deadline: Deadline, today: datetime.date) -> tuple[str, str]:
-    """(key, words) for a deadline on `today`: overdue is derived from the date, never stored."""
-    if deadline.status == Status.OPEN:
-        if deadline.is_paused:
-            return "paused", f"Clock stopped since {deadline.paused_on:%b %-d, %Y}"
-        delta = (deadline.due_on - today).days
-        if delta < 0:
-            return "overdue", f"Overdue by {_days(-delta)}"
-        if delta == 0:
-            return "today", "Due today"
-        if delta <= 7:
-            return "soon", f"Due in {_days(delta)}"
-        return "upcoming", f"Due in {_days(delta)}"
-    if deadline.status == Status.MET:
-        return "met", f"Met on {deadline.met_on:%b %-d, %Y}" if deadline.met_on else "Met"
-    if deadline.status == Status.MISSED:
-        return "missed", (
-            f"Missed (done {deadline.met_on:%b %-d, %Y})" if deadline.met_on else "Missed"
-        )
-    return str(deadline.status), str(deadline.get_status_display())
-
-
-def closures_by_jurisdiction(codes: Iterable[str]) -> dict[str, dict[datetime.date, str]]:
-    """The closure days of several jurisdictions in one query (code → {date: reason})."""
-    found: dict[str, dict[datetime.date, str]] = {code: {} for code in codes}
-    if not found:
-        return found
-    for code, day, reason in ClosureDay.objects.filter(
-        jurisdiction__code__in=list(found)
-    ).values_list("jurisdiction__code", "date", "reason"):
-        found[code][day] = reason
-    return found
-
-
 def deadline_rows(deadlines: Iterable[Deadline], today: datetime.date) -> list[DeadlineRow]:
     """Rows for deadlines fetched with `jurisdiction` joined; one query for all closure days."""
     deadlines = list(deadlines)
-    closures = closures_by_jurisdiction(
+    calendars = working_calendars(
         {d.jurisdiction.code for d in deadlines if d.jurisdiction_id and d.jurisdiction}
     )
     rows = []
     for d in deadlines:
         code = d.jurisdiction.code if d.jurisdiction_id and d.jurisdiction else ""
         state, words = deadline_state(d, today)
-        own = closures.get(code, {})
-        rows.append(DeadlineRow(d, state, words, explanation_text(d, own), explain(d, own)))
+        cal = calendars.get(code)
+        rows.append(DeadlineRow(d, state, words, explanation_text(d, cal), explain(d, cal)))
     return rows
 
 
@@ -182,7 +143,7 @@ def _lawsuit_next_deadlines(
         covered[request_id].add(lawsuit_id)
     candidates = (
         _deadlines()
-        .filter(status=Status.OPEN, paused_on__isnull=True)
+        .filter(running_q())
         .filter(
             Q(lawsuit_id__in=ids)
             | Q(request_id__in=list(covered))
@@ -214,7 +175,7 @@ def home_overview(*, today: datetime.date, limit: int = 50) -> HomeOverview:
     overdue = list(_deadlines().filter(pk__in=overdue_qs).order_by("due_on", "pk")[:limit])
     upcoming = list(_deadlines().filter(pk__in=upcoming_qs).order_by("due_on", "pk")[:limit])
     lawsuits = list(
-        Lawsuit.objects.exclude(status__in=FINISHED_LAWSUIT)
+        Lawsuit.objects.exclude(status__in=Lawsuit.FINISHED)
         .annotate(request_count=Count("requests", distinct=True))
         .order_by("-filed_on", "-pk")
     )
@@ -467,108 +428,26 @@ def request_overview(
 # --- An agency ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class YearPerformance:
-    """How an agency answered the requests it received in one year."""
-
-    year: int
-    received: int
-    determined: int
-    #: Requests whose response deadline has come: determined (on time or late) or overdue.
-    judged: int
-    on_time: int
-    median_working_days: float | None
-
-    @property
-    def on_time_share(self) -> float | None:
-        return self.on_time / self.judged if self.judged else None
-
-    @property
-    def on_time_percent(self) -> int | None:
-        share = self.on_time_share
-        return None if share is None else round(100 * share)
-
-
 @dataclass
 class AgencyOverview:
     agency: Agency
     components: list[Agency]
     requests: list[RecordsRequest]
-    years: list[YearPerformance]
-
-
-def agency_performance(
-    requests: Sequence[RecordsRequest], today: datetime.date
-) -> list[YearPerformance]:
-    """Per year of receipt: how many requests were determined by their response deadline (the
-    last one in force: an extension counts, 552(a)(6)(B)(i)), and the median working days from
-    receipt to determination, counted on each request's jurisdiction calendar with its closure
-    days (the trigger day not counted, as for the deadline itself).
-
-    On-time share = determined on or before the deadline / (determined + still undetermined past
-    the deadline); requests whose deadline has not come yet, or that have no statutory deadline
-    (Florida's "promptly"), are left out of the share but counted as received.
-    """
-    received = [r for r in requests if r.received_on]
-    # The response deadline in force per request: the latest non-superseded clock.
-    clocks: dict[int, Deadline] = {}
-    for d in (
-        Deadline.objects.filter(request_id__in=[r.pk for r in received], rule__in=CLOCK_RULES)
-        .exclude(status=Status.SUPERSEDED)
-        .exclude(status=Status.WAIVED)
-        .order_by("due_on", "pk")
-    ):
-        clocks[d.request_id or 0] = d  # ordered by date: the last one wins
-    closures = closures_by_jurisdiction({r.jurisdiction.code for r in received})
-    by_year: dict[int, list[RecordsRequest]] = defaultdict(list)
-    for r in received:
-        assert r.received_on is not None
-        by_year[r.received_on.year].append(r)
-    years = []
-    for year in sorted(by_year):
-        judged = on_time = determined = 0
-        spans: list[int] = []
-        for r in by_year[year]:
-            assert r.received_on is not None
-            clock = clocks.get(r.pk)
-            if r.determined_on:
-                determined += 1
-                try:
-                    cal = calendar_for(r.jurisdiction.code, closures.get(r.jurisdiction.code))
-                    spans.append(working_days_between(cal, r.received_on, r.determined_on))
-                except UnknownJurisdiction:
-                    pass
-                if clock is not None:
-                    judged += 1
-                    on_time += r.determined_on <= clock.due_on
-            elif clock is not None and not clock.is_paused and clock.due_on < today:
-                judged += 1  # still undetermined past its deadline: not on time
-        years.append(
-            YearPerformance(
-                year=year,
-                received=len(by_year[year]),
-                determined=determined,
-                judged=judged,
-                on_time=on_time,
-                median_working_days=statistics.median(spans) if spans else None,
-            )
-        )
-    return years
+    #: Per year filed, the agency and its components together: the agency-performance report's
+    #: figures (``reports.selectors.Performance``), computed the same way.
+    years: list[Performance]
 
 
 def agency_overview(*, agency: Agency, today: datetime.date) -> AgencyOverview:
     """The requests to an agency (and its components) and its record per year."""
     components = list(Agency.objects.filter(parent=agency).order_by("name"))
-    requests = list(
-        _requests_with_joins()
-        .filter(Q(agency=agency) | Q(agency__parent=agency))
-        .order_by("-received_on", "-filed_on", "-pk")
-    )
+    own = Q(agency=agency) | Q(agency__parent=agency)
+    requests = list(_requests_with_joins().filter(own).order_by("-received_on", "-filed_on", "-pk"))
     return AgencyOverview(
         agency=agency,
         components=components,
         requests=requests,
-        years=agency_performance(requests, today),
+        years=performance(RecordsRequest.objects.filter(own), per_agency=False, today=today),
     )
 
 

@@ -17,14 +17,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from core import roles
+from core.today import organisation_today
 from dashboard import selectors as selectors
 from dashboard.charts import Bar, Series, bar_chart_svg
 from reminders.calendar_feed import calendar_feed_url
+from reports.selectors import Performance
 from requests_app.models import Agency
 
 View = Callable[..., HttpResponse]
@@ -46,7 +47,7 @@ def dashboard_page(view: View) -> View:
 
 def _today() -> datetime.date:
     """The organisation's date (TIME_ZONE): "overdue" and "due today" are counted there."""
-    return timezone.localdate()
+    return organisation_today()
 
 
 @dashboard_page
@@ -127,7 +128,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _performance_chart(years: list[selectors.YearPerformance]) -> str:
+def _performance_chart(years: list[Performance]) -> str:
     judged = [y for y in years if y.judged]
     if not judged:
         return ""
@@ -143,7 +144,7 @@ def _performance_chart(years: list[selectors.YearPerformance]) -> str:
     return mark_safe(
         bar_chart_svg(
             chart_id="agency-chart",
-            title="Share of requests determined on time, per year received",
+            title="Share of requests determined on time, per year filed",
             description="One bar per year: the percentage of requests whose determination came "
             "by the response deadline. The same figures, with the median working days to "
             "determination, are in the table below.",
@@ -154,7 +155,7 @@ def _performance_chart(years: list[selectors.YearPerformance]) -> str:
     )
 
 
-def _median_chart(years: list[selectors.YearPerformance]) -> str:
+def _median_chart(years: list[Performance]) -> str:
     measured = [y for y in years if y.median_working_days is not None]
     if not measured:
         return ""
@@ -170,9 +171,9 @@ def _median_chart(years: list[selectors.YearPerformance]) -> str:
     return mark_safe(
         bar_chart_svg(
             chart_id="agency-median-chart",
-            title="Median working days from receipt to determination, per year received",
+            title="Median working days from receipt to determination, per year filed",
             description="One bar per year: the median number of working days the agency took "
-            "to determine the requests it received that year. The same figures are in the "
+            "to determine the requests filed with it that year. The same figures are in the "
             "table below.",
             series=[Series("Median working days", "seg-upcoming")],
             bars=bars,

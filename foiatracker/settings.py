@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -72,7 +73,14 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# The public address, for links that leave the site (reminder emails, calendar feeds): read once
+# here, without a trailing slash, and refused unless it is an absolute http(s) address.
+_SITE_URL = env_str("SITE_URL", "http://localhost:8000")
+SITE_URL = _SITE_URL.strip().rstrip("/")
+if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).hostname:
+    raise ImproperlyConfigured(
+        f"SITE_URL={_SITE_URL!r} is not an absolute http(s) address, e.g. https://foia.example.org"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -334,8 +342,7 @@ AGENCY_DIRECTORY_DIR = Path(
     )
 )
 
-# Deadline reminders (requests_app/reminders.py explains the policy and the delivery guarantee).
-SITE_URL = env_str("SITE_URL", "http://localhost:8000")  # links in emails and calendar feeds
+# Deadline reminders (reminders/outbox.py explains the policy and the delivery guarantee).
 try:
     REMINDER_UPCOMING_BUSINESS_DAYS = [
         int(n) for n in env_list("REMINDER_UPCOMING_BUSINESS_DAYS", "7,2")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
@@ -21,9 +20,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.links import absolute_url, site_host
 from reminders.models import ReminderPreference
-from requests_app.deadlines.selectors import explanation_text
-from requests_app.models import ClosureDay, Deadline, RecordsRequest
+from requests_app.deadlines.selectors import explanation_text, open_running, working_calendars
+from requests_app.models import Deadline, RecordsRequest
 
 
 def preference_for(user: Any) -> ReminderPreference:
@@ -59,7 +59,7 @@ def calendar_feed_url(*, user: Any, request: HttpRequest | None = None) -> str |
     path = reverse("calendar-feed", args=[token])
     if request is not None:
         return request.build_absolute_uri(path)
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def feed_owner(token: str) -> ReminderPreference | None:
@@ -89,7 +89,7 @@ def deadlines_for_person(user: Any, *, all_lawsuits: bool = False) -> QuerySet[D
         people |= Q(lawsuit__isnull=False)
     ids = Deadline.objects.filter(people).values("pk")
     return (
-        Deadline.objects.filter(pk__in=ids, status=Deadline.Status.OPEN, paused_on__isnull=True)
+        open_running(Deadline.objects.filter(pk__in=ids))
         .select_related("request__agency", "appeal__request__agency", "lawsuit", "jurisdiction")
         .order_by("due_on", "pk")
     )
@@ -111,20 +111,16 @@ def _link(deadline: Deadline) -> str:
         request = deadline.appeal.request if deadline.appeal is not None else deadline.request
         assert request is not None
         path = request.get_admin_url()
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def calendar_feed_ics(*, preference: ReminderPreference) -> bytes:
     """The feed: one all-day event per deadline with an alarm before it."""
-    host = urlsplit(settings.SITE_URL).hostname or "foiatracker.invalid"
+    host = site_host()
     deadlines = list(
         deadlines_for_person(preference.user, all_lawsuits=preference.feed_all_lawsuits)
     )
-    closures: dict[int, dict[datetime.date, str]] = {}
-    for jurisdiction_id, day, reason in ClosureDay.objects.filter(
-        jurisdiction_id__in={d.jurisdiction_id for d in deadlines if d.jurisdiction_id}
-    ).values_list("jurisdiction_id", "date", "reason"):
-        closures.setdefault(jurisdiction_id, {})[day] = reason
+    calendars = working_calendars({d.jurisdiction.code for d in deadlines if d.jurisdiction})
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//foiatracker//deadlines//EN")
@@ -148,11 +144,8 @@ def calendar_feed_ics(*, preference: ReminderPreference) -> bytes:
         event.add("transp", "TRANSPARENT")
         summary = _summary(deadline)
         event.add("summary", summary)
-        lines = [
-            explanation_text(deadline, closures.get(deadline.jurisdiction_id or 0, {}))
-            if deadline.jurisdiction_id
-            else explanation_text(deadline, {})
-        ]
+        code = deadline.jurisdiction.code if deadline.jurisdiction else ""
+        lines = [explanation_text(deadline, calendars.get(code))]
         if deadline.citation:
             lines.append(f"Rule: {deadline.rule} ({deadline.citation})")
         link = _link(deadline)

@@ -32,7 +32,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -44,11 +43,23 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.links import absolute_url, site_host
+from core.today import organisation_today
 from reminders import policy
 from reminders.models import Reminder, ReminderPreference
 from requests_app.deadlines.calendars import WorkingCalendar, calendar_for, working_days_between
-from requests_app.deadlines.selectors import explanation_text
-from requests_app.models import Appeal, ClosureDay, Deadline, Jurisdiction, Lawsuit, RecordsRequest
+from requests_app.deadlines.selectors import (
+    deadline_sql,
+    due_within_q,
+    explanation_text,
+    is_overdue,
+    is_running,
+    overdue_q,
+    running_q,
+    working_calendar,
+    working_calendars,
+)
+from requests_app.models import Appeal, Deadline, Jurisdiction, Lawsuit, RecordsRequest
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +90,20 @@ class SweepResult:
 
 def _calendars(today: datetime.date) -> dict[int, WorkingCalendar]:
     """Each jurisdiction's calendar with its closure days, keyed by id; 0 for court dates."""
-    codes = dict(Jurisdiction.objects.values_list("id", "code"))
-    closures: dict[int, dict[datetime.date, str]] = {}
+    ids = dict(Jurisdiction.objects.values_list("code", "id"))
+    # Reminders count forward from today: older closure days cannot change a slot.
     recent = today - datetime.timedelta(days=60)
-    for jurisdiction_id, day, reason in ClosureDay.objects.filter(date__gte=recent).values_list(
-        "jurisdiction_id", "date", "reason"
-    ):
-        closures.setdefault(jurisdiction_id, {})[day] = reason
     calendars = {0: calendar_for(COURT_CALENDAR)}
-    for jurisdiction_id, code in codes.items():
-        calendars[jurisdiction_id] = calendar_for(code, closures.get(jurisdiction_id))
+    for code, cal in working_calendars(ids, since=recent).items():
+        calendars[ids[code]] = cal
     return calendars
+
+
+def _calendar_of(deadline: Deadline) -> WorkingCalendar:
+    """The calendar the sweep counts a deadline's reminders on (``_calendars``)."""
+    if deadline.jurisdiction is None:
+        return calendar_for(COURT_CALENDAR)
+    return working_calendar(deadline.jurisdiction.code)
 
 
 def _db_datetime(value: datetime.datetime) -> Any:
@@ -131,14 +145,14 @@ def _cancel_stale(now: datetime.datetime) -> int:
     """Cancel queued or failed rows whose deadline no longer needs them: met, waived, missed,
     superseded, its clock stopped, moved to another day, or muted by the person."""
     t = _tables()
+    not_running, not_running_params = deadline_sql(~running_q(), "d")
     sql = f"""
         UPDATE {t["reminder"]} SET state = %s, last_error = %s, enqueued_at = NULL
         WHERE state IN (%s, %s) AND (
             EXISTS (
                 SELECT 1 FROM {t["deadline"]} d
                 WHERE d.id = {t["reminder"]}.deadline_id
-                  AND (d.status <> %s OR d.paused_on IS NOT NULL
-                       OR d.due_on <> {t["reminder"]}.due_on)
+                  AND ({not_running} OR d.due_on <> {t["reminder"]}.due_on)
             )
             OR EXISTS (
                 SELECT 1 FROM {t["muted"]} m JOIN {t["pref"]} p ON p.id = m.reminderpreference_id
@@ -153,7 +167,7 @@ def _cancel_stale(now: datetime.datetime) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, [State.CANCELLED, note, State.QUEUED, State.FAILED, Deadline.Status.OPEN]
+            sql, [State.CANCELLED, note, State.QUEUED, State.FAILED, *not_running_params]
         )
         return cursor.rowcount
 
@@ -178,7 +192,10 @@ def _create_due(today: datetime.date, now: datetime.datetime) -> tuple[int, list
     )
     if not slots:
         slots = [today.isoformat(), today.isoformat()]
-    running = "d.status = %s AND d.paused_on IS NULL"
+    # Running, due today and overdue as the deadline selectors define them, compiled to SQL.
+    running, running_params = deadline_sql(running_q(), "d")
+    due_today, due_today_params = deadline_sql(due_within_q(0, today=today), "d")
+    overdue, overdue_params = deadline_sql(overdue_q(today=today), "d")
     sql = f"""
         WITH slots (calendar_id, due_on, scheduled_for, business_days) AS (VALUES {values}),
         due AS (
@@ -190,11 +207,11 @@ def _create_due(today: datetime.date, now: datetime.datetime) -> tuple[int, list
             UNION ALL
             SELECT d.id, d.due_on, %s, {date}, NULL,
                    d.request_id, d.appeal_id, d.lawsuit_id, d.responsible_id
-            FROM {t["deadline"]} d WHERE {running} AND d.due_on = {date}
+            FROM {t["deadline"]} d WHERE {due_today}
             UNION ALL
             SELECT d.id, d.due_on, %s, {_overdue_day_sql()}, NULL,
                    d.request_id, d.appeal_id, d.lawsuit_id, d.responsible_id
-            FROM {t["deadline"]} d WHERE {running} AND d.due_on < {date}
+            FROM {t["deadline"]} d WHERE {overdue}
         ),
         people (deadline_id, user_id) AS (
             SELECT deadline_id, responsible_id FROM due WHERE responsible_id IS NOT NULL
@@ -237,26 +254,23 @@ def _create_due(today: datetime.date, now: datetime.datetime) -> tuple[int, list
             WHERE {t["reminder"]}.state = %s
         RETURNING id, recipient_id, enqueued_at
     """
-    open_ = Deadline.Status.OPEN
     iso = today.isoformat()
     params = [
         *slots,
         Reminder.Reason.UPCOMING,
-        open_,
+        *running_params,
         iso,
         # The furthest due date with a reminder by today: a range the (status, due_on) index can
         # scan, instead of every open deadline joined to the slots.
         horizon.isoformat(),
         Reminder.Reason.DUE_TODAY,
         iso,
-        open_,
-        iso,
+        *due_today_params,
         Reminder.Reason.OVERDUE,
         iso,
         iso,
         settings.REMINDER_OVERDUE_EVERY_DAYS,
-        open_,
-        iso,
+        *overdue_params,
         State.QUEUED,
         False,
         _db_datetime(now),
@@ -351,7 +365,7 @@ def reminders_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             # The planner overestimates the people union by orders of magnitude, which makes it
             # JIT-compile the insert: 2 of the 5 seconds at a million deadlines, for nothing.
             cursor.execute("SET LOCAL jit = off")
-    result = SweepResult(today=timezone.localdate(now))
+    result = SweepResult(today=organisation_today(now))
     result.cancelled = _cancel_stale(now)
     result.requeued = _requeue_stuck(now)
     rows = _mark_enqueued(now)  # before the insert, which stamps its own rows
@@ -380,7 +394,7 @@ def _backoff(attempts: int) -> datetime.timedelta:
 
 
 def _message_id() -> str:
-    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "foiatracker.invalid")
+    return make_msgid(domain=site_host())
 
 
 def _claim(filter_sql: str, params: list[Any], now: datetime.datetime, digest: bool) -> str | None:
@@ -413,8 +427,7 @@ def _claim(filter_sql: str, params: list[Any], now: datetime.datetime, digest: b
 def _still_needed(reminder: Reminder) -> bool:
     deadline = reminder.deadline
     return (
-        deadline.status == Deadline.Status.OPEN
-        and deadline.paused_on is None
+        is_running(deadline)
         and deadline.due_on == reminder.due_on
         and not ReminderPreference.objects.filter(
             user_id=reminder.recipient_id, muted_deadlines=deadline
@@ -479,7 +492,7 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> 
         )
         return SendOutcome(State.CANCELLED)
     try:
-        message = reminder_email(reminder=reminder, today=timezone.localdate(now))
+        message = reminder_email(reminder=reminder, today=organisation_today(now))
     except PermanentFailure as error:
         return SendOutcome(State.FAILED, _record_failure(token, error, now))
     return _deliver(message, token)
@@ -515,7 +528,7 @@ def reminder_digest_send(*, recipient_id: int, now: datetime.datetime | None = N
     if not needed:
         return SendOutcome(State.CANCELLED)
     try:
-        message = digest_email(reminders=needed, today=timezone.localdate(now))
+        message = digest_email(reminders=needed, today=organisation_today(now))
     except PermanentFailure as error:
         return SendOutcome(State.FAILED, _record_failure(token, error, now))
     return _deliver(message, token)
@@ -550,10 +563,6 @@ def reminder_retry(*, reminder_ids: Iterable[int]) -> int:
 # --- the email -----------------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _record_of(deadline: Deadline) -> tuple[str, str]:
     """What the deadline belongs to, in words, and the link to it."""
     if deadline.lawsuit is not None:
@@ -566,31 +575,33 @@ def _record_of(deadline: Deadline) -> tuple[str, str]:
     return f"request “{record.title}” to {record.agency}", record.get_admin_url()
 
 
-def _when(reminder: Reminder, today: datetime.date) -> str:
+def _when(reminder: Reminder, today: datetime.date, cal: WorkingCalendar) -> str:
     due = reminder.deadline.due_on
     if due < today:
         days = (today - due).days
         return f"overdue since {due:%A %-d %B %Y} ({days} day{'s' if days != 1 else ''} ago)"
     if due == today:
         return f"due today, {due:%A %-d %B %Y}"
-    code = reminder.deadline.jurisdiction.code if reminder.deadline.jurisdiction else "US"
-    left = working_days_between(calendar_for(code), today, due)
+    left = working_days_between(cal, today, due)
     return f"due {due:%A %-d %B %Y} (in {left} working day{'s' if left != 1 else ''})"
 
 
 def _item(reminder: Reminder, today: datetime.date) -> dict[str, Any]:
     deadline = reminder.deadline
     record, link = _record_of(deadline)
+    # The calendar the sweep counted "7 and 2 working days before" on, closure days included, so
+    # the email says as many working days as the reminder was sent for.
+    cal = _calendar_of(deadline)
     return {
         "reminder": reminder,
         "deadline": deadline,
         "record": record,
-        "when": _when(reminder, today),
+        "when": _when(reminder, today, cal),
         "rule": deadline.rule,
         "citation": deadline.citation,
-        "explanation": explanation_text(deadline),
-        "link": _absolute(link),
-        "mute_link": _absolute(reverse("reminder-mute", args=[deadline.pk])),
+        "explanation": explanation_text(deadline, cal if deadline.jurisdiction else None),
+        "link": absolute_url(link),
+        "mute_link": absolute_url(reverse("reminder-mute", args=[deadline.pk])),
     }
 
 
@@ -605,7 +616,7 @@ def reminder_email(*, reminder: Reminder, today: datetime.date) -> EmailMultiAlt
     context = {
         "item": item,
         "recipient": reminder.recipient,
-        "preferences_link": _absolute(reverse("reminder-preferences")),
+        "preferences_link": absolute_url(reverse("reminder-preferences")),
     }
     when = item["when"]
     subject = f"{when[:1].upper()}{when[1:]}: {reminder.deadline.label} — {item['record']}"
@@ -621,7 +632,7 @@ def reminder_email(*, reminder: Reminder, today: datetime.date) -> EmailMultiAlt
 def digest_email(*, reminders: list[Reminder], today: datetime.date) -> EmailMultiAlternatives:
     first = reminders[0]
     items = [_item(r, today) for r in reminders]
-    overdue = sum(1 for r in reminders if r.deadline.due_on < today)
+    overdue = sum(1 for r in reminders if is_overdue(r.deadline, today))
     subject = f"{len(items)} deadline{'s' if len(items) != 1 else ''} to watch on {today:%-d %B %Y}"
     if overdue:
         subject += f", {overdue} overdue"
@@ -633,7 +644,7 @@ def digest_email(*, reminders: list[Reminder], today: datetime.date) -> EmailMul
             "items": items,
             "recipient": first.recipient,
             "today": today,
-            "preferences_link": _absolute(reverse("reminder-preferences")),
+            "preferences_link": absolute_url(reverse("reminder-preferences")),
         },
         message_id=reminder_message_id(first),
     )

@@ -2,30 +2,38 @@
 
 Each report returns a list of flat dicts (one per row, the same keys on every row) so the API can
 page it as JSON or stream it as CSV. Filters are keyword arguments; an agency includes its
-components. "Today" and "overdue" follow ``api.filters`` (derived, never stored).
+components. "Today" and "overdue" are those of ``requests_app.deadlines.selectors`` (derived,
+never stored), as everywhere else.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
+from core.today import organisation_today
 from documents.models import Document, Release
-from requests_app.deadlines import calendars
+from requests_app.deadlines.calendars import working_days_between
 from requests_app.deadlines.hooks import CLOCK_RULES
-from requests_app.deadlines.selectors import overdue_q
+from requests_app.deadlines.selectors import (
+    is_overdue,
+    is_running,
+    overdue_q,
+    working_calendars,
+)
 from requests_app.models import (
     Agency,
     Appeal,
-    ClosureDay,
     Deadline,
     Lawsuit,
     RecordsRequest,
@@ -34,7 +42,8 @@ from requests_app.models import (
 from requests_app.workflow import DETERMINED, RequestStatus
 
 
-def _agency_ids(agency: Agency | None) -> list[int] | None:
+def agency_ids(agency: Agency | None) -> list[int] | None:
+    """The ids of an agency and its components (None for no agency: no filter)."""
     if agency is None:
         return None
     return [agency.pk, *Agency.objects.filter(parent_id=agency.pk).values_list("pk", flat=True)]
@@ -85,7 +94,7 @@ def overdue_by_agency_and_owner(
             F("responsible_id"), F("request__owner_id"), F("appeal__request__owner_id")
         ),
     )
-    ids = _agency_ids(agency)
+    ids = agency_ids(agency)
     if ids is not None:
         rows = rows.filter(agency_ref__in=ids)
     if owner is not None:
@@ -117,28 +126,71 @@ def overdue_by_agency_and_owner(
 # --- Agency performance per agency and year -----------------------------------------------------
 
 
-def agency_performance(
+@dataclass(frozen=True)
+class Performance:
+    """How an agency answered the requests filed with it in one year: a row of the
+    agency-performance report (and of its snapshot), and a year of the dashboard's agency page.
+
+    On time: of the requests whose response deadline has come (the last one in force: an
+    extension counts, 552(a)(6)(B)(i)), those determined by it (a stopped clock stops it,
+    552(a)(6)(A)(ii)); a request still undetermined after its deadline is late. Requests whose
+    deadline has not come, or that have none (Florida's "promptly"), are left out of the share
+    but counted as filed. Working days run from receipt (from filing when the receipt date is
+    unknown) to determination, on the jurisdiction's calendar with its closure days, the trigger
+    day not counted, as for the deadline itself.
+    """
+
+    agency: int | None  # None: an agency and its components counted together
+    year: int
+    requests_filed: int
+    determined: int
+    #: Requests whose response deadline has come: determined (on time or late) or overdue.
+    judged: int
+    on_time: int
+    median_working_days: float | None
+    p90_working_days: float | None
+    appealed: int
+    litigated: int
+    #: The first determination of each request, from its timeline: status → requests.
+    outcomes: dict[str, int]
+
+    @property
+    def share_on_time(self) -> float | None:
+        return _share(self.on_time, self.judged)
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return None if not self.judged else round(100 * self.on_time / self.judged)
+
+
+def _on_time(
+    clock: Mapping[str, Any] | None, determined: datetime.date | None, today: datetime.date
+) -> bool | None:
+    """Whether a request was answered by its response deadline ``clock``: None while that is
+    not known (no deadline, or it has not come)."""
+    if clock is None:
+        return None
+    if clock["status"] == Deadline.Status.MET:
+        return True
+    if clock["status"] == Deadline.Status.MISSED:
+        return False
+    if determined is not None:  # a determination the clock was not closed for
+        return not is_running(clock) or determined <= clock["due_on"]
+    return False if is_overdue(clock, today) else None
+
+
+def performance(
+    requests: QuerySet[RecordsRequest],
     *,
-    agency: Agency | None = None,
-    jurisdiction: Any = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-) -> list[dict[str, Any]]:
-    """Per agency and year filed: requests filed; working days from receipt (or filing, when the
-    receipt date is unknown) to determination, median and 90th percentile, counted on the
-    jurisdiction's calendar with its closure days (``calendars``); the share of determined
-    requests whose response clock was met; the share appealed and litigated; and the
-    determinations (first determination of each request, from its timeline)."""
-    requests: QuerySet[RecordsRequest] = RecordsRequest.objects.filter(filed_on__isnull=False)
-    ids = _agency_ids(agency)
-    if ids is not None:
-        requests = requests.filter(agency_id__in=ids)
-    if jurisdiction is not None:
-        requests = requests.filter(jurisdiction=jurisdiction)
-    if year_from is not None:
-        requests = requests.filter(filed_on__year__gte=year_from)
-    if year_to is not None:
-        requests = requests.filter(filed_on__year__lte=year_to)
+    per_agency: bool = True,
+    today: datetime.date | None = None,
+) -> list[Performance]:
+    """The agency-performance figures of ``requests`` (those filed), per agency and year filed,
+    or per year filed for all of them together (``per_agency=False``: an agency and its
+    components). Ordered by agency id and year. ``today`` (the organisation's) decides which
+    undetermined requests are past their deadline."""
+    today = today or organisation_today()
+    requests = requests.filter(filed_on__isnull=False)
     rows = list(
         requests.annotate(
             year=ExtractYear("filed_on"),
@@ -159,15 +211,15 @@ def agency_performance(
         )
     )
     request_ids = requests.values("pk")
-    clocks = dict(
-        Deadline.objects.filter(
-            request__in=request_ids,
-            rule__in=CLOCK_RULES,
-            status__in=[Deadline.Status.MET, Deadline.Status.MISSED],
-        )
+    # The response deadline in force per request: the last clock neither superseded nor waived.
+    clocks: dict[int, Mapping[str, Any]] = {}
+    for clock in (
+        Deadline.objects.filter(request__in=request_ids, rule__in=CLOCK_RULES)
+        .exclude(status__in=[Deadline.Status.SUPERSEDED, Deadline.Status.WAIVED])
         .order_by("request_id", "due_on", "pk")
-        .values_list("request_id", "status")
-    )
+        .values("request_id", "status", "due_on", "paused_on")
+    ):
+        clocks[clock["request_id"]] = clock  # ordered by date: the last one wins
     first_outcome: dict[int, str] = {}
     for request_id, to_status in (
         RequestEvent.objects.filter(
@@ -179,19 +231,18 @@ def agency_performance(
         .values_list("request_id", "to_status")
     ):
         first_outcome[request_id] = to_status  # oldest last, so the first determination wins
-    closures: dict[str, dict[datetime.date, str]] = defaultdict(dict)
-    for code, day, reason in ClosureDay.objects.values_list("jurisdiction__code", "date", "reason"):
-        closures[code][day] = reason
+    calendars = working_calendars({row[3] for row in rows})
 
-    groups: dict[tuple[int, int], dict[str, Any]] = {}
+    groups: dict[tuple[int | None, int], dict[str, Any]] = {}
     for pk, agency_id, year, code, filed, received, determined, appealed, litigated in rows:
         group = groups.setdefault(
-            (agency_id, year),
+            (agency_id if per_agency else None, year),
             {
                 "filed": 0,
+                "determined": 0,
                 "days": [],
-                "met": 0,
-                "clocked": 0,
+                "judged": 0,
+                "on_time": 0,
                 "appealed": 0,
                 "litigated": 0,
                 "outcomes": Counter(),
@@ -201,40 +252,84 @@ def agency_performance(
         group["appealed"] += bool(appealed)
         group["litigated"] += bool(litigated)
         start = received or filed
-        if determined is not None and start is not None:
-            try:
-                cal = calendars.calendar_for(code, closures.get(code))
-                group["days"].append(calendars.working_days_between(cal, start, determined))
-            except ValueError:
-                pass  # a jurisdiction without a calendar, or a date outside the supported years
-        clock = clocks.get(pk)
-        if clock is not None and determined is not None:
-            group["clocked"] += 1
-            group["met"] += clock == Deadline.Status.MET
+        if determined is not None:
+            group["determined"] += 1
+            cal = calendars.get(code)
+            # No calendar for the jurisdiction, or a date outside the supported years: not counted.
+            if cal is not None and start is not None:
+                with contextlib.suppress(ValueError):
+                    group["days"].append(working_days_between(cal, start, determined))
+        verdict = _on_time(clocks.get(pk), determined, today)
+        if verdict is not None:
+            group["judged"] += 1
+            group["on_time"] += verdict
         if pk in first_outcome:
             group["outcomes"][first_outcome[pk]] += 1
-    names = _agency_names(agency_id for agency_id, _year in groups)
     result = []
-    for (agency_id, year), g in sorted(
-        groups.items(), key=lambda item: (names.get(item[0][0], ""), item[0][0], item[0][1])
+    for (group_agency, year), g in sorted(
+        groups.items(), key=lambda item: (item[0][0] or 0, item[0][1])
     ):
         days: list[int] = g["days"]
         result.append(
-            {
-                "agency": agency_id,
-                "agency_name": names.get(agency_id, ""),
-                "year": year,
-                "requests_filed": g["filed"],
-                "determined": len(days),
-                "median_working_days": float(statistics.median(days)) if days else None,
-                "p90_working_days": percentile(days, 0.9),
-                "share_on_time": _share(g["met"], g["clocked"]),
-                "share_appealed": _share(g["appealed"], g["filed"]),
-                "share_litigated": _share(g["litigated"], g["filed"]),
-                **{f"outcome_{s.value}": g["outcomes"][s.value] for s in _OUTCOMES},
-            }
+            Performance(
+                agency=group_agency,
+                year=year,
+                requests_filed=g["filed"],
+                determined=g["determined"],
+                judged=g["judged"],
+                on_time=g["on_time"],
+                median_working_days=float(statistics.median(days)) if days else None,
+                p90_working_days=percentile(days, 0.9),
+                appealed=g["appealed"],
+                litigated=g["litigated"],
+                outcomes=dict(g["outcomes"]),
+            )
         )
     return result
+
+
+def agency_performance(
+    *,
+    agency: Agency | None = None,
+    jurisdiction: Any = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> list[dict[str, Any]]:
+    """The agency-performance report: ``performance`` per agency and year filed, as rows.
+
+    Per agency and year filed: requests filed; working days from receipt (or filing, when the
+    receipt date is unknown) to determination, median and 90th percentile; the share answered
+    on time (``Performance``); the share appealed and litigated; and the determinations (first
+    determination of each request, from its timeline)."""
+    requests: QuerySet[RecordsRequest] = RecordsRequest.objects.all()
+    ids = agency_ids(agency)
+    if ids is not None:
+        requests = requests.filter(agency_id__in=ids)
+    if jurisdiction is not None:
+        requests = requests.filter(jurisdiction=jurisdiction)
+    if year_from is not None:
+        requests = requests.filter(filed_on__year__gte=year_from)
+    if year_to is not None:
+        requests = requests.filter(filed_on__year__lte=year_to)
+    figures = performance(requests)
+    names = _agency_names(p.agency for p in figures)
+    figures.sort(key=lambda p: (names.get(p.agency or 0, ""), p.agency or 0, p.year))
+    return [
+        {
+            "agency": p.agency,
+            "agency_name": names.get(p.agency or 0, ""),
+            "year": p.year,
+            "requests_filed": p.requests_filed,
+            "determined": p.determined,
+            "median_working_days": p.median_working_days,
+            "p90_working_days": p.p90_working_days,
+            "share_on_time": p.share_on_time,
+            "share_appealed": _share(p.appealed, p.requests_filed),
+            "share_litigated": _share(p.litigated, p.requests_filed),
+            **{f"outcome_{s.value}": p.outcomes.get(s.value, 0) for s in _OUTCOMES},
+        }
+        for p in figures
+    ]
 
 
 _OUTCOMES = (
@@ -258,7 +353,7 @@ def releases_by_month(
     """Per month released, agency and lawsuit (empty outside litigation): releases, documents,
     pages released, withheld in full and withheld in part."""
     releases = Release.objects.all()
-    ids = _agency_ids(agency)
+    ids = agency_ids(agency)
     if ids is not None:
         releases = releases.filter(request__agency_id__in=ids)
     if lawsuit is not None:
@@ -326,7 +421,7 @@ def exemptions_by_agency(*, agency: Agency | None = None) -> list[dict[str, Any]
     """Per agency and exemption: the releases that cite it and the documents it was applied to."""
     release_links = Release.exemptions.through.objects.all()
     document_links = Document.exemptions.through.objects.all()
-    ids = _agency_ids(agency)
+    ids = agency_ids(agency)
     if ids is not None:
         release_links = release_links.filter(release__request__agency_id__in=ids)
         document_links = document_links.filter(document__request__agency_id__in=ids)
@@ -369,7 +464,7 @@ def pipeline_by_status(
     """How many requests are in each status (every status, in workflow order, zeros included),
     and how many of them have an overdue deadline."""
     requests = RecordsRequest.objects.all()
-    ids = _agency_ids(agency)
+    ids = agency_ids(agency)
     if ids is not None:
         requests = requests.filter(agency_id__in=ids)
     if jurisdiction is not None:

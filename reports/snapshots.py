@@ -202,12 +202,6 @@ def report_as_of(*, report: str) -> datetime.datetime:
 # --- Reads (the API's selectors for these reports) ---------------------------------------------
 
 
-def _agency_ids(agency: Agency | None) -> list[int] | None:
-    if agency is None:
-        return None
-    return [agency.pk, *Agency.objects.filter(parent_id=agency.pk).values_list("pk", flat=True)]
-
-
 def agency_performance(
     *,
     agency: Agency | None = None,
@@ -217,7 +211,7 @@ def agency_performance(
 ) -> QuerySet[Any]:
     """``selectors.agency_performance`` with the same filters, from the snapshot."""
     rows = AgencyYearPerformance.objects.all()
-    ids = _agency_ids(agency)
+    ids = selectors.agency_ids(agency)
     if ids is not None:
         rows = rows.filter(agency__in=ids)
     if jurisdiction is not None:
@@ -247,7 +241,7 @@ def releases_by_month(
             rows = rows.filter(released_on__gte=released_after)
         if released_before is not None:
             rows = rows.filter(released_on__lte=released_before)
-    ids = _agency_ids(agency)
+    ids = selectors.agency_ids(agency)
     if ids is not None:
         rows = rows.filter(agency__in=ids)
     if lawsuit is not None:
@@ -270,7 +264,7 @@ def releases_by_month(
 def exemptions_by_agency(*, agency: Agency | None = None) -> QuerySet[Any]:
     """``selectors.exemptions_by_agency`` with the same filter, from the snapshot."""
     rows = ExemptionCitationTotals.objects.all()
-    ids = _agency_ids(agency)
+    ids = selectors.agency_ids(agency)
     if ids is not None:
         rows = rows.filter(agency__in=ids)
     return rows.order_by("position").values(*EXEMPTION_KEYS)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.utils import timezone
 
 from core.tasks import AfterCommitTask
+from core.today import organisation_today
 from requests_app.deadlines.court import court_schedules_extend_one
 
 
@@ -14,7 +14,7 @@ def court_schedules_extend() -> int:
     """Keep open-ended court schedules ("every 60 days until further order") expanded two years
     ahead. Idempotent: a second run the same day finds nothing to do; a run that dies half-way
     has extended whole schedules only, and the next run carries on."""
-    today = timezone.localdate()
+    today = organisation_today()
     extended = 0
     while court_schedules_extend_one(today=today) is not None:
         extended += 1

@@ -44,6 +44,7 @@ from django.db import connection, models, transaction
 
 from core.roles import LAWYER, STAFF
 from requests_app.deadlines import rules
+from requests_app.deadlines.court import monthly_on_day
 from requests_app.directory.importer import directory_import
 from requests_app.models import (
     Agency,
@@ -678,7 +679,7 @@ class Generator:
             served = filed + datetime.timedelta(days=rng.randint(3, 20))
             served_or_none = served if served <= self.as_of else None
             if finished:
-                status = rng.choice(["settled", "decided", "dismissed", "closed"])
+                status = rng.choice([s.value for s in Lawsuit.FINISHED])
                 ended = max(p.closed for p in group if p.closed)
             elif served_or_none is None:
                 status, ended = "filed", None
@@ -805,7 +806,7 @@ class Generator:
                 law.status,
                 "Civil Liberties Union\nCivil Liberties Union of the State",
                 rng.choice(("Hon. A. Burroughs", "Hon. R. Contreras", "Hon. J. Furman", "")),
-                "Settled; fees paid." if law.status == "settled" else "",
+                "Settled; fees paid." if law.status == Lawsuit.Status.SETTLED else "",
                 "",
                 _noon(law.filed),
                 _noon(law.ended or law.filed),
@@ -1458,7 +1459,7 @@ class Generator:
                 interval, recurrence, day_of_month = None, "monthly_on_day", 15
                 skip = 1 if first_due.day > 15 else 0
                 occurrences_due = [
-                    ({}, _monthly(first_due, 15, k + skip)) for k in range(occurrences)
+                    ({}, monthly_on_day(first_due, 15, k + skip)) for k in range(occurrences)
                 ]
             last = max(due for _basis, due in occurrences_due)
             self.writers["court_schedule"].add(
@@ -1494,14 +1495,6 @@ class Generator:
                     schedule_id=schedule_id,
                     note=f"Occurrence {k + 1}. {note}".strip(),
                 )
-
-
-def _monthly(first: datetime.date, day: int, k: int) -> datetime.date:
-    import calendar
-
-    month_index = first.month - 1 + k
-    year, month = first.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 def _writers() -> dict[str, TableWriter]:

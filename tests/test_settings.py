@@ -145,6 +145,23 @@ def test_defaults_need_nothing_installed(tmp_path):
     ]
 
 
+def test_site_url_is_read_once_strictly_without_its_trailing_slash(tmp_path):
+    env = {**PRODUCTION, "FOIATRACKER_VAR_DIR": str(tmp_path)}
+    done = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        env={**env, "SITE_URL": "https://foia.example.org/"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "https://foia.example.org"
+    for wrong in ("foia.example.org", "ftp://foia.example.org", "https://"):
+        done = run_manage("check", env={**env, "SITE_URL": wrong})
+        assert done.returncode != 0
+        assert f"SITE_URL={wrong!r} is not an absolute http(s) address" in done.stderr
+
+
 def test_env_example_lists_every_variable_the_settings_read():
     import re
 

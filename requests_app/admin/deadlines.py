@@ -4,7 +4,6 @@ and what a calendar change moved.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -13,12 +12,13 @@ from django.contrib.auth import get_permission_codename, get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.today import organisation_today
 from requests_app.admin.action_pages import action_page
 from requests_app.deadlines import hooks
+from requests_app.deadlines.calendars import WorkingCalendar
 from requests_app.deadlines.closures import (
     Move,
     closure_day_add,
@@ -29,10 +29,11 @@ from requests_app.deadlines.court import (
     court_schedule_cut_off,
 )
 from requests_app.deadlines.selectors import (
-    closures_for,
+    deadline_state,
     deadlines_due_within,
     deadlines_overdue,
     explanation_text,
+    working_calendar,
 )
 from requests_app.models import (
     ClosureDay,
@@ -41,19 +42,6 @@ from requests_app.models import (
 )
 
 User = get_user_model()
-
-
-def _deadline_state(deadline: Deadline) -> str:
-    """Status in words, with "overdue" derived from today in the organisation's time zone."""
-    if deadline.is_overdue(timezone.localdate()):
-        days = (timezone.localdate() - deadline.due_on).days
-        return f"OVERDUE by {days} day{'s' if days != 1 else ''}"
-    if deadline.is_paused:
-        return f"Clock stopped {deadline.paused_on} ({deadline.days_left} working days left)"
-    label = str(deadline.get_status_display())
-    if deadline.met_on:
-        label += f" on {deadline.met_on}"
-    return label
 
 
 class DeadlineInline(admin.TabularInline):
@@ -80,20 +68,20 @@ class DeadlineInline(admin.TabularInline):
 
     @admin.display(description="state")
     def state(self, obj: Deadline) -> str:
-        return _deadline_state(obj)
+        return deadline_state(obj).words
 
     @admin.display(description="explanation")
     def explanation(self, obj: Deadline) -> str:
-        return explanation_text(obj, self._closures(obj))
+        return explanation_text(obj, self._calendar(obj))
 
-    def _closures(self, obj: Deadline) -> dict[datetime.date, str] | None:
+    def _calendar(self, obj: Deadline) -> WorkingCalendar | None:
         # One closure-day query per jurisdiction and page, not one per deadline.
         if obj.jurisdiction is None:
             return None
-        cache: dict[str, dict[datetime.date, str]] = self.__dict__.setdefault("_closure_cache", {})
+        cache: dict[str, WorkingCalendar] = self.__dict__.setdefault("_calendar_cache", {})
         code = obj.jurisdiction.code
         if code not in cache:
-            cache[code] = closures_for(code)
+            cache[code] = working_calendar(code)
         return cache[code]
 
 
@@ -126,7 +114,7 @@ class DueFilter(admin.SimpleListFilter):
         ]
 
     def _deadlines(self) -> QuerySet[Deadline] | None:
-        today = timezone.localdate()
+        today = organisation_today()
         value = self.value()
         if value == "overdue":
             return deadlines_overdue(today)
@@ -195,7 +183,7 @@ class DeadlineAdmin(admin.ModelAdmin):
 
     @admin.display(description="state")
     def state(self, obj: Deadline) -> str:
-        return _deadline_state(obj)
+        return deadline_state(obj).words
 
     @admin.display(description="how the date was worked out")
     def explanation(self, obj: Deadline) -> str:

@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.today import organisation_today
 from requests_app import services
 from requests_app.admin.action_pages import action_page, actor
 from requests_app.admin.deadlines import AppealDeadlineInline, DueFilter, RequestDeadlineInline
@@ -293,7 +293,7 @@ class AcknowledgmentForm(forms.Form):
 
     def clean_acknowledged_on(self) -> datetime.date:
         value: datetime.date = self.cleaned_data["acknowledged_on"]
-        if value > timezone.localdate():
+        if value > organisation_today():
             raise ValidationError("An acknowledgment cannot be dated in the future.")
         return value
 

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from requests_app.deadlines import rules
-from requests_app.deadlines.selectors import closures_for
+from requests_app.deadlines.selectors import working_calendar
 from requests_app.models import ClosureDay, Deadline, Jurisdiction
 
 if TYPE_CHECKING:
@@ -51,8 +51,7 @@ def _recount(
 ) -> tuple[list[Move], list[tuple[int, int]]]:
     """New due dates for rows (pk, due, basis, label, paused_on); also the new days left of
     stopped clocks that moved."""
-    closures = closures_for(code)
-    cal = rules.calendar_for(code, closures)
+    cal = working_calendar(code)
     # A calendar change only moves deadlines counted in the weeks around it, so their bases repeat
     # heavily: count each distinct basis once.
     due_by_basis: dict[str, datetime.date] = {}
@@ -62,7 +61,7 @@ def _recount(
         key = json.dumps(basis, sort_keys=True)
         new = due_by_basis.get(key)
         if new is None:
-            new = due_by_basis[key] = rules.evaluate(code, basis, closures).due
+            new = due_by_basis[key] = rules.evaluate(code, basis, cal.closures).due
         if new != due:
             moves.append(Move(pk, label, due, new))
             if paused_on is not None:

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from core.today import organisation_today
 from requests_app.deadlines import rules
-from requests_app.deadlines.selectors import closures_for
+from requests_app.deadlines.selectors import working_calendar
 from requests_app.models import CourtSchedule, Deadline, Jurisdiction, Lawsuit
 
 if TYPE_CHECKING:
@@ -51,7 +51,10 @@ def court_deadline_add(
     return deadline
 
 
-def _monthly(first: datetime.date, day: int, k: int) -> datetime.date:
+def monthly_on_day(first: datetime.date, day: int, k: int) -> datetime.date:
+    """The ``k``-th month from ``first``'s month on the ``day`` a monthly order names ("rolling
+    production on the 15th"), or that month's last day when it is shorter (the 31st in April is
+    the 30th)."""
     import calendar
 
     month_index = first.month - 1 + k
@@ -64,7 +67,7 @@ def _schedule_occurrences(
 ) -> Iterable[tuple[int, dict[str, Any] | None, datetime.date]]:
     """(occurrence, basis, due) of a schedule whose nominal date is after `after` (None: from
     the start) and on or before `through`."""
-    us_closures = closures_for("US")
+    us_closures = working_calendar("US").closures
     k = 0
     while True:
         if schedule.recurrence == CourtSchedule.Recurrence.EVERY_N_DAYS:
@@ -85,7 +88,7 @@ def _schedule_occurrences(
             assert schedule.day_of_month
             # A day of the month is a date the order names, not a period: FRCP 6(a) leaves it.
             basis = None
-            nominal = _monthly(schedule.first_due, schedule.day_of_month, k)
+            nominal = monthly_on_day(schedule.first_due, schedule.day_of_month, k)
             if k == 0 and nominal < schedule.first_due:
                 k += 1
                 continue
@@ -142,7 +145,7 @@ def court_schedule_create(
     """Save a recurring court-ordered schedule and expand it into dated deadlines."""
     schedule.full_clean()
     schedule.save()
-    return _expand(schedule, _expansion_end(schedule, today or timezone.localdate()))
+    return _expand(schedule, _expansion_end(schedule, today or organisation_today()))
 
 
 def court_schedules_extend_one(*, today: datetime.date) -> CourtSchedule | None:

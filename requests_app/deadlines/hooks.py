@@ -17,7 +17,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 
 from requests_app.deadlines import rules
-from requests_app.deadlines.selectors import closures_for
+from requests_app.deadlines.selectors import overdue_q, working_calendar
 from requests_app.models import (
     Appeal,
     Deadline,
@@ -64,7 +64,8 @@ def _computed(
     note: str = "",
 ) -> Deadline:
     jurisdiction_lock(jurisdiction)
-    explanation = rules.evaluate(jurisdiction.code, basis, closures_for(jurisdiction.code))
+    calendar = working_calendar(jurisdiction.code)
+    explanation = rules.evaluate(jurisdiction.code, basis, calendar.closures)
     deadline = Deadline(
         **_owner_filter(record),
         label=explanation.label,
@@ -114,12 +115,11 @@ def _recount_row(deadline: Deadline, basis: dict[str, Any]) -> None:
     """Store a corrected basis with its due date (and, for a stopped clock, the days left)."""
     assert deadline.jurisdiction is not None
     code = deadline.jurisdiction.code
-    closures = closures_for(code)
+    cal = working_calendar(code)
     deadline.basis = basis
-    deadline.due_on = rules.evaluate(code, basis, closures).due
+    deadline.due_on = rules.evaluate(code, basis, cal.closures).due
     fields = ["basis", "due_on", "updated_at"]
     if deadline.paused_on is not None:
-        cal = rules.calendar_for(code, closures)
         deadline.days_left = max(
             0, rules.working_days_between(cal, deadline.paused_on, deadline.due_on)
         )
@@ -222,13 +222,12 @@ def deadlines_toll(*, request: RecordsRequest, on: datetime.date, reason: str) -
         )
     if on > clock.due_on:
         return f"The clock had already run out on {clock.due_on}; nothing to stop."
-    closures = closures_for("US")
-    started = rules.counting_start("US", clock.basis, closures)
+    cal = working_calendar("US")
+    started = rules.counting_start("US", clock.basis, cal.closures)
     if on < started:
         raise ValidationError(
             {"on": f"The clock cannot stop before it was running (it started on {started})."}
         )
-    cal = rules.calendar_for("US", closures)
     clock.paused_on = on
     clock.days_left = rules.remaining_working_days(
         cal, start=started, due=clock.due_on, paused_on=on
@@ -344,15 +343,10 @@ def deadlines_on_determination(
 def deadlines_on_litigation(*, request: RecordsRequest, on: datetime.date) -> int:
     """Suing over a request whose clock ran out: the agency missed it (a missed deadline counts as
     exhausted remedies, 552(a)(6)(C)(i)). Returns how many deadlines were marked missed."""
-    return (
-        Deadline.objects.filter(
-            request=request, status=Status.OPEN, rule__in=CLOCK_RULES, due_on__lt=on
-        )
-        .filter(paused_on__isnull=True)
-        .update(
-            status=Status.MISSED, note=note_appended(f"Not met when the suit was filed on {on}.")
-        )
-    )
+    # The clocks overdue on the day the suit was filed.
+    return Deadline.objects.filter(
+        overdue_q(today=on), request=request, rule__in=CLOCK_RULES
+    ).update(status=Status.MISSED, note=note_appended(f"Not met when the suit was filed on {on}."))
 
 
 def note_appended(text: str) -> Any:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -122,7 +120,8 @@ class Deadline(models.Model):
 
     A computed deadline keeps its `basis` (how it was counted) so that it can be recomputed and
     explain itself; a court-ordered one keeps the order. Overdue is derived from today's date in
-    the organisation's time zone (`is_overdue`), never stored.
+    the organisation's time zone, never stored: ``requests_app.deadlines.selectors`` says what
+    running, overdue and due within mean, for a queryset and for one row alike.
     """
 
     class Status(models.TextChoices):
@@ -222,6 +221,9 @@ class Deadline(models.Model):
                 ),
             ),
         ]
+        # The partial indexes' condition is "running" as requests_app.deadlines.selectors
+        # defines it, spelled out here because a model cannot import its selectors; a test keeps
+        # the two equal, or the planner could no longer use these indexes for those queries.
         indexes = [
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["jurisdiction", "status"]),
@@ -268,7 +270,3 @@ class Deadline(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_on is not None
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        """Open, running, and its day has passed (today is the organisation's date)."""
-        return self.status == self.Status.OPEN and not self.is_paused and self.due_on < today

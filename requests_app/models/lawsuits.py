@@ -27,6 +27,10 @@ class Lawsuit(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
         CLOSED = "closed", _("Closed")
 
+    #: The statuses of a case that is over: it owes no more court dates (its open deadlines are
+    #: waived) and is no longer listed among the open cases.
+    FINISHED = (Status.SETTLED, Status.DECIDED, Status.DISMISSED, Status.CLOSED)
+
     caption = models.CharField(max_length=300, help_text=_("e.g. ACLU v. DEA"))
     court = models.CharField(max_length=200, help_text=_("e.g. U.S. District Court, D. Mass."))
     docket_number = models.CharField(max_length=100, blank=True)

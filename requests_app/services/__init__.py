@@ -16,7 +16,6 @@ from requests_app.services.appeals import (
     appeal_save,
 )
 from requests_app.services.lawsuits import (
-    FINISHED_LAWSUIT,
     LAWSUIT_EDITABLE,
     lawsuit_add_requests,
     lawsuit_file,
@@ -51,7 +50,6 @@ from requests_app.services.requests import (
 )
 
 __all__ = [
-    "FINISHED_LAWSUIT",
     "LAWSUIT_EDITABLE",
     "REQUEST_EDITABLE",
     "appeal_decide",

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from core.today import organisation_today
 from requests_app.deadlines import hooks
 from requests_app.models import (
     Agency,
@@ -70,17 +70,9 @@ def lawsuit_file(
     return lawsuit
 
 
-FINISHED_LAWSUIT = (
-    Lawsuit.Status.SETTLED,
-    Lawsuit.Status.DECIDED,
-    Lawsuit.Status.DISMISSED,
-    Lawsuit.Status.CLOSED,
-)
-
-
 def lawsuit_on_status(*, lawsuit: Lawsuit) -> int:
     """A case that is settled, decided, dismissed or closed owes no more court hooks."""
-    if lawsuit.status not in FINISHED_LAWSUIT:
+    if lawsuit.status not in Lawsuit.FINISHED:
         return 0
     return hooks.deadlines_waive_open(
         record=lawsuit, reason=f"Case {lawsuit.get_status_display().lower()}."
@@ -106,7 +98,7 @@ def lawsuit_add_requests(
     *, lawsuit: Lawsuit, requests: Iterable[RecordsRequest], by: User | None = None
 ) -> None:
     """Bring requests under a lawsuit: timeline entry, and into litigation unless already there."""
-    on = lawsuit.filed_on or timezone.localdate()
+    on = lawsuit.filed_on or organisation_today()
     for request in requests:
         locked = locked_request(request)
         if locked.status != S.IN_LITIGATION:

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from core.today import organisation_today
 from requests_app.deadlines import hooks
 from requests_app.models import (
     Agency,
@@ -133,7 +133,7 @@ def request_log_created(*, request: RecordsRequest, by: User | None = None) -> N
     if request.filed_on:
         timeline.request_sent(request=request, on=request.filed_on, by=by)
     if request.status != S.DRAFT:
-        timeline.request_logged(request=request, on=request.filed_on or timezone.localdate(), by=by)
+        timeline.request_logged(request=request, on=request.filed_on or organisation_today(), by=by)
 
 
 @transaction.atomic
@@ -289,7 +289,7 @@ def requests_assign_owner(
         locked.owner = owner
         validated_save(locked, by=by)
         timeline.owner_changed(
-            request=locked, previous=previous, owner=owner, on=timezone.localdate(), by=by
+            request=locked, previous=previous, owner=owner, on=organisation_today(), by=by
         )
         changed += 1
     return changed
@@ -468,12 +468,12 @@ def request_apply_edits(
             request_record_expedition(
                 request=request,
                 decision=request.expedited_processing,
-                on=timezone.localdate(),
+                on=organisation_today(),
                 by=by,
             )
     if to_status is not None:
         date_field = DATE_SET_BY_STATUS.get(to_status)
-        on = timezone.localdate()
+        on = organisation_today()
         if date_field and date_field in changed and getattr(request, date_field):
             on = getattr(request, date_field)  # the date staff typed with the move
         request_transition(request=request, to_status=to_status, on=on, by=by)

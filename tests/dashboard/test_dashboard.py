@@ -13,14 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dashboard.charts import Bar, Series, bar_chart_svg
-from dashboard.selectors import agency_performance, deadline_state
+from dashboard.selectors import agency_overview, home_overview
 from documents import services as document_services
 from documents.models import Document, Exemption
 from reminders.calendar_feed import calendar_feed_issue
+from reports.selectors import agency_performance, performance
 from requests_app import services
 from requests_app.deadlines.court import court_deadline_add
-from requests_app.models import Agency, Deadline, RecordsRequest
-from tests.factories import AgencyFactory, UserFactory, jurisdiction
+from requests_app.deadlines.selectors import deadline_state
+from requests_app.models import Agency, Deadline, Lawsuit, RecordsRequest
+from tests.factories import AgencyFactory, LawsuitFactory, UserFactory, jurisdiction
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -319,14 +321,65 @@ def test_agency_performance_counts_on_time_share_and_median_working_days():
         received(D(2019, 6, 3))  # due 2019-07-01, still undetermined
         received(D(2019, 11, 25))  # due in December: not judged yet
         received(D(2018, 5, 1), D(2018, 5, 2))
-    requests = list(RecordsRequest.objects.filter(agency=agency).select_related("jurisdiction"))
-    years = {y.year: y for y in agency_performance(requests, D(2019, 12, 2))}
-    assert years[2019].received == 4
+    requests = RecordsRequest.objects.filter(agency=agency)
+    years = {y.year: y for y in performance(requests, per_agency=False, today=D(2019, 12, 2))}
+    assert years[2019].requests_filed == 4
     assert years[2019].determined == 2
     assert (years[2019].on_time, years[2019].judged) == (1, 3)
     assert years[2019].on_time_percent == 33
     assert years[2019].median_working_days == 17.5
     assert (years[2018].on_time, years[2018].judged, years[2018].median_working_days) == (1, 1, 1)
+
+
+def test_the_agency_page_shows_the_agency_performance_reports_figures(lawyer_user):
+    """One computation for the report and the page. Where they used to differ: a request counts
+    in the year it was filed (the page counted the year of receipt), and one still undetermined
+    after its response deadline (20 working days, 5 U.S.C. 552(a)(6)(A)(i)) is late in the
+    report too (the report left it out of the share)."""
+    agency = AgencyFactory(name="One computation")
+    owner = UserFactory()
+
+    def filed(on, received, determined=None):
+        request = services.request_create(
+            title=f"r {on} {received}", records_sought="x", agency=agency, owner=owner
+        )
+        services.request_submit(request=request, filed_on=on)
+        services.request_record_receipt(request=request, received_on=received)
+        if determined:
+            services.request_record_determination(
+                request=request, outcome="denied", determined_on=determined
+            )
+
+    with time_machine.travel(datetime.datetime(2020, 3, 2, 17, tzinfo=datetime.UTC), tick=False):
+        filed(D(2019, 12, 30), D(2020, 1, 2), D(2020, 1, 10))  # 6 working days: on time
+        filed(D(2019, 3, 1), D(2019, 3, 1))  # due 2019-03-29, still undetermined: late
+        filed(D(2019, 3, 1), D(2019, 3, 1), D(2019, 3, 15))  # 10 working days: on time
+        [row] = agency_performance(agency=agency)
+        [year] = agency_overview(agency=agency, today=D(2020, 3, 2)).years
+        text = client_for(lawyer_user).get(reverse("dashboard:agency", args=[agency.pk]))
+    assert (row["year"], row["requests_filed"], row["determined"]) == (2019, 3, 2)
+    assert (year.year, year.requests_filed, year.determined) == (2019, 3, 2)
+    assert (year.on_time, year.judged) == (2, 3)
+    assert row["share_on_time"] == year.share_on_time == 0.6667
+    assert row["median_working_days"] == year.median_working_days == 8.0
+    assert row["outcome_denied"] == year.outcomes["denied"] == 2
+    page = text.content.decode()
+    assert "67% (2 of 3)" in page
+    assert "Year filed" in page
+
+
+@pytest.mark.parametrize("status", Lawsuit.Status.values)
+def test_a_finished_case_leaves_the_home_page_and_owes_no_more_dates(db, status):
+    lawsuit = LawsuitFactory(status=status)
+    court_deadline_add(
+        lawsuit=lawsuit, label="Status report", due_on=D(2019, 12, 2), court_order="ECF No. 9"
+    )
+    waived = services.lawsuit_on_status(lawsuit=lawsuit)
+    listed = {line.lawsuit for line in home_overview(today=D(2019, 11, 20)).lawsuits}
+    finished = status in {"settled", "decided", "dismissed", "closed"}
+    assert (status in Lawsuit.FINISHED) is finished
+    assert (lawsuit in listed) is not finished
+    assert waived == (1 if finished else 0)
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from reminders import outbox
 from reminders.calendar_feed import preference_for
 from reminders.models import Reminder, ReminderPreference
-from requests_app.models import Deadline, Jurisdiction
+from requests_app.models import ClosureDay, Deadline, Jurisdiction
 from tests.factories import AppealFactory, LawsuitFactory, RecordsRequestFactory, UserFactory
 
 NY = zoneinfo.ZoneInfo("America/New_York")
@@ -89,6 +89,23 @@ def test_the_email_says_what_is_due_for_what_when_and_why():
     row = Reminder.objects.get()
     assert row.message_id
     assert message.extra_headers["Message-ID"] == row.message_id
+
+
+@pytest.mark.django_db
+def test_the_email_counts_working_days_with_closure_days_as_the_sweep_does():
+    """Due Monday 30 November 2026, with Thanksgiving (the 26th, 5 U.S.C. 6103) and a closure day
+    on Friday the 27th: Tuesday the 24th is 2 working days before (the 25th and the 30th). The
+    email used to count on the calendar without closure days, and said 3."""
+    ClosureDay.objects.create(
+        jurisdiction=Jurisdiction.objects.get(code="US"), date=datetime.date(2026, 11, 27),
+        reason="Executive order",
+    )  # fmt: skip
+    request_deadline(datetime.date(2026, 11, 30))
+    sweep_and_send(at(2026, 11, 24))
+    [row] = Reminder.objects.all()
+    assert (row.scheduled_for, row.business_days_before) == (datetime.date(2026, 11, 24), 2)
+    [message] = mail.outbox
+    assert message.subject.startswith("Due Monday 30 November 2026 (in 2 working days)")
 
 
 @pytest.mark.django_db

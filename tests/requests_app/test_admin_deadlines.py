@@ -48,7 +48,7 @@ def test_request_page_lists_deadlines_with_state_and_explanation(staff_client):
     text = page.content.decode()
     assert "Determination on a FOIA request" in text
     assert "Feb. 14, 2019" in text
-    assert "OVERDUE by 6 days" in text
+    assert "Overdue by 6 days" in text  # the dashboard's words (deadline_state)
     assert "20 working days after 2019-01-16 (5 U.S.C. 552(a)(6)(A)(i))" in text
 
 

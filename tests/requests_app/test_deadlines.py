@@ -24,6 +24,7 @@ from requests_app.deadlines.selectors import (
     deadlines_due_within,
     deadlines_overdue,
     explanation_text,
+    is_overdue,
 )
 from requests_app.models import (
     Appeal,
@@ -127,7 +128,7 @@ def test_clarification_stops_the_clock_and_the_reply_restarts_it_with_the_days_l
     assert request.status == S.TOLLED
     with time_machine.travel(datetime.datetime(2019, 3, 1, 12, tzinfo=datetime.UTC)):
         # Paused, so not overdue although 2019-02-14 has passed.
-        assert not clock.is_overdue(D(2019, 3, 1))
+        assert not is_overdue(clock, D(2019, 3, 1))
 
     # Reply arrives Mon 2019-03-04; 9 working days after: Mar 5-8 (4), 11-15 (9) -> 2019-03-15.
     services.request_resume(request=request, on=D(2019, 3, 4))
@@ -446,11 +447,11 @@ def test_overdue_is_derived_from_the_local_date():
 
         today = timezone.localdate()
         assert today == D(2019, 2, 14)
-        assert not deadline.is_overdue(today)
+        assert not is_overdue(deadline, today)
         assert not deadlines_overdue(today).exists()
     with time_machine.travel(datetime.datetime(2019, 2, 15, 6, tzinfo=datetime.UTC), tick=False):
         today = timezone.localdate()
-        assert deadline.is_overdue(today)
+        assert is_overdue(deadline, today)
         assert list(deadlines_overdue(today)) == [deadline]
         assert list(deadlines_due_within(today, 7)) == []
 
