@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -193,7 +194,6 @@ class RecordsRequestViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "agency" in values or "jurisdiction" in values:
-            from django.core.exceptions import ValidationError
 
             raise ValidationError(
                 {
@@ -355,7 +355,6 @@ class LawsuitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewS
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "filed_on" in values or "defendant_agencies" in values:
-            from django.core.exceptions import ValidationError
 
             raise ValidationError(
                 {

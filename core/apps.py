@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Not at module level: roles reads auth's models, which are not loaded when apps.py is.
-        from core.roles import roles_sync
+        from core.roles import roles_sync  # noqa: PLC0415
 
         # After every app's migrate step, so each app's permissions are in place by the last one.
         post_migrate.connect(roles_sync, dispatch_uid="core.roles_sync")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -25,7 +26,6 @@ def _broker_state() -> dict[str, Any]:
     if not settings.REDIS_URL:
         # No broker configured: tasks run in-process after commit, which is a working setup.
         return {"ok": True, "kind": "in-process (no REDIS_URL)"}
-    import redis
 
     try:
         client = redis.Redis.from_url(

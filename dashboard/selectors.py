@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from documents.models import Document, Release
+from documents.selectors import release_totals
 from reports.selectors import Performance, performance
 from requests_app.deadlines import rules
 from requests_app.deadlines.selectors import (
@@ -168,7 +170,6 @@ def _lawsuit_next_deadlines(
 def home_overview(*, today: datetime.date, limit: int = 50) -> HomeOverview:
     """Overdue deadlines, the next 14 days, open lawsuits with their next deadline, and the
     releases received most recently."""
-    from documents.models import Release  # the dashboard reads both apps; documents → requests
 
     overdue_qs = deadlines_overdue(today)
     upcoming_qs = deadlines_due_within(today, UPCOMING_DAYS)
@@ -299,8 +300,6 @@ def lawsuit_overview(*, lawsuit: Lawsuit, today: datetime.date) -> LawsuitOvervi
     """Everything the lawsuit page shows: the requests it covers with their status, every
     deadline of the suit and of those requests and their appeals, the timeline, the productions
     with their totals."""
-    from documents.models import Release
-    from documents.selectors import release_totals
 
     requests = list(_requests_with_joins().filter(lawsuits=lawsuit).order_by("agency__name", "pk"))
     ids = [r.pk for r in requests]
@@ -381,8 +380,6 @@ def request_for_dashboard(pk: int) -> RecordsRequest | None:
 def request_overview(
     *, request: RecordsRequest, today: datetime.date, document_limit: int = 100
 ) -> RequestOverview:
-    from documents.models import Document, Release
-    from documents.selectors import release_totals
 
     all_rows = deadline_rows(
         _deadlines()

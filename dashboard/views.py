@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -26,7 +27,7 @@ from dashboard import selectors as selectors
 from dashboard.charts import Bar, Series, bar_chart_svg
 from reminders.calendar_feed import calendar_feed_url
 from reports.selectors import Performance
-from requests_app.models import Agency
+from requests_app.models import Agency, Lawsuit
 
 View = Callable[..., HttpResponse]
 
@@ -58,7 +59,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @dashboard_page
 def lawsuit_list(request: HttpRequest) -> HttpResponse:
-    from requests_app.models import Lawsuit
 
     lawsuits = Lawsuit.objects.prefetch_related("defendant_agencies").order_by("-filed_on", "-pk")
     return render(request, "dashboard/lawsuit_list.html", {"lawsuits": lawsuits, "nav": "lawsuits"})
@@ -200,7 +200,6 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @dashboard_page
 def agency_list(request: HttpRequest) -> HttpResponse:
-    from django.db.models import Count
 
     agencies = (
         Agency.objects.annotate(request_count=Count("requests"))

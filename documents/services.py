@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import io
 import logging
 import os
 import uuid
@@ -35,6 +36,7 @@ from django.db import IntegrityError, connection, transaction
 
 from documents import tasks
 from documents.ingest.archives import ArchiveEntry, ArchiveError, ArchiveLimits, iter_zip
+from documents.ingest.charsets import decode_text
 from documents.ingest.emails import EmptyInput, ParseError, iter_mbox, parse_email
 from documents.ingest.pdfs import PdfEncrypted, PdfError, parse_pdf
 from documents.ingest.sniff import sniff
@@ -233,7 +235,6 @@ def _archive_member(archive: str, entry: ArchiveEntry, report: IngestReport) -> 
 
 
 def _split_mbox_bytes(data: bytes) -> Iterator[tuple[int, bytes]]:
-    import io
 
     yield from iter_mbox(io.BytesIO(data))
 
@@ -316,7 +317,6 @@ def _document(
         document.text = pdf.text
         document.warnings += pdf.warnings
     elif sniffed.kind == "text":
-        from documents.ingest.charsets import decode_text
 
         document.kind = Kind.TEXT
         document.text = decode_text(unit.data).text

@@ -7,7 +7,10 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+
+from requests_app.models import Appeal, Lawsuit, RecordsRequest
 
 register = template.Library()
 
@@ -19,7 +22,6 @@ def when(value: datetime.date | datetime.datetime | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime.datetime):
-        from django.utils import timezone
 
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         day = value.date()
@@ -47,7 +49,6 @@ def full_date(value: datetime.date | None) -> str:
 @register.simple_tag
 def record_link(record: Any) -> str:
     """A dashboard link to the request, appeal (its request) or lawsuit a deadline belongs to."""
-    from requests_app.models import Appeal, Lawsuit, RecordsRequest
 
     if isinstance(record, Lawsuit):
         return format_html(

@@ -12,6 +12,7 @@ from django.contrib.auth import get_permission_codename, get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -223,7 +224,6 @@ class DeadlineAdmin(admin.ModelAdmin):
 
 
 def _admin_url(record: Any) -> str:
-    from django.urls import reverse
 
     meta = record._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])

@@ -20,6 +20,8 @@ else:
     User = Any
 
 
+import calendar
+
 from requests_app.deadlines.hooks import Status, iso_date, note_appended
 
 COURT_SCHEDULE_HORIZON_DAYS = 730  # an open-ended schedule is expanded two years ahead
@@ -55,7 +57,6 @@ def monthly_on_day(first: datetime.date, day: int, k: int) -> datetime.date:
     """The ``k``-th month from ``first``'s month on the ``day`` a monthly order names ("rolling
     production on the 15th"), or that month's last day when it is shorter (the 31st in April is
     the 30th)."""
-    import calendar
 
     month_index = first.month - 1 + k
     year, month = first.year + month_index // 12, month_index % 12 + 1

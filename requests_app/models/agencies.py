@@ -133,7 +133,6 @@ class Agency(models.Model):
         return label
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
 
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An agency cannot be its own parent.")})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -84,7 +85,6 @@ class Lawsuit(models.Model):
         return reverse("admin:requests_app_lawsuit_change", args=[self.pk])
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
 
         if self.status not in (self.Status.PREPARING,) and not self.filed_on:
             raise ValidationError({"filed_on": _("A filed case needs its filing date.")})
