@@ -194,7 +194,6 @@ class RecordsRequestViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "agency" in values or "jurisdiction" in values:
-
             raise ValidationError(
                 {
                     name: "The agency and the law of a logged request cannot change; "
@@ -355,7 +354,6 @@ class LawsuitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewS
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "filed_on" in values or "defendant_agencies" in values:
-
             raise ValidationError(
                 {
                     name: "Change this in the admin, where the history of the case is kept."

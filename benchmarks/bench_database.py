@@ -6,6 +6,12 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit, urlunsplit
 
+import django
+import psycopg
+from django.core.management import call_command
+from django.db import connection
+from psycopg import sql
+
 
 class BenchmarkError(Exception):
     """The benchmark cannot run, or what it measured gave a wrong answer."""
@@ -40,9 +46,6 @@ def point_django_at(database_url: str, *, measures: str, empties: str) -> str:
 
 def create_database_if_missing(database_url: str, name: str) -> bool:
     """CREATE DATABASE through the server's `postgres` database; True if it was created."""
-    import psycopg
-    from psycopg import sql
-
     parts = urlsplit(database_url)
     admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -55,10 +58,6 @@ def create_database_if_missing(database_url: str, name: str) -> bool:
 
 def setup_django() -> None:
     """django.setup(), refuse anything but PostgreSQL, and migrate."""
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-
     django.setup()
     if connection.vendor != "postgresql":
         raise BenchmarkError(

@@ -36,6 +36,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import django
+from django.db import connection
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))  # run as a script, `foiatracker` must be importable
@@ -69,12 +72,12 @@ SIZES = {
     "large": {
         "ingest_messages": 10_000,
         "recompute_deadlines": 200_000,
-        # Issue 5's figure: the sweep over a million deadlines, 100,000 due.
+        # The reminder sweep's own figure: a million deadlines, 100,000 due.
         "sweep_deadlines": 1_000_000,
         "sweep_due": 100_000,
     },
 }
-#: Issue 8: the largest preset is generated within 15 minutes.
+#: The largest preset is generated within 15 minutes.
 GENERATE_BUDGET_SECONDS = {"large": 15 * 60}
 
 
@@ -189,9 +192,6 @@ def markdown(figures: Sequence[Figure], about: dict[str, Any]) -> str:
 
 
 def _describe(database_url: str) -> dict[str, Any]:
-    import django
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         row = cursor.fetchone()
@@ -260,7 +260,8 @@ def _main(args: argparse.Namespace, scratch: Path) -> int:
         f"(PostgreSQL {about['postgresql']}), {about['cpus']} CPUs, load {about['load_before']}"
     )
 
-    from sample_data.scale import PRESETS, generate
+    # The generator imports models: only now, with Django set up, can it be imported.
+    from sample_data.scale import PRESETS, generate  # noqa: PLC0415
 
     print(f"\n== generate_data --preset {args.preset} --seed {args.seed} ==")
     summary = generate(scale=PRESETS[args.preset], seed=args.seed, force=True)

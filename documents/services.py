@@ -317,7 +317,6 @@ def _document(
         document.text = pdf.text
         document.warnings += pdf.warnings
     elif sniffed.kind == "text":
-
         document.kind = Kind.TEXT
         document.text = decode_text(unit.data).text
     else:

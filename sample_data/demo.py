@@ -1,6 +1,6 @@
 """The demo case: the ACLU's face-recognition requests to the DOJ, FBI and DEA, the suit that
 followed in October 2019, the DEA emails released in June 2020, and the March 2020 suit against DHS
-over face recognition at airports (facts from public reporting; see DESIGN.md).
+over face recognition at airports (facts from public reporting; see docs/design.md, section 9).
 
 Where public reporting gives a month but not a day, the day is illustrative and the event says so.
 Everything is looked up before it is created, so loading the demo twice changes nothing.
@@ -17,6 +17,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from core import roles
+from reminders import outbox
+from reminders.calendar_feed import calendar_feed_issue
 from reminders.models import ReminderPreference
 from requests_app import services
 from requests_app.deadlines.closures import closure_day_add
@@ -268,9 +270,6 @@ def demo_seed(*, password: str) -> DemoReport:
 def _reminders(*, demo: Any, lawyer: Any, report: DemoReport) -> None:
     """The lawyer reads reminders one by one and subscribes to every case deadline; the
     paralegal takes a daily digest. A sweep fills the outbox (the worker sends it)."""
-    from reminders import outbox
-    from reminders.calendar_feed import calendar_feed_issue
-
     _preference, created = ReminderPreference.objects.get_or_create(
         user=lawyer, defaults={"feed_all_lawsuits": True}
     )

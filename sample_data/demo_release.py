@@ -22,7 +22,7 @@ NOTICE = (
     "reporting (ACLU, June 2020) about a released DEA email. It is not the released email.]"
 )
 
-# (date, from, to, subject, summary) — the facts as DESIGN.md tells them.
+# (date, from, to, subject, summary) — the facts as docs/design.md tells them.
 MESSAGES = [
     (
         datetime.datetime(2017, 9, 15, 10, 0, tzinfo=datetime.UTC),

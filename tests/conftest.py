@@ -4,14 +4,20 @@ clients, and the settings every test runs under."""
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.test import Client
+
+from api.access import token_failures_reset
+from documents.exemptions import federal_exemptions_seed
+from requests_app.jurisdictions import jurisdictions_seed
+from requests_app.models import Jurisdiction
+from tests.factories import UserFactory
 
 
 @pytest.fixture
 def staff_user(db):
     """A paralegal holding exactly the staff role (not a superuser): the person who logs
     requests, letters, tracking numbers, fees and releases in the admin."""
-    from tests.factories import UserFactory  # imported here so pure-module tests need no Django
 
     return UserFactory(username="paralegal", is_staff=True, roles=["staff"])
 
@@ -19,7 +25,6 @@ def staff_user(db):
 @pytest.fixture
 def lawyer_user(db):
     """A lawyer holding exactly the lawyer role."""
-    from tests.factories import UserFactory
 
     return UserFactory(username="counsel", is_staff=True, roles=["lawyer"])
 
@@ -27,7 +32,6 @@ def lawyer_user(db):
 @pytest.fixture
 def reporting_user(db):
     """A reporting client: the reporting role, no admin login."""
-    from tests.factories import UserFactory
 
     return UserFactory(username="reporter", is_staff=False, roles=["reporting"])
 
@@ -36,7 +40,6 @@ def reporting_user(db):
 def superuser(db):
     """The operator: a superuser in no group, for tests whose subject is the superuser (it holds
     every role; it alone manages logins and API tokens)."""
-    from tests.factories import UserFactory
 
     return UserFactory(username="root", is_staff=True, is_superuser=True)
 
@@ -90,7 +93,6 @@ def _token_failures_forgotten():
     """Failed-token counters live in the cache (Redis on PostgreSQL runs) and would carry over
     from one test to the next; only the test client's address is reset, never the whole cache
     (on CI it shares a Redis database with the task broker)."""
-    from api.access import token_failures_reset
 
     token_failures_reset("127.0.0.1")
     yield
@@ -110,11 +112,6 @@ def _migration_data_after_flush(request):
     ):
         return
     request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    from documents.exemptions import federal_exemptions_seed
-    from requests_app.jurisdictions import jurisdictions_seed
-    from requests_app.models import Jurisdiction
 
     if Jurisdiction.objects.exists():
         return

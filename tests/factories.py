@@ -7,6 +7,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from requests_app.models import Agency, Appeal, Deadline, Jurisdiction, Lawsuit, RecordsRequest
 from requests_app.workflow import RequestStatus
@@ -30,7 +31,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(obj: Any, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         """UserFactory(roles=["lawyer"]) puts the user in those role groups."""
-        from django.contrib.auth.models import Group
 
         if create and extracted:
             obj.groups.add(*Group.objects.filter(name__in=extracted))

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import yaml
+from celery import Celery
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +34,6 @@ def test_web_serves_the_wsgi_application_with_gunicorn():
 
 
 def test_worker_and_beat_run_the_project_celery_app():
-    from celery import Celery
 
     for name, verb in [("worker", "worker"), ("beat", "beat")]:
         cmd = command(compose()["services"][name])

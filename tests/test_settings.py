@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -163,7 +164,6 @@ def test_site_url_is_read_once_strictly_without_its_trailing_slash(tmp_path):
 
 
 def test_env_example_lists_every_variable_the_settings_read():
-    import re
 
     settings_source = (ROOT / "foiatracker" / "settings.py").read_text()
     read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z_]+)"', settings_source))

@@ -22,7 +22,6 @@ def when(value: datetime.date | datetime.datetime | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime.datetime):
-
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         day = value.date()
         clock = f" {value:%H:%M}"

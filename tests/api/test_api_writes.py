@@ -13,7 +13,13 @@ from requests_app.deadlines import hooks
 from requests_app.models import Deadline, Lawsuit, RecordsRequest, RequestEvent
 from requests_app.workflow import RequestStatus
 from tests.api.api_records import NOON
-from tests.factories import AgencyFactory, RecordsRequestFactory, UserFactory, jurisdiction
+from tests.factories import (
+    AgencyFactory,
+    LawsuitFactory,
+    RecordsRequestFactory,
+    UserFactory,
+    jurisdiction,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -279,7 +285,6 @@ def test_a_lawsuit_needs_a_defendant(lawyer_api):
 
 
 def test_lawyers_add_court_ordered_deadlines_and_mark_them(lawyer_api):
-    from tests.factories import LawsuitFactory
 
     lawsuit = LawsuitFactory()
     response = lawyer_api.post(

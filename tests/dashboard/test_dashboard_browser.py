@@ -21,6 +21,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import sync_playwright
 
 from documents.services import release_create
 from requests_app import services
@@ -58,7 +59,6 @@ def chromium() -> Iterator:
             f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium), "
             "which `make test` does first."
         )
-    from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # between browser steps are still synchronous ones.

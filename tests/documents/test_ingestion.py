@@ -15,6 +15,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
@@ -215,7 +216,6 @@ def test_a_document_must_share_its_releases_request_in_the_database(release):
 
 
 def test_the_lawsuit_of_a_release_must_cover_its_request(release):
-    from django.core.exceptions import ValidationError
 
     suit = LawsuitFactory()
     with pytest.raises(ValidationError, match="does not cover this request"):

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents import services
 from documents.models import Document, Release
+from requests_app.models import Agency
 from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
+from tests.requests_app.test_admin import _form_data, _lawsuit_inline
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -142,7 +144,6 @@ def test_the_vaughn_index_needs_permission_and_defuses_formulas(release, client)
 
 
 def test_a_request_that_produced_releases_stays_in_its_suit(lawyer_client, release):
-    from requests_app.models import Agency
 
     lawsuit = LawsuitFactory()
     lawsuit.requests.add(release.request)
@@ -150,7 +151,6 @@ def test_a_request_that_produced_releases_stays_in_its_suit(lawyer_client, relea
     Release.objects.filter(pk=release.pk).update(lawsuit=lawsuit)
     url = reverse("admin:requests_app_lawsuit_change", args=[lawsuit.pk])
     form = lawyer_client.get(url).context["adminform"].form
-    from tests.requests_app.test_admin import _form_data, _lawsuit_inline
 
     response = lawyer_client.post(url, _form_data(form, requests=[], **_lawsuit_inline(lawsuit)))
     assert response.status_code == 200
@@ -166,7 +166,6 @@ def test_a_batch_the_database_refuses_is_redone_unit_by_unit(release, tmp_path, 
 
     def refuse_the_whole_batch(rows):
         refusals["n"] += 1
-        from django.db import IntegrityError
 
         raise IntegrityError("simulated refusal of the multi-row insert")
 

@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
 from reminders import outbox
 from reminders.models import Reminder
-from tests.factories import DeadlineFactory
+from tests.factories import DeadlineFactory, UserFactory
 
 NOW = datetime.datetime(2026, 11, 30, 14, tzinfo=datetime.UTC)
 
@@ -64,9 +65,6 @@ def test_reporting_clients_cannot_see_the_outbox(failed_reminder, reporting_user
 def test_calendar_link_actions_need_the_change_permission(superuser):
     """Making or revoking someone's calendar link writes; reading the preferences does not let
     anyone do it."""
-    from django.contrib.auth.models import Permission
-
-    from tests.factories import UserFactory
 
     reader = UserFactory(username="reads-preferences", is_staff=True)
     reader.user_permissions.add(Permission.objects.get(codename="view_reminderpreference"))

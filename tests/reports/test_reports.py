@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from reports import selectors
 from requests_app.models import ClosureDay, Deadline, RecordsRequest
 from tests.api.api_records import NOON, TODAY, build_records
-from tests.factories import UserFactory, jurisdiction
+from tests.factories import AgencyFactory, UserFactory, jurisdiction
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,6 @@ def test_overdue_by_agency_and_owner(api, records):
 def test_agency_performance_counts_working_days_on_the_calendar(api):
     us = jurisdiction("US")
     owner = UserFactory(username="perf")
-    from tests.factories import AgencyFactory
 
     agency = AgencyFactory(name="Federal Bureau of Investigation")
     # Received Wed 2019-01-16; determined Thu 2019-02-14: 20 working days with MLK Day skipped

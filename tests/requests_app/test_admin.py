@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -15,6 +16,7 @@ from rest_framework.authtoken.models import Token
 from documents.models import FixityCheck
 from reminders import outbox
 from requests_app import services
+from requests_app.admin.requests import RecordsRequestForm
 from requests_app.deadlines import hooks
 from requests_app.deadlines.court import court_schedule_create
 from requests_app.models import (
@@ -170,12 +172,10 @@ def test_status_select_only_offers_allowed_moves(staff_client):
 
 
 def test_the_form_check_names_both_states_even_if_the_select_is_bypassed():
-    from requests_app.admin.requests import RecordsRequestForm
 
     request = RecordsRequestFactory(status=S.SUBMITTED)
     form = RecordsRequestForm(instance=request)
     form.cleaned_data = {"status": S.CLOSED}
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="from “Submitted” to “Closed”"):
         form.clean_status()
@@ -461,7 +461,6 @@ def _form_data(form, **overrides) -> dict:
 def test_agency_autocomplete_answers_in_name_order(staff_client):
     """The request form's agency picker pages through agencies: the annotated (grouped) query
     must still be ordered, or Django warns that pages may repeat or skip agencies."""
-    from tests.factories import AgencyFactory
 
     AgencyFactory(name="Zeta Bureau")
     AgencyFactory(name="Alpha Bureau")

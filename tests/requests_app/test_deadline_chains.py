@@ -21,6 +21,7 @@ from requests_app.deadlines.court import court_deadline_add, court_schedule_crea
 from requests_app.models import Appeal, CourtSchedule, Deadline, Lawsuit, RequestEvent
 from requests_app.workflow import RequestStatus
 from tests.factories import AgencyFactory, LawsuitFactory, RecordsRequestFactory, jurisdiction
+from tests.requests_app.test_admin import _form_data
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -168,7 +169,6 @@ def test_out_of_range_years_are_field_errors_not_crashes(staff_client):
     request = RecordsRequestFactory(filed_on=None, status=S.DRAFT)
     url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
     form = staff_client.get(url).context["adminform"].form
-    from tests.requests_app.test_admin import _form_data
 
     for bad in ("1985-06-03", "9999-12-30"):
         response = staff_client.post(url, _form_data(form, received_on=bad, filed_on="1985-06-01"))
@@ -183,7 +183,6 @@ def test_tolling_is_logged_in_the_timeline_not_picked_from_the_status(staff_clie
     url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
     form = staff_client.get(url).context["adminform"].form
     assert S.TOLLED not in {value for value, _ in form.fields["status"].choices}
-    from tests.requests_app.test_admin import _form_data
 
     response = staff_client.post(url, _form_data(form, status=S.TOLLED))
     assert response.status_code == 200

@@ -11,6 +11,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from requests_app import services
 from requests_app.deadlines import hooks
@@ -34,6 +35,7 @@ from requests_app.models import (
     Jurisdiction,
     RequestEvent,
 )
+from requests_app.tasks import court_schedules_extend
 from requests_app.workflow import RequestStatus
 from tests.factories import AgencyFactory, LawsuitFactory, RecordsRequestFactory, jurisdiction
 
@@ -443,8 +445,6 @@ def test_overdue_is_derived_from_the_local_date():
     deadline = only(request, rule="response")
     # 2019-02-15 03:00 UTC is still 2019-02-14 in New York: due today, not overdue.
     with time_machine.travel(datetime.datetime(2019, 2, 15, 3, tzinfo=datetime.UTC), tick=False):
-        from django.utils import timezone
-
         today = timezone.localdate()
         assert today == D(2019, 2, 14)
         assert not is_overdue(deadline, today)
@@ -467,7 +467,6 @@ def test_marking_met_or_waived_only_from_open():
 
 
 def test_an_open_ended_schedule_is_kept_two_years_ahead_by_the_daily_sweep():
-    from requests_app.tasks import court_schedules_extend
 
     lawsuit = LawsuitFactory()
     schedule = CourtSchedule(

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from requests_app.deadlines import calendars
 from requests_app.deadlines.calendars import JURISDICTIONS, NonWorkingDay, calendar_for
 from requests_app.deadlines.rules import (
     RULES,
@@ -504,7 +505,6 @@ def test_rules_for_lists_a_jurisdiction_in_table_order() -> None:
 
 
 def test_holiday_tables_are_built_once_per_jurisdiction_and_year() -> None:
-    from requests_app.deadlines import calendars
 
     calendars._statutory_table.cache_clear()
     triggers = [date.fromordinal(date(2019, 1, 1).toordinal() + i) for i in range(365)]

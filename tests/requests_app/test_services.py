@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from requests_app import services
-from requests_app.models import Appeal, RecordsRequest, RequestEvent, TrackingNumber
+from requests_app.models import Appeal, Lawsuit, RecordsRequest, RequestEvent, TrackingNumber
 from requests_app.workflow import RequestStatus, TransitionNotAllowed
 from tests.factories import AgencyFactory, LawsuitFactory, RecordsRequestFactory, UserFactory
 
@@ -209,7 +209,6 @@ def test_a_lawsuit_over_a_draft_request_is_refused_whole():
     sent.refresh_from_db()
     assert sent.status == S.SUBMITTED
     assert not sent.events.exists()
-    from requests_app.models import Lawsuit
 
     assert not Lawsuit.objects.exists()
 

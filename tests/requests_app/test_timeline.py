@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from requests_app import services
@@ -350,7 +351,6 @@ def test_the_writers_are_keyword_only_and_typed(writer):
 
 
 def test_an_anonymous_caller_is_not_recorded_as_the_author(request_):
-    from django.contrib.auth.models import AnonymousUser
 
     event = timeline.note_added(request=request_, on=D(2019, 2, 1), text="x", by=AnonymousUser())
     assert event.created_by is None

@@ -10,8 +10,9 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from requests_app.models import Lawsuit, RecordsRequest, RequestEvent
+from requests_app.models import Agency, Lawsuit, RecordsRequest, RequestEvent
 from requests_app.workflow import RequestStatus
+from tests.requests_app.test_import_agencies import DIRECTORY
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +64,6 @@ def test_running_it_twice_changes_nothing():
 
 
 def test_the_demo_reuses_the_imported_directory_rows(tmp_path):
-    from requests_app.models import Agency
-    from tests.requests_app.test_import_agencies import DIRECTORY
-
     if not DIRECTORY.is_dir():
         pytest.skip(f"the agency directory is not at {DIRECTORY}")
     call_command(

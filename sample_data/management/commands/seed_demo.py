@@ -1,4 +1,4 @@
-"""Load the demo case (DESIGN.md, "The demo data"); running it again changes nothing."""
+"""Load the demo case (docs/design.md, "The demo data"); running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from reports.snapshots import reports_refresh
 from sample_data.demo import demo_seed
+from sample_data.demo_release import demo_release_seed
 
 
 class Command(BaseCommand):
@@ -27,12 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, password: str, **options: Any) -> None:
         report = demo_seed(password=password)
         # The demo spans both apps: the DEA release and its documents live in `documents`.
-        from sample_data.demo_release import demo_release_seed
-
         report.created += demo_release_seed()
         # The precomputed reports count the demo too (beat refreshes them every ten minutes).
-        from reports.snapshots import reports_refresh
-
         reports_refresh()
         if report.created:
             for item in report.created:
