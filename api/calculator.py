@@ -1,6 +1,6 @@
 """The deadline calculator under /api/v1/deadlines/: one rule applied to one date, and the rules.
 
-A stable interface (DESIGN.md, "Interfaces other people rely on"): ``calculate`` answers the due
+A stable interface (docs/design.md, "Stable interfaces"): ``calculate`` answers the due
 date with the rule, its citation and every non-working day passed over; any bad parameter is a 400
 ``{"code", "message", "errors": {param: [...]}}`` naming the parameter. The counting itself is
 ``deadline_calculate`` in ``requests_app.deadlines.selectors``; this module only parses the query
@@ -254,7 +254,7 @@ def _bad_request(errors: Mapping[str, Sequence[Any]]) -> Response:
     code = "missing_parameter" if "missing_parameter" in codes else codes[0]
     message = "; ".join(f"{param}: {detail}" for param, detail in details)
     fields = {param: [str(d) for d in found] for param, found in errors.items()}
-    # The API-wide error object (api_errors) beside the calculator's own keys, which stay.
+    # The API-wide error object (api.errors) beside the calculator's own keys, which stay.
     return Response(
         {"code": code, "message": message, "errors": fields, **error_body(code, message, fields)},
         status=400,

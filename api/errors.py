@@ -12,7 +12,7 @@ about a field). Domain errors from the services are mapped here, so views never 
 constraint that still fired (a race) → 409.
 
 The deadline calculator keeps its older top-level ``{"code", "message", "errors"}`` (a stable
-interface, DESIGN.md) and carries this ``error`` object beside it.
+interface, docs/design.md) and carries this ``error`` object beside it.
 """
 
 from __future__ import annotations

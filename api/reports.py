@@ -4,7 +4,7 @@ Each report validates its query parameters (a bad value is a 400 naming it), com
 and answers them a page at a time (``page``, ``page_size`` up to 100) or, with ``?format=csv`` or
 ``Accept: text/csv``, every row as CSV. Every answer says when its figures were computed:
 ``as_of`` in the JSON and the ``X-Report-As-Of`` header. Agency performance, releases and
-exemptions are read from their precomputed snapshot (``report_snapshots``); overdue deadlines and
+exemptions are read from their precomputed snapshot (``reports.snapshots``); overdue deadlines and
 the pipeline depend on today and are computed on each call.
 """
 
@@ -189,7 +189,7 @@ class ReportView(GenericAPIView):
     params_class: type[serializers.Serializer[Any]]
     row_class: type[serializers.Serializer[Any]]
     selector: Callable[..., Any]
-    #: The ``report_snapshots`` report this view reads; None for a report computed per call.
+    #: The ``reports.snapshots`` report this view reads; None for a report computed per call.
     snapshot: str | None = None
     filename: str
 

@@ -1,10 +1,10 @@
 """The tracker's REST API under /api/v1/: thin views over selectors (reads) and services (writes).
 
-Who may do what is ``read_roles`` / ``write_roles`` on each view (``api_access.RolePermission``;
+Who may do what is ``read_roles`` / ``write_roles`` on each view (``api.access.RolePermission``;
 the matrix is in the README). Lists share pagination, filters, ordering and CSV
-(``api_lists.ListApiMixin``). Writes never touch a model directly: staff log and edit requests
+(``api.lists.ListApiMixin``). Writes never touch a model directly: staff log and edit requests
 and their events through ``services``, lawyers file and edit lawsuits and add court-ordered
-deadlines through ``services`` and ``deadlines``; a move the workflow forbids is a 409.
+deadlines through the services of ``requests_app``; a move the workflow forbids is a 409.
 """
 
 from __future__ import annotations

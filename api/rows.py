@@ -52,7 +52,7 @@ def _rows(
     return rows
 
 
-# The API's list rows as plain data (``api_lists.PlainRows``): each equals what the endpoint's
+# The API's list rows as plain data (``api.lists.PlainRows``): each equals what the endpoint's
 # serializer gives for that object, at a fraction of the cost of instances and serializer fields.
 # ``tests/requests_app/test_api_plain_rows.py`` compares the two.
 

@@ -3,7 +3,7 @@
 Added to each operation that does not document them itself (the calculator does, with its own
 400): 400 (a parameter or field is invalid), 401 (no or bad credentials), 403 (the role does not
 allow it), 404 (no such record or page), 409 (a write the workflow refuses), 429 (too many failed
-token attempts), all as ``{"error": {"code", "message", "fields"}}`` (``api_errors``).
+token attempts), all as ``{"error": {"code", "message", "fields"}}`` (``api.errors``).
 """
 
 from __future__ import annotations

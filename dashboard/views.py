@@ -1,6 +1,6 @@
 """The lawyers' status dashboard: read-only pages over lawsuits, requests, deadlines, agencies.
 
-Views are thin: they check the role, parse the URL, call a selector in `dashboard_selectors` and
+Views are thin: they check the role, parse the URL, call a selector in `dashboard.selectors` and
 render a template under `templates/dashboard/`. Editing happens in the admin; every page links
 there. Lawyers and staff may read it; reporting clients use the API and are refused here (403
 with a page that says so); anonymous visitors are sent to the login page.

@@ -20,6 +20,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Hourly, so a reminder goes out at REMINDER_SEND_HOUR and a missed run costs an hour, not a
     # reminder: each sweep creates whatever has fallen due since the last one.
+    # The reminder and report tasks live in reminders.tasks and reports.tasks; they keep the names
+    # they had under requests_app so that messages queued before an upgrade still find them.
     "reminders-sweep": {
         "task": "requests_app.tasks.reminders_sweep",
         "schedule": crontab(minute=5),

@@ -64,7 +64,7 @@ class Reminder(models.Model):
     queued → sending → sent; a failed send → failed, retried with backoff up to
     REMINDER_MAX_ATTEMPTS; a row stuck in sending longer than REMINDER_SENDING_TIMEOUT is put back
     in the queue. A deadline met, waived, superseded, stopped or moved before the send cancels the
-    row (requests_app/reminders.py explains the delivery guarantee).
+    row (reminders/outbox.py explains the delivery guarantee).
     """
 
     class Reason(models.TextChoices):

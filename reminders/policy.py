@@ -1,6 +1,6 @@
 """When a deadline's reminders fall due: plain date arithmetic, no Django.
 
-The policy (issue 5; offsets and cadence are settings):
+The policy (offsets and cadence are settings):
 - **upcoming** on the 7th and the 2nd working day before the due date, counted back in the
   deadline's own calendar (the day before the due date is the 1st);
 - **due today** on the due date itself;

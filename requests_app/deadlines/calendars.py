@@ -3,7 +3,7 @@
 Plain Python, no Django: the deadline rules (``rules`` beside this module), the API calculator
 and the reminder sweep all count days through this module, and it is tested without a database.
 
-Counting conventions (DESIGN.md, "Deadline rules (the contract)"):
+Counting conventions (docs/design.md, "Deadline rules"):
 
 * the trigger day is never counted;
 * *working* (business) days skip Saturdays, Sundays, the jurisdiction's legal holidays as observed,
@@ -407,7 +407,7 @@ def calendar_for(jurisdiction: str, closures: Mapping[date, str] | None = None) 
     """The working calendar of a jurisdiction (``"US"``, ``"US-MA"``, ...).
 
     ``closures`` maps ad-hoc closure days (executive-order days off, shutdowns) to their reason;
-    they are non-working days of kind ``"closure"``. Closures are not statutory (DESIGN.md), so the
+    they are non-working days of kind ``"closure"``. Closures are not statutory (docs/design.md), so the
     caller decides which apply to which deadline.
 
     Raises :class:`UnknownJurisdiction` for a code with no calendar.

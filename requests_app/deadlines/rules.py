@@ -1,6 +1,6 @@
 """Deadline rules as data, and the computation that explains itself.
 
-Each row of ``RULES`` is one row of the table in DESIGN.md ("Deadline rules (the contract)"):
+Each row of ``RULES`` is one row of the table in docs/design.md ("Deadline rules"):
 who (jurisdiction), what (code and label), the source (citation) and how to count. Adding a state
 is one more ``DeadlineRule`` row here plus one line mapping its code to a holiday source in
 ``calendars._LIBRARY_SUBDIVISION``.

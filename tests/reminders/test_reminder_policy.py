@@ -1,4 +1,4 @@
-"""When reminders fall due (requests_app/reminder_policy.py): pure dates, no database.
+"""When reminders fall due (reminders/policy.py): pure dates, no database.
 
 Working days are counted in the deadline's calendar: federal holidays per 5 U.S.C. 6103
 (Thanksgiving, 26 November 2026, is one)."""

@@ -1,7 +1,7 @@
 """Deadlines computed from events, through the services staff use.
 
 Every expected date below was counted by hand on a printed calendar; the comment beside it gives
-the count and the statute. The trigger day is never counted (DESIGN.md, "Deadline rules").
+the count and the statute. The trigger day is never counted (docs/design.md, "Deadline rules").
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def test_receipt_starts_the_federal_response_clock():
 
 def test_expedited_processing_adds_the_ten_day_decision_rolled_off_the_weekend():
     # 552(a)(6)(E)(ii)(I): decide expedition within 10 calendar days. 2019-01-16 + 10 = Sat
-    # 2019-01-26 -> rolled to Mon 2019-01-28 (FRCP 6(a)(1)(C) convention, DESIGN.md).
+    # 2019-01-26 -> rolled to Mon 2019-01-28 (FRCP 6(a)(1)(C) convention, docs/design.md).
     request = received(federal_request(expedited_processing="requested"))
     assert only(request, rule="expedited_determination").due_on == D(2019, 1, 28)
     assert only(request, rule="response").due_on == D(2019, 2, 14)

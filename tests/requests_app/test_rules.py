@@ -1,4 +1,4 @@
-"""Deadline rules: every rule of the DESIGN.md table computed, extensions, tolling, explanations.
+"""Deadline rules: every rule of the docs/design.md table computed, extensions, tolling, explanations.
 
 No Django, no database. Expected dates were counted by hand on printed calendars; each row's
 comment gives the count. Calendars for the months used:
@@ -32,7 +32,7 @@ from requests_app.deadlines.rules import (
 
 
 def test_rules_are_the_design_table() -> None:
-    # DESIGN.md, "Deadline rules (the contract)"; the bare "552(...)" of the table is 5 U.S.C. 552.
+    # docs/design.md, "Deadline rules"; the bare "552(...)" of the table is 5 U.S.C. 552.
     table = {
         (r.jurisdiction, r.code): (r.counting, r.days, r.roll_forward, r.citation) for r in RULES
     }

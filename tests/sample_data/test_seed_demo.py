@@ -1,4 +1,4 @@
-"""`seed_demo` loads the demo case of DESIGN.md, and a second run changes nothing."""
+"""`seed_demo` loads the demo case of docs/design.md, and a second run changes nothing."""
 
 from __future__ import annotations
 

@@ -242,7 +242,7 @@ def search_over(request_id: int, figures: dict[str, Any]) -> SearchRun:
         print(f"    {line}")
     print(f"  GIN index document_search_gin used: {'yes' if uses_gin else 'NO'}")
     print(
-        f"  budget p95 < {SEARCH_P95_BUDGET_MS:.0f} ms (issue 8): "
+        f"  budget p95 < {SEARCH_P95_BUDGET_MS:.0f} ms: "
         f"{'PASS' if search.passes else 'FAIL'}"
     )
     figures["search"] = {
