@@ -206,7 +206,7 @@ def test_a_deadlines_state_in_words(fields, expected):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_admin_and_the_dashboard_say_the_same_words_for_a_state(db, admin_client_staff):
+def test_the_admin_and_the_dashboard_say_the_same_words_for_a_state(db, staff_client):
     request = RecordsRequestFactory(title="One of each")
     shown = [
         _deadline(request, "Late", D(2019, 11, 15)),
@@ -222,10 +222,10 @@ def test_the_admin_and_the_dashboard_say_the_same_words_for_a_state(db, admin_cl
     lawyer = Client()
     lawyer.force_login(UserFactory(username="lawyer-reads", roles=["lawyer"]))
     pages = {
-        "admin request page": admin_client_staff.get(
+        "admin request page": staff_client.get(
             reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
         ),
-        "admin deadline list": admin_client_staff.get(
+        "admin deadline list": staff_client.get(
             reverse("admin:requests_app_deadline_changelist")
         ),
         "dashboard request page": lawyer.get(reverse("dashboard:request", args=[request.pk])),
