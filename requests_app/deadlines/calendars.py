@@ -407,8 +407,8 @@ def calendar_for(jurisdiction: str, closures: Mapping[date, str] | None = None) 
     """The working calendar of a jurisdiction (``"US"``, ``"US-MA"``, ...).
 
     ``closures`` maps ad-hoc closure days (executive-order days off, shutdowns) to their reason;
-    they are non-working days of kind ``"closure"``. Closures are not statutory (docs/design.md), so the
-    caller decides which apply to which deadline.
+    they are non-working days of kind ``"closure"``. Closures are not statutory
+    (docs/design.md), so the caller decides which apply to which deadline.
 
     Raises :class:`UnknownJurisdiction` for a code with no calendar.
     """

@@ -1,4 +1,4 @@
-"""Personal calendar feeds and reminder preferences (reminders/calendar_feed.py, reminders/views.py)."""
+"""Personal calendar feeds and reminder preferences (reminders/calendar_feed.py and views.py)."""
 
 import datetime
 

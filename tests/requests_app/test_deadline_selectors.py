@@ -225,9 +225,7 @@ def test_the_admin_and_the_dashboard_say_the_same_words_for_a_state(db, staff_cl
         "admin request page": staff_client.get(
             reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
         ),
-        "admin deadline list": staff_client.get(
-            reverse("admin:requests_app_deadline_changelist")
-        ),
+        "admin deadline list": staff_client.get(reverse("admin:requests_app_deadline_changelist")),
         "dashboard request page": lawyer.get(reverse("dashboard:request", args=[request.pk])),
     }
     for page in pages.values():

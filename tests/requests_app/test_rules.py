@@ -1,4 +1,4 @@
-"""Deadline rules: every rule of the docs/design.md table computed, extensions, tolling, explanations.
+"""Deadline rules: every rule of docs/design.md's table computed, extensions, tolling, explanations.
 
 No Django, no database. Expected dates were counted by hand on printed calendars; each row's
 comment gives the count. Calendars for the months used:

@@ -241,10 +241,7 @@ def search_over(request_id: int, figures: dict[str, Any]) -> SearchRun:
     for line in plan:
         print(f"    {line}")
     print(f"  GIN index document_search_gin used: {'yes' if uses_gin else 'NO'}")
-    print(
-        f"  budget p95 < {SEARCH_P95_BUDGET_MS:.0f} ms: "
-        f"{'PASS' if search.passes else 'FAIL'}"
-    )
+    print(f"  budget p95 < {SEARCH_P95_BUDGET_MS:.0f} ms: {'PASS' if search.passes else 'FAIL'}")
     figures["search"] = {
         "documents": total,
         "queries": len(queries),
