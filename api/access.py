@@ -4,7 +4,7 @@ Every endpoint under /api/ needs an authenticated user holding one of the roles 
 ``core.roles`` (a superuser holds them all): anonymous callers get 401, a login without a
 role 403. Reading is open to every role; a view lists the roles that may write through its
 ``write_roles`` (e.g. staff for requests, lawyers for lawsuits). The README's permission matrix
-is this, written out; ``tests/requests_app/test_api_permissions.py`` walks every endpoint.
+is this, written out; ``tests/api/test_api_permissions.py`` walks every endpoint.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@
 - Plain rows: a list whose view names a ``row_selector`` builds its page from ``.values()`` in that
   selector instead of model instances and the serializer, which costs several times the SQL on a
   large page. The serializer stays the source of truth: it gives the schema, retrieve and CSV, and
-  ``tests/requests_app/test_api_plain_rows.py`` checks that both give the same bytes.
+  ``tests/api/test_api_plain_rows.py`` checks that both give the same bytes.
 """
 
 from __future__ import annotations

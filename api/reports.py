@@ -225,7 +225,7 @@ def _report_schema(
     precomputed: bool = False,
 ) -> Any:
     freshness = (
-        " Precomputed: read from the last refresh (every `REPORTS_REFRESH_MINUTES`), whose time"
+        " Precomputed: read from the last refresh (every ten minutes), whose time"
         " is `as_of` and the `X-Report-As-Of` header."
         if precomputed
         else " Computed on each call (`as_of` is now)."

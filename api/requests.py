@@ -108,7 +108,7 @@ REQUEST_EXAMPLE = {
 @extend_schema_view(
     list=extend_schema(
         summary="List records requests",
-        description="Each request with its timeline, tracking numbers and hooks. Filters: "
+        description="Each request with its timeline, tracking numbers and deadlines. Filters: "
         "status, agency (with its components), jurisdiction, owner, lawsuit, topic, filed / "
         "received / due date ranges, overdue, due_within, has_release; search over the title, "
         "the records sought and tracking numbers.",
@@ -319,7 +319,7 @@ LAWSUIT_EXAMPLE = {
     partial_update=extend_schema(
         summary="Edit a lawsuit (lawyers)",
         description="A service date starts or recounts the answer deadline; added requests move "
-        "into litigation; a settled, decided, dismissed or closed case waives open hooks.",
+        "into litigation; a settled, decided, dismissed or closed case waives open deadlines.",
         request=LawsuitWriteSerializer,
         responses={200: LawsuitSerializer},
     ),

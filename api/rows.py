@@ -54,7 +54,7 @@ def _rows(
 
 # The API's list rows as plain data (``api.lists.PlainRows``): each equals what the endpoint's
 # serializer gives for that object, at a fraction of the cost of instances and serializer fields.
-# ``tests/requests_app/test_api_plain_rows.py`` compares the two.
+# ``tests/api/test_api_plain_rows.py`` compares the two.
 
 JURISDICTION_COLUMNS = [
     (name, name) for name in ("id", "code", "name", "level", "law_name", "law_citation")

@@ -3,7 +3,7 @@
 Not a test: it prints figures for a person to read (and quote), and fails only if the results are
 wrong or the budget is missed. The budget: at least 10,000 deadlines recomputed per second.
 
-The data set is the worst case for `deadlines.closure_day_add`: N open federal `response`
+The data set is the worst case for `closures.closure_day_add`: N open federal `response`
 deadlines (20 working days, 5 U.S.C. 552(a)(6)(A)(i)) whose counting spans the closure day, so
 every one of them moves by one working day; plus a share (10% by default) due before the day,
 which the `touching` filter must leave unread.

@@ -16,3 +16,8 @@ def organisation_today(now: datetime.datetime | None = None) -> datetime.date:
     """Today's date where the organisation works (settings.TIME_ZONE); at ``now`` if given (a
     sweep or a send that runs "as of" one instant), else at this moment."""
     return timezone.localdate(now)
+
+
+def organisation_day_start(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Midnight at the start of the organisation's day containing ``now`` (aware, TIME_ZONE)."""
+    return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)

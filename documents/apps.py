@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class DocumentsConfig(AppConfig):
-    """Releases (productions) and their documents; models arrive with the releases issue."""
+    """Releases (productions), their documents, ingestion, search and fixity."""
 
     name = "documents"
     verbose_name = "Releases and documents"

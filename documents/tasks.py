@@ -5,7 +5,6 @@ from __future__ import annotations
 from celery import shared_task
 
 from core.tasks import AfterCommitTask
-from documents import fixity
 
 
 @shared_task(
@@ -27,4 +26,7 @@ def release_ingest(release_id: int, paths: list[str]) -> None:
 @shared_task(base=AfterCommitTask, acks_late=True, time_limit=12 * 3600, ignore_result=True)
 def documents_verify() -> int:
     """Re-hash every stored document and record what changed or vanished; touches no file."""
+    # Inside the task, as in every app: services enqueue tasks, so tasks import services late.
+    from documents import fixity  # noqa: PLC0415
+
     return fixity.fixity_check().pk

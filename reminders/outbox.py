@@ -44,10 +44,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.links import absolute_url, site_host
-from core.today import organisation_today
+from core.today import organisation_day_start, organisation_today
 from reminders import policy
 from reminders.models import Reminder, ReminderPreference
-from requests_app.deadlines.calendars import WorkingCalendar, calendar_for, working_days_between
+from requests_app.deadlines.calendars import WorkingCalendar, working_days_between
 from requests_app.deadlines.selectors import (
     deadline_sql,
     due_within_q,
@@ -65,7 +65,9 @@ log = logging.getLogger(__name__)
 
 State = Reminder.State
 SWEEP_LOCK = 0x666F6961  # "foia": the advisory lock key the reminder sweep holds
-COURT_CALENDAR = "US"  # a court-ordered date has no jurisdiction; FRCP 6(a) counts federal days
+# A court-ordered date has no jurisdiction: FRCP 6(a) counts federal days, and a federal closure
+# day makes the clerk's office inaccessible (6(a)(3)), as the court schedules count it.
+COURT_CALENDAR = "US"
 
 
 @dataclass
@@ -93,7 +95,7 @@ def _calendars(today: datetime.date) -> dict[int, WorkingCalendar]:
     ids = dict(Jurisdiction.objects.values_list("code", "id"))
     # Reminders count forward from today: older closure days cannot change a slot.
     recent = today - datetime.timedelta(days=60)
-    calendars = {0: calendar_for(COURT_CALENDAR)}
+    calendars = {0: working_calendar(COURT_CALENDAR)}
     for code, cal in working_calendars(ids, since=recent).items():
         calendars[ids[code]] = cal
     return calendars
@@ -101,9 +103,8 @@ def _calendars(today: datetime.date) -> dict[int, WorkingCalendar]:
 
 def _calendar_of(deadline: Deadline) -> WorkingCalendar:
     """The calendar the sweep counts a deadline's reminders on (``_calendars``)."""
-    if deadline.jurisdiction is None:
-        return calendar_for(COURT_CALENDAR)
-    return working_calendar(deadline.jurisdiction.code)
+    code = deadline.jurisdiction.code if deadline.jurisdiction is not None else COURT_CALENDAR
+    return working_calendar(code)
 
 
 def _db_datetime(value: datetime.datetime) -> Any:
@@ -301,9 +302,9 @@ def _requeue_stuck(now: datetime.datetime) -> int:
 
 def send_through(now: datetime.datetime) -> datetime.date:
     """The last scheduled day that may go out at ``now``: today once the send hour has come."""
-    local = timezone.localtime(now)
-    today = local.date()
-    return today if local.hour >= settings.REMINDER_SEND_HOUR else today - datetime.timedelta(1)
+    today = organisation_today(now)
+    sending = timezone.localtime(now).hour >= settings.REMINDER_SEND_HOUR
+    return today if sending else today - datetime.timedelta(1)
 
 
 def _mark_enqueued(now: datetime.datetime) -> list[tuple[int, int]]:
@@ -499,7 +500,7 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> 
 
 
 def _digest_sent_today(recipient_id: int, now: datetime.datetime) -> bool:
-    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = organisation_day_start(now)
     return Reminder.objects.filter(
         recipient_id=recipient_id, digest=True, state=State.SENT, sent_at__gte=start
     ).exists()

@@ -7,10 +7,14 @@ one release after the move, once no queue can hold the old names.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from celery import shared_task
 
 from core.tasks import AfterCommitTask
-from reminders import outbox
+
+if TYPE_CHECKING:
+    from reminders.outbox import SweepResult
 
 
 @shared_task(
@@ -24,12 +28,15 @@ def reminders_sweep() -> str:
     """Fill the reminder outbox and hand each due row to a send task. The sweep has committed
     when it returns (and were a caller's transaction still open, the task base class would hold
     each send back until it commits), so no send task looks for a row not committed yet."""
+    # Inside the task, as in every app: services enqueue tasks, so tasks import services late.
+    from reminders import outbox  # noqa: PLC0415
+
     result = outbox.reminders_sweep()
     _enqueue(result)
     return result.summary()
 
 
-def _enqueue(result: outbox.SweepResult) -> None:
+def _enqueue(result: SweepResult) -> None:
     for reminder_id in result.individual:
         reminder_send.delay(reminder_id)
     for recipient_id in result.digests:
@@ -47,6 +54,9 @@ def _enqueue(result: outbox.SweepResult) -> None:
     ignore_result=True,
 )
 def reminder_send(reminder_id: int) -> str:
+    # Inside the task, as in every app: services enqueue tasks, so tasks import services late.
+    from reminders import outbox  # noqa: PLC0415
+
     outcome = outbox.reminder_send(reminder_id=reminder_id)
     # The send has committed its outcome, so no transaction is open: the retry leaves at once.
     if outcome.retry_at is not None:
@@ -62,6 +72,9 @@ def reminder_send(reminder_id: int) -> str:
     ignore_result=True,
 )
 def reminder_digest_send(recipient_id: int) -> str:
+    # Inside the task, as in every app: services enqueue tasks, so tasks import services late.
+    from reminders import outbox  # noqa: PLC0415
+
     outcome = outbox.reminder_digest_send(recipient_id=recipient_id)
     if outcome.retry_at is not None:
         reminder_digest_send.apply_async((recipient_id,), eta=outcome.retry_at)

@@ -8,8 +8,9 @@ tables, and the API reads the snapshot, saying when its figures were computed (`
 - Refresh: ``report_refresh(report=...)`` replaces one report's rows in a single transaction while
   holding that report's ``ReportRefresh`` row lock, so readers see the old figures or the new,
   never a mix, and two refreshes (beat and the command, say) run one after the other. Celery beat
-  runs ``reports_refresh`` every ``REPORTS_REFRESH_MINUTES``; ``manage.py refresh_reports`` does
-  the same by hand; ``seed_demo`` and ``generate_data`` refresh after loading.
+  runs ``reports_refresh`` every ten minutes (``foiatracker/celery.py``); ``manage.py
+  refresh_reports`` does the same by hand; ``seed_demo`` and ``generate_data`` refresh after
+  loading.
 - First read: a report never computed in this database is computed inline by the call that
   asks for it, so a fresh install never answers with nothing.
 - Filters read the same rows the live report would have produced: every filter of these reports

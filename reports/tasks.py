@@ -9,7 +9,6 @@ from __future__ import annotations
 from celery import shared_task
 
 from core.tasks import AfterCommitTask
-from reports import snapshots
 
 
 # Each refresh replaces its report's rows whole under the report's lock: a second run (or a run
@@ -22,5 +21,8 @@ from reports import snapshots
     ignore_result=True,
 )
 def reports_refresh() -> str:
+    # Inside the task, as in every app: services enqueue tasks, so tasks import services late.
+    from reports import snapshots  # noqa: PLC0415
+
     done = snapshots.reports_refresh()
     return ", ".join(f"{s.report}: {s.rows} rows in {s.seconds:.1f} s" for s in done)

@@ -143,7 +143,7 @@ def measure(
     endpoint with name, p50_ms, p95_ms, raw_ms, ratio (and rows, queries). The first row is the
     floor (``"floor": True``); with ``filtered``, the common filters follow (``"filtered":
     True``)."""
-    # A running deployment's snapshots are at most REPORTS_REFRESH_MINUTES old (beat refreshes
+    # A running deployment's snapshots are at most ten minutes old (beat refreshes
     # them); a report never computed would be computed by the first call, which is not a read.
     snapshots.reports_refresh()
     # The test client speaks to Django in-process as "testserver" (whoever calls: main() or the

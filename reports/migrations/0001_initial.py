@@ -15,18 +15,24 @@ MOVED = (
 )
 
 
-def content_types_follow(apps, schema_editor):
+def _relabel(apps, source, target):
+    """Give the moved models' content types (and so their permission rows, and the groups that
+    hold them) to their new app. A content type already under the new label (left by an earlier
+    run) is dropped first: the one being relabelled is the one the permissions point at."""
     ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="requests_app", model__in=MOVED).update(
-        app_label="reports"
-    )
+    for model in MOVED:
+        moving = ContentType.objects.filter(app_label=source, model=model)
+        if moving.exists():
+            ContentType.objects.filter(app_label=target, model=model).delete()
+            moving.update(app_label=target)
+
+
+def content_types_follow(apps, schema_editor):
+    _relabel(apps, "requests_app", "reports")
 
 
 def content_types_return(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="reports", model__in=MOVED).update(
-        app_label="requests_app"
-    )
+    _relabel(apps, "reports", "requests_app")
 
 
 class Migration(migrations.Migration):
@@ -35,6 +41,7 @@ class Migration(migrations.Migration):
     # After requests_app dropped its copies of these tables, whose index names these reuse.
     dependencies = [
         ("requests_app", "0010_move_reminders_and_reports"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [

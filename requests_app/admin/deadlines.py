@@ -239,7 +239,7 @@ def _moves_message(moves: list[Move]) -> str:
 
 @admin.register(ClosureDay)
 class ClosureDayAdmin(SimpleHistoryAdmin):
-    """Closure days are skipped like holidays; adding or removing one recounts open hooks."""
+    """Closure days are skipped like holidays; adding or removing one recounts open deadlines."""
 
     list_display = ["date", "jurisdiction", "reason"]
     list_filter = ["jurisdiction"]

@@ -432,7 +432,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
     def _save_events(self, request: HttpRequest, formset: Any) -> None:
         for event in formset.save(commit=False):
             if event.pk is None and event.kind in CLOCK_EVENTS:
-                # The service logs the letter itself and moves the status and the hooks.
+                # The service logs the letter itself and moves the status and the deadlines.
                 services.request_log_letter(
                     request=formset.instance,
                     kind=event.kind,

@@ -71,7 +71,7 @@ def lawsuit_file(
 
 
 def lawsuit_on_status(*, lawsuit: Lawsuit) -> int:
-    """A case that is settled, decided, dismissed or closed owes no more court hooks."""
+    """A case that is settled, decided, dismissed or closed owes no more court deadlines."""
     if lawsuit.status not in Lawsuit.FINISHED:
         return 0
     return hooks.deadlines_waive_open(
@@ -127,7 +127,7 @@ def lawsuit_update(
 ) -> Lawsuit:
     """Edit a lawsuit as the lawyers' admin page does: plain fields, then service of the complaint
     (its answer deadline), newly covered requests (into litigation), and a finished case waives
-    its open hooks."""
+    its open deadlines."""
     unknown = set(changes) - LAWSUIT_EDITABLE
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))

@@ -68,6 +68,20 @@ def test_every_task_of_the_project_is_enqueued_after_commit():
     assert [name for name, task in ours.items() if not isinstance(task, AfterCommitTask)] == []
 
 
+def test_every_periodic_job_names_a_task_that_exists():
+    """Beat sends names, not functions: a task moved to another app without its name pinned
+    would leave its schedule sending messages no worker knows."""
+    celery_app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
+    assert scheduled == {
+        "requests_app.tasks.reminders_sweep",
+        "requests_app.tasks.court_schedules_extend",
+        "requests_app.tasks.reports_refresh",
+        "documents.tasks.documents_verify",
+    }
+    assert scheduled <= set(celery_app.tasks)
+
+
 # --- in-process ----------------------------------------------------------------------------------
 
 

@@ -202,7 +202,7 @@ def test_a_worker_killed_mid_batch_then_restarted_delivers_every_reminder(smtp, 
     assert set(received) == every  # none lost
     twice = {message_id for message_id, n in received.items() if n > 1}
     # A duplicate only for a row the worker had claimed and not yet marked sent when it died:
-    # the documented window (requests_app/outbox.py).
+    # the documented window (reminders/outbox.py).
     print(f"killed with {len(in_flight)} row(s) in flight; {len(twice)} delivered twice")
     assert twice <= in_flight
     assert max(received.values()) <= 2

@@ -1,5 +1,5 @@
 """The reminder outbox: the sweep creates each reminder once, the send claims before it sends,
-and a deadline that no longer needs a reminder gets none (requests_app/outbox.py)."""
+and a deadline that no longer needs a reminder gets none (reminders/outbox.py)."""
 
 import datetime
 import zoneinfo

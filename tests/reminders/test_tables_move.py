@@ -1,4 +1,5 @@
-"""The reminder models moved from requests_app to this app by migration state only.
+"""The reminder models moved from requests_app to this app by migration state only (and the
+report snapshots, recreated, took their content types with them).
 
 reminders.0001_initial takes over the tables requests_app created, so a database upgraded across
 the move keeps every reminder, every preference and every muted deadline, and the permissions the
@@ -44,6 +45,24 @@ def _labels() -> set[tuple[str, str]]:
     )
 
 
+SNAPSHOTS = [
+    "agencyyearperformance",
+    "exemptioncitationtotals",
+    "releasedaytotals",
+    "releasemonthtotals",
+    "reportrefresh",
+]
+
+
+def _snapshot_labels() -> dict[str, tuple[int, str]]:
+    return {
+        model: (pk, label)
+        for pk, label, model in ContentType.objects.filter(model__in=SNAPSHOTS).values_list(
+            "pk", "app_label", "model"
+        )
+    }
+
+
 def _staff_reminder_permissions() -> set[tuple[str, str]]:
     return set(
         Group.objects.get(name="staff")
@@ -76,6 +95,8 @@ def test_reminder_rows_and_permissions_survive_the_move_both_ways():
         ("reminders", "change_reminder"),
         ("reminders", "view_reminder"),
     }
+    snapshots_before = _snapshot_labels()
+    assert {label for _pk, label in snapshots_before.values()} == {"reports"}
     reminder_permission_ids = set(
         Permission.objects.filter(content_type__model="reminder").values_list("pk", flat=True)
     )
@@ -84,6 +105,7 @@ def test_reminder_rows_and_permissions_survive_the_move_both_ways():
         call_command("migrate", "requests_app", "0009", verbosity=0)
         assert _rows() == before
         assert _labels() == {("requests_app", "reminder"), ("requests_app", "reminderpreference")}
+        assert {label for _pk, label in _snapshot_labels().values()} == {"requests_app"}
     finally:
         call_command("migrate", verbosity=0)
 
@@ -99,6 +121,8 @@ def test_reminder_rows_and_permissions_survive_the_move_both_ways():
         ("reminders", "view_reminder"),
     }
     assert ReminderPreference.objects.get(user=person).muted_deadlines.get() == deadline
+    # The snapshot models' content types went back and forth too: the same rows, no strays.
+    assert _snapshot_labels() == snapshots_before
 
 
 # Transactional: SQLite's schema editor, which sqlmigrate uses, refuses to run inside a test's

@@ -44,7 +44,7 @@ def test_forbidden_move_names_both_states(current, target):
     assert f"to “{S(target).label}”" in message
 
 
-def test_the_paths_the_issue_names_exist():
+def test_the_paths_of_a_request_exist():
     # draft → submitted → acknowledged → processing → outcomes; tolled and back;
     # adverse → appealed → decided; → in litigation.
     path = [
