@@ -1,7 +1,9 @@
 """The three roles and what each may do, in one place.
 
 Roles are Django groups, so an operator can see them in the admin; `roles_sync` (run after every
-`migrate`) puts back the permissions written here. A superuser holds every role.
+`migrate`) puts back the permissions the apps declare. Each app declares them for its own models
+on its AppConfig (``role_readable``, ``role_grants``), with the names below. A superuser holds
+every role.
 
 - **staff** — advocacy staff: log requests, letters, tracking numbers, appeals, fees, releases and
   closure days in the admin; read everything else.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from django.apps import apps as django_apps
 
 STAFF = "staff"
 LAWYER = "lawyer"
@@ -25,73 +27,53 @@ VIEW = ("view",)
 EDIT = ("add", "change", "view")
 FULL = ("add", "change", "delete", "view")
 
-# Every model anyone may read; each role starts from these view permissions.
-READABLE: dict[str, tuple[str, ...]] = {
-    "requests_app": (
-        "jurisdiction",
-        "agency",
-        "topic",
-        "recordsrequest",
-        "trackingnumber",
-        "requestevent",
-        "appeal",
-        "lawsuit",
-        "closureday",
-        "courtschedule",
-        "deadline",
-    ),
-    "documents": ("release", "document", "exemption", "fixitycheck"),
-}
+Actions = tuple[str, ...]
+Readable = dict[str, Actions]  # {app_label: models everyone may read}
+Grants = dict[str, dict[str, dict[str, Actions]]]  # {role: {app_label: {model: actions}}}
 
-# What each role may do beyond reading: {app_label: {model: actions}}.
-GRANTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
-    STAFF: {
-        "requests_app": {
-            "agency": EDIT,
-            "topic": FULL,
-            "recordsrequest": EDIT,
-            "trackingnumber": EDIT,
-            "requestevent": ("add", "view"),  # the timeline is added to, never rewritten
-            "appeal": EDIT,
-            "closureday": FULL,
-        },
-        "documents": {"release": FULL, "document": EDIT},
-        "reminders": {"reminder": ("change", "view")},  # change = retry a failed reminder
-    },
-    LAWYER: {
-        "requests_app": {
-            "lawsuit": EDIT,
-            "appeal": EDIT,
-            "deadline": EDIT,
-            "courtschedule": FULL,
-        },
-        "reminders": {"reminder": ("change", "view")},
-    },
-    REPORTING: {},
-}
+
+def declared() -> tuple[Readable, Grants]:
+    """What the apps declare, collected: ``({app_label: readable models}, {role: {app_label:
+    {model: actions}}})``. Each app states, on its AppConfig, which of its models everyone may
+    read (``role_readable``) and what each role may do beyond reading (``role_grants``), so this
+    lowest layer names no other app."""
+    readable: Readable = {}
+    grants: Grants = {role: {} for role in ROLES}
+    for config in django_apps.get_app_configs():
+        models = tuple(getattr(config, "role_readable", ()))
+        if models:
+            readable[config.label] = models
+        for role, by_model in getattr(config, "role_grants", {}).items():
+            grants[role][config.label] = dict(by_model)
+    return readable, grants
 
 
 def role_permissions(role: str) -> set[tuple[str, str]]:
     """(app_label, codename) pairs the role holds."""
-    wanted = {(app, f"view_{model}") for app, models in READABLE.items() for model in models}
-    for app, models in GRANTS[role].items():
+    readable, grants = declared()
+    wanted = {(app, f"view_{model}") for app, models in readable.items() for model in models}
+    for app, models in grants[role].items():
         for model, actions in models.items():
             wanted |= {(app, f"{action}_{model}") for action in actions}
     return wanted
 
 
 def roles_sync(**_: Any) -> None:
-    """Create the role groups and give each exactly the permissions above (idempotent).
+    """Create the role groups and give each exactly the permissions the apps declare (idempotent).
 
     Connected to post_migrate; permissions that do not exist yet (their app not migrated) are
     picked up by a later call in the same migrate.
     """
+    # Through the registry, not an import: the apps' configurations import this module's names
+    # before auth's models are loaded.
+    group_model = django_apps.get_model("auth", "Group")
+    permission_model = django_apps.get_model("auth", "Permission")
     for role in ROLES:
-        group, _created = Group.objects.get_or_create(name=role)
+        group, _created = group_model.objects.get_or_create(name=role)
         wanted = role_permissions(role)
         permissions = [
             permission
-            for permission in Permission.objects.filter(
+            for permission in permission_model.objects.filter(
                 content_type__app_label__in={app for app, _codename in wanted}
             ).select_related("content_type")
             if (permission.content_type.app_label, permission.codename) in wanted
