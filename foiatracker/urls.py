@@ -20,6 +20,7 @@ urlpatterns = [
     path(
         "admin/deadline-calculator/",
         admin.site.admin_view(deadline_calculator_view),
+        {"api_url_name": "deadline-calculate"},
         name="admin-deadline-calculator",
     ),
     path("admin/", admin.site.urls),

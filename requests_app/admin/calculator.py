@@ -92,8 +92,10 @@ class DeadlineCalculatorForm(forms.Form):
         return cleaned
 
 
-def deadline_calculator_view(request: HttpRequest) -> HttpResponse:
-    """Staff only: wrapped in ``admin.site.admin_view`` in ``foiatracker/urls.py``."""
+def deadline_calculator_view(request: HttpRequest, api_url_name: str = "") -> HttpResponse:
+    """Staff only: wrapped in ``admin.site.admin_view`` in ``foiatracker/urls.py``, which also
+    names the API's calculator route (``api_url_name``) for the "same result from the API" link:
+    the domain core knows nothing of the API above it."""
     explanation = None
     api_url = None
     if request.method == "POST":
@@ -109,7 +111,8 @@ def deadline_calculator_view(request: HttpRequest) -> HttpResponse:
                 "rule": rule.code,
                 "start": start.isoformat(),
             }
-            api_url = f"{reverse('deadline-calculate')}?{urlencode(query)}"
+            if api_url_name:
+                api_url = f"{reverse(api_url_name)}?{urlencode(query)}"
     else:
         form = DeadlineCalculatorForm(initial={"jurisdiction": "US", "rule": "US:response"})
     context = {
