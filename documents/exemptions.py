@@ -2,6 +2,10 @@
 
 Migration 0003 seeds them, and so does the test suite after a transactional test empties the
 database; both call `federal_exemptions_seed`, so the rows cannot drift apart.
+
+Because migration 0003 runs this code, what it inserts is history: change a row here only
+with a new migration that makes the same change in existing databases, and never give the seed a
+field the historical model of 0003 does not have.
 """
 
 from __future__ import annotations
