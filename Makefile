@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run migrate demo worker beat test lint typecheck pytest test-sqlite test-postgres bench lock clean chromium
+.PHONY: help venv run port-free migrate demo worker beat test lint typecheck pytest test-sqlite test-postgres bench lock clean chromium
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -19,29 +19,45 @@ $(STAMP): requirements/dev.lock
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/dev.lock
 	@touch $@
 
-venv: $(STAMP)  ## create .venv and install the locked dependencies
+# The development settings of this checkout: DEBUG on and a secret key of its own, so that every
+# manage.py command in the README works as written. foiatracker/settings.py reads .env (the real
+# environment wins; the test suite reads none). Written once, never overwritten, git-ignored.
+.env:
+	@umask 077 && { \
+		echo "# Development settings of this checkout, written by make (git-ignored, never overwritten)."; \
+		echo "# Variables set in the environment win. For production start from .env.example."; \
+		echo "DEBUG=true"; \
+		echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	} > $@.tmp && mv $@.tmp $@
+	@echo "wrote .env: DEBUG=true and a generated SECRET_KEY, for development on this machine"
 
-run: $(STAMP)  ## set up from nothing, load the demo, print the login, serve on :8000 with background work
+venv: $(STAMP) .env  ## create .venv, install the locked dependencies, write a development .env
+
+# The port first: a busy one stops `make run` at once, before any of the setup.
+run: port-free $(STAMP) .env  ## set up from nothing, load the demo, print the login, serve on :8000 (RUN_PORT) with background work
 	@scripts/run.sh
 
-migrate: $(STAMP)  ## apply database migrations
+port-free:
+	@PYTHON=$(PYTHON) scripts/run.sh --check-port
+
+migrate: $(STAMP) .env  ## apply database migrations
 	$(BIN)/python manage.py migrate
 
-demo: $(STAMP)  ## import the agency directory and load the demo case (idempotent)
+demo: $(STAMP) .env  ## import the agency directory and load the demo case (idempotent)
 	$(BIN)/python manage.py import_agencies
 	$(BIN)/python manage.py seed_demo
 
-worker: $(STAMP)  ## run a Celery worker (needs REDIS_URL)
+worker: $(STAMP) .env  ## run a Celery worker (needs REDIS_URL)
 	$(BIN)/celery -A foiatracker worker --loglevel=INFO
 
-beat: $(STAMP)  ## run Celery beat, the one place the periodic schedule lives (needs REDIS_URL)
+beat: $(STAMP) .env  ## run Celery beat, the one place the periodic schedule lives (needs REDIS_URL)
 	$(BIN)/celery -A foiatracker beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 lint: $(STAMP)  ## ruff lint and format check, the apps' import layers, no model change without its migration
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	env -u DATABASE_URL SECRET_KEY=lint-only FOIATRACKER_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL FOIATRACKER_ENV_FILE= SECRET_KEY=lint-only FOIATRACKER_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: $(STAMP)  ## mypy with django-stubs
 	SECRET_KEY=mypy-only $(BIN)/mypy .
@@ -74,5 +90,5 @@ lock:  ## re-pin requirements/*.lock from pyproject.toml (needs network)
 	/tmp/foiatracker-uv/bin/uv pip compile pyproject.toml --python-version 3.12 --generate-hashes -o requirements/base.lock
 	/tmp/foiatracker-uv/bin/uv pip compile pyproject.toml --group dev --python-version 3.12 --generate-hashes -o requirements/dev.lock
 
-clean:  ## remove the virtualenv and local data (var/)
+clean:  ## remove the virtualenv and local data (var/); .env stays
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,7 +17,6 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("FOIATRACKER_VAR_DIR", BASE_DIR / "var"))
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -60,6 +60,43 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
+
+_ENV_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+
+
+def env_file_read(path: Path) -> dict[str, str]:
+    """The `NAME=value` lines of an env file (`.env`), strictly: blank lines and `#` comments are
+    skipped, a value may be quoted ('...' or "...") and is otherwise taken as written; any other
+    line stops start-up naming the file and the line."""
+    values = {}
+    for number, raw in enumerate(path.read_text().splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _ENV_LINE.match(line)
+        if match is None:
+            raise ImproperlyConfigured(
+                f"{path}, line {number}: {raw!r} is not NAME=value (or a # comment)"
+            )
+        name, value = match[1], match[2].strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
+# The checkout's own settings file, `.env` beside manage.py (`make venv` and `make run` write one
+# for development: DEBUG on, a generated SECRET_KEY), so that manage.py commands work as the README
+# writes them. It only fills in what the environment leaves unset: a variable set in the
+# environment always wins. The image never contains it (.dockerignore), and docker compose, which
+# passes its variables as environment, sets DEBUG off itself. FOIATRACKER_ENV_FILE names another
+# file; empty, none is read (the test suite runs on its environment alone).
+ENV_FILE = os.environ.get("FOIATRACKER_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    for _name, _value in env_file_read(Path(ENV_FILE)).items():
+        os.environ.setdefault(_name, _value)
+
+VAR_DIR = Path(os.environ.get("FOIATRACKER_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("DEBUG", default=False)
 

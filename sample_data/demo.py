@@ -166,8 +166,9 @@ def demo_seed(*, password: str) -> DemoReport:
         report,
         is_staff=True,
         is_superuser=True,
-        first_name="Demo",
-        last_name="Paralegal",
+        # Distinct names: the admin greets each login by first name, the dashboard names owners.
+        first_name="Dana",
+        last_name="Reyes",
         email="demo@example.org",
     )
     lawyer = _demo_user(
@@ -175,8 +176,8 @@ def demo_seed(*, password: str) -> DemoReport:
         password,
         report,
         is_staff=True,
-        first_name="Demo",
-        last_name="Lawyer",
+        first_name="Lee",
+        last_name="Okafor",
         email="lawyer@example.org",
     )
     lawyer.groups.add(Group.objects.get(name=roles.LAWYER))

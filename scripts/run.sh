@@ -2,12 +2,53 @@
 # `make run`: migrate, load the real agency directory and the demo case, print the login, and serve
 # the admin, dashboard and API on http://127.0.0.1:8000. With REDIS_URL set, a Celery worker and
 # Celery beat run beside the web server; without it, background tasks run in-process.
+#
+# `scripts/run.sh --check-port` only checks that the server's address is free: `make run` calls it
+# before building .venv, so a busy port stops it at once, not after the whole setup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-true}"
 PY=.venv/bin/python
 HOST="${RUN_HOST:-127.0.0.1}"
 PORT="${RUN_PORT:-8000}"
+
+# Bind the address as runserver will (with SO_REUSEADDR, like it), with the Python that builds
+# .venv, so the answer is runserver's own: in use, not an address of this machine, not allowed.
+check_port() {
+  local other=8001
+  if ! [[ "$PORT" =~ ^[0-9]+$ ]] || (( PORT < 1 || PORT > 65535 )); then
+    echo "RUN_PORT=$PORT is not a port number (1-65535); e.g. RUN_PORT=$other make run" >&2
+    return 1
+  fi
+  (( PORT == other )) && other=8002
+  local problem status=0
+  problem=$("${PYTHON:-python3}" - "$HOST" "$PORT" 2>&1 <<'PY'
+import errno, socket, sys
+host, port = sys.argv[1].strip("[]"), int(sys.argv[2])
+with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind((host, port))
+    except OSError as exc:
+        print(exc.strerror or exc)
+        sys.exit(2 if exc.errno == errno.EADDRINUSE else 1)
+PY
+  ) || status=$?
+  if (( status == 2 )); then
+    echo "Port $PORT on $HOST is already in use (another server, perhaps an earlier" \
+      "\`make run\`, is listening there): stop it, or choose another port," \
+      "e.g. RUN_PORT=$other make run" >&2
+  elif (( status != 0 )); then
+    echo "Cannot serve on $HOST:$PORT: $problem. Set RUN_HOST to an address of this machine" \
+      "(default 127.0.0.1) and RUN_PORT to a free port, e.g. RUN_PORT=$other make run" >&2
+  fi
+  return "$status"
+}
+
+check_port
+if [ "${1:-}" = "--check-port" ]; then
+  exit 0
+fi
 
 $PY manage.py migrate --noinput -v0
 if [ -d "${AGENCY_DIRECTORY_DIR:-../shared/data/agency-directory-18f-2017}" ]; then

@@ -61,3 +61,13 @@ def test_dockerfile_installs_the_lock_file_and_serves_with_gunicorn():
     assert (ROOT / lock).is_file()
     assert "--require-hashes" in dockerfile
     assert '"gunicorn", "foiatracker.wsgi:application"' in dockerfile
+
+
+def test_production_never_runs_with_a_developers_env_file():
+    # `make venv` writes a .env with DEBUG=true beside docker-compose.yml, which compose also
+    # reads: the image never copies it, and compose's own environment turns DEBUG off.
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert ".env" in ignored
+    assert ".venv/" in ignored
+    for name in ("web", "worker", "beat"):
+        assert compose()["services"][name]["environment"]["DEBUG"] == "false"

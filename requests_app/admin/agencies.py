@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from requests_app.admin.history import HistoryAdmin
 from requests_app.models import (
     Agency,
     Jurisdiction,
@@ -63,7 +63,7 @@ class TopLevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = [
         "name",
         "abbreviation",

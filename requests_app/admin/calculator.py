@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from requests_app import jurisdictions
 from requests_app.deadlines.calendars import JURISDICTIONS
 from requests_app.deadlines.rules import RULES, DeadlineRule, get_rule, rules_for
 from requests_app.deadlines.selectors import deadline_calculate, year_range_error
@@ -44,8 +45,14 @@ def _rule_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
+def _jurisdiction_choices() -> list[tuple[str, str]]:
+    """Every jurisdiction with a calendar, by name: "Massachusetts (US-MA)"."""
+    names = {code: name for code, name, *_ in jurisdictions.JURISDICTIONS}
+    return [(code, f"{names[code]} ({code})" if code in names else code) for code in JURISDICTIONS]
+
+
 class DeadlineCalculatorForm(forms.Form):
-    jurisdiction = forms.ChoiceField(choices=[(code, code) for code in JURISDICTIONS])
+    jurisdiction = forms.ChoiceField(choices=_jurisdiction_choices)
     rule = forms.ChoiceField(
         choices=_rule_choices,
         help_text="The rule must belong to the jurisdiction chosen above.",

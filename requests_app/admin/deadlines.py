@@ -14,10 +14,10 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.today import organisation_today
 from requests_app.admin.action_pages import action_page
+from requests_app.admin.history import HistoryAdmin
 from requests_app.deadlines import hooks
 from requests_app.deadlines.calendars import WorkingCalendar
 from requests_app.deadlines.closures import (
@@ -29,6 +29,7 @@ from requests_app.deadlines.closures import (
 from requests_app.deadlines.court import (
     court_schedule_cut_off,
 )
+from requests_app.deadlines.rules import COURT_RULE_NAMES, rule_name
 from requests_app.deadlines.selectors import (
     deadline_state,
     deadlines_due_within,
@@ -134,6 +135,38 @@ class DueFilter(admin.SimpleListFilter):
         ).distinct()
 
 
+class RuleFilter(admin.SimpleListFilter):
+    """The rules the listed deadlines were counted by, named as people name them (the rule's label
+    and jurisdiction), not by their codes: a code such as "response" is several jurisdictions'
+    rules. A court's dates are one choice each whatever calendar rolled them."""
+
+    title = "rule"
+    parameter_name = "rule"
+
+    @staticmethod
+    def _value(jurisdiction: str | None, code: str) -> str:
+        if code in COURT_RULE_NAMES or not jurisdiction:
+            return code
+        return f"{jurisdiction}:{code}"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        in_use = (
+            Deadline.objects.exclude(rule="")
+            .order_by()
+            .values_list("jurisdiction__code", "rule")
+            .distinct()
+        )
+        choices = {self._value(j, code): rule_name(j, code) for j, code in in_use}
+        return sorted(choices.items(), key=lambda choice: choice[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.value():
+            return queryset
+        jurisdiction, _, code = str(self.value()).rpartition(":")
+        chosen = queryset.filter(rule=code)
+        return chosen.filter(jurisdiction__code=jurisdiction) if jurisdiction else chosen
+
+
 class MarkMetForm(forms.Form):
     met_on = forms.DateField(
         label="Met on",
@@ -145,7 +178,7 @@ class MarkMetForm(forms.Form):
 @admin.register(Deadline)
 class DeadlineAdmin(admin.ModelAdmin):
     list_display = ["label", "record", "due_on", "state", "responsible", "source"]
-    list_filter = [DueFilter, "status", "source", "jurisdiction", "rule"]
+    list_filter = [DueFilter, "status", "source", "jurisdiction", RuleFilter]
     search_fields = ["label", "citation", "court_order", "request__title", "lawsuit__caption"]
     date_hierarchy = "due_on"
     list_select_related = ["request", "appeal__request", "lawsuit", "responsible", "jurisdiction"]
@@ -238,7 +271,7 @@ def _moves_message(moves: list[Move]) -> str:
 
 
 @admin.register(ClosureDay)
-class ClosureDayAdmin(SimpleHistoryAdmin):
+class ClosureDayAdmin(HistoryAdmin):
     """Closure days are skipped like holidays; adding or removing one recounts open deadlines."""
 
     list_display = ["date", "jurisdiction", "reason"]
@@ -330,7 +363,7 @@ class CutOffForm(forms.Form):
 
 
 @admin.register(CourtSchedule)
-class CourtScheduleAdmin(SimpleHistoryAdmin):
+class CourtScheduleAdmin(HistoryAdmin):
     list_display = [
         "label",
         "lawsuit",

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from requests_app import services
 from requests_app.admin.action_pages import actor
@@ -20,6 +19,7 @@ from requests_app.admin.deadlines import (
     CourtScheduleInline,
     LawsuitDeadlineInline,
 )
+from requests_app.admin.history import HistoryAdmin
 from requests_app.deadlines.court import (
     court_deadline_add,
     court_schedule_create,
@@ -94,7 +94,7 @@ class LawsuitRequestInline(admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("recordsrequest__agency")
+            .select_related("recordsrequest__agency", "lawsuit")
             .prefetch_related("recordsrequest__tracking_numbers")
         )
 
@@ -125,7 +125,7 @@ class LawsuitRequestInline(admin.TabularInline):
 
 
 @admin.register(Lawsuit)
-class LawsuitAdmin(SimpleHistoryAdmin):
+class LawsuitAdmin(HistoryAdmin):
     form = LawsuitForm
     list_display = ["caption", "court", "docket_number", "status", "filed_on", "requests_count"]
     list_filter = ["status", "court"]

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.today import organisation_today
 from requests_app import services
 from requests_app.admin.action_pages import action_page, actor
 from requests_app.admin.deadlines import AppealDeadlineInline, DueFilter, RequestDeadlineInline
+from requests_app.admin.history import HistoryAdmin
 from requests_app.deadlines import hooks
 from requests_app.models import (
     Appeal,
@@ -299,7 +299,7 @@ class AcknowledgmentForm(forms.Form):
 
 
 @admin.register(RecordsRequest)
-class RecordsRequestAdmin(SimpleHistoryAdmin):
+class RecordsRequestAdmin(HistoryAdmin):
     form = RecordsRequestForm
     list_display = [
         "title",
@@ -533,7 +533,7 @@ class RecordsRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Appeal)
-class AppealAdmin(SimpleHistoryAdmin):
+class AppealAdmin(HistoryAdmin):
     list_display = [
         "request",
         "filed_on",

@@ -41,6 +41,7 @@ __all__ = [
     "get_rule",
     "remaining_working_days",
     "resume",
+    "rule_name",
     "rules_for",
     "rules_triggered_by",
 ]
@@ -267,6 +268,27 @@ RULES: tuple[DeadlineRule, ...] = (
 
 # One row per (jurisdiction, code), each with a calendar: checked in test_rules.py.
 _BY_KEY: dict[tuple[str, str], DeadlineRule] = {(r.jurisdiction, r.code): r for r in RULES}
+
+
+#: The deadlines a court set rather than a rule of the table counted (deadlines/court.py).
+COURT_RULE_NAMES = {
+    "court_order": "Date set by a court order",
+    "court_schedule": "Court-ordered schedule",
+}
+
+
+def rule_name(jurisdiction: str | None, code: str) -> str:
+    """A deadline's rule as people name it: the rule's label and its jurisdiction ("Determination
+    on a FOIA request (US)"), an extension as "Extension of: …", a court's date as such; a code
+    this table does not know is shown as it is."""
+    if code in COURT_RULE_NAMES:
+        return COURT_RULE_NAMES[code]
+    rule = _BY_KEY.get((jurisdiction or "", code))
+    if rule is None and code.endswith("_extension"):
+        extended = _BY_KEY.get((jurisdiction or "", code.removesuffix("_extension")))
+        if extended is not None and extended.extension_days is not None:
+            rule = extended.extension()
+    return f"{rule.label} ({jurisdiction})" if rule is not None else code
 
 
 def rules_for(jurisdiction: str) -> tuple[DeadlineRule, ...]:

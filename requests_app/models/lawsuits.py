@@ -88,3 +88,14 @@ class Lawsuit(models.Model):
 
         if self.status not in (self.Status.PREPARING,) and not self.filed_on:
             raise ValidationError({"filed_on": _("A filed case needs its filing date.")})
+
+
+def _covered_request_str(link: models.Model) -> str:
+    """A suit's link to a request it covers, as people name it: "<request> (covered by <suit>)",
+    where the admin shows one (the suit's inline, a deletion's list), not "Lawsuit_requests
+    object (5)"."""
+    return f"{link.recordsrequest} (covered by {link.lawsuit})"  # type: ignore[attr-defined]
+
+
+# Django creates the link model itself (no `through=`); giving it a name needs no migration.
+Lawsuit.requests.through.__str__ = _covered_request_str  # type: ignore[assignment,method-assign]

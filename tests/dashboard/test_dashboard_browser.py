@@ -269,3 +269,25 @@ def test_phone_width_and_keyboard(chromium, demo, live_server):
         assert page.url.endswith("#main")
     finally:
         context.close()
+
+
+def test_the_admin_asks_for_a_time_zone_only_where_a_time_is_entered(chromium, demo, live_server):
+    # A browser in another time zone than the organisation's: Django's calendar script notes
+    # "Enter times in the America/New_York timezone", which a date-only field does not need.
+    context = chromium.new_context(timezone_id="Europe/Berlin")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/admin/login/?next=/admin/requests_app/recordsrequest/add/")
+    page.get_by_label("Username").fill("demo")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state("load")
+    assert page.locator("#id_filed_on + .datetimeshortcuts").count() == 1  # the calendar stays
+    assert page.locator(".timezonewarning").count() == 0
+    # A document's date and time (sent_at) keeps the note: there the zone matters.
+    page.goto(live_server.url + "/admin/documents/document/add/")
+    page.wait_for_load_state("load")
+    note = page.locator(".timezonewarning")
+    assert note.count() == 1
+    assert "Enter times in the America/New_York timezone" in note.inner_text()
+    context.close()

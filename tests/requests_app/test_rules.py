@@ -25,6 +25,7 @@ from requests_app.deadlines.rules import (
     get_rule,
     remaining_working_days,
     resume,
+    rule_name,
     rules_for,
 )
 
@@ -514,3 +515,15 @@ def test_holiday_tables_are_built_once_per_jurisdiction_and_year() -> None:
     # 2019 and 2020 (due dates run into the next year; observed New Year may reach back a year).
     assert info.currsize <= 3
     assert info.misses <= 3
+
+
+def test_rule_name_is_the_rules_label_with_its_jurisdiction() -> None:
+    """What the admin's rule filter shows: one code ("response") is several jurisdictions' rules."""
+    assert rule_name("US", "response") == "Determination on a FOIA request (US)"
+    assert rule_name("US-MA", "response") == "Response to a public records request (US-MA)"
+    assert rule_name("US-CA", "response_extension") == (
+        "Extension of: Determination on a public records request (US-CA)"
+    )
+    assert rule_name(None, "court_order") == "Date set by a court order"
+    assert rule_name("US", "court_schedule") == "Court-ordered schedule"
+    assert rule_name("US", "no_such_rule") == "no_such_rule"
