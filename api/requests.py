@@ -123,7 +123,9 @@ REQUEST_EXAMPLE = {
     partial_update=extend_schema(
         summary="Edit a request (staff)",
         description="Changes dates, owner, fees, topics; a `status` is a move through the "
-        "workflow (409 with the allowed moves if it is not one).",
+        "workflow (409 with the allowed moves if it is not one). `in_litigation` is refused "
+        "(409) for a request no lawsuit covers: add the request to a lawsuit instead "
+        "(`requests` of POST /api/v1/lawsuits/ or PATCH /api/v1/lawsuits/{id}/).",
         request=RecordsRequestWriteSerializer,
         responses={200: RecordsRequestDetailSerializer},
     ),
@@ -220,7 +222,10 @@ class RecordsRequestViewSet(
         description="Each kind goes through the same service as the admin: a clarification "
         "request or fee notice stops the clock, the answer restarts it, an extension moves the "
         "due date, a determination meets the response deadline, status_changed moves the "
-        "request through the workflow (409 if the move is not allowed).",
+        "request through the workflow (409 if the move is not allowed). An extension notice "
+        "cannot be dated after today (400 naming occurred_on); one dated after the deadline it "
+        "extends came too late (5 U.S.C. 552(a)(6)(B)(i): written notice before the time limit "
+        "expires) and is recorded only with `late_reason` (else 400 naming late_reason).",
         request=RequestEventWriteSerializer,
         responses={201: RecordsRequestDetailSerializer},
         examples=[
@@ -228,7 +233,17 @@ class RecordsRequestViewSet(
                 "Extension notice",
                 value={"kind": "extension_notice", "occurred_on": "2019-02-10", "text": ""},
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "Late extension notice, accepted",
+                value={
+                    "kind": "extension_notice",
+                    "occurred_on": "2019-02-20",
+                    "text": "Unusual circumstances: records at a field office.",
+                    "late_reason": "Counsel would rather wait ten more working days than sue now.",
+                },
+                request_only=True,
+            ),
         ],
     )
     @action(detail=True, methods=["post"], url_path="events")
@@ -238,6 +253,8 @@ class RecordsRequestViewSet(
         data.is_valid(raise_exception=True)
         v = data.validated_data
         kind, on, text, by = v["kind"], v["occurred_on"], v.get("text", ""), _actor(request)
+        late_reason = v.get("late_reason", "")
+        services.late_reason_check(kind=kind, late_reason=late_reason)
         if kind == Kind.SENT:
             services.request_submit(request=record, filed_on=on, by=by)
         elif kind == Kind.ACKNOWLEDGED:
@@ -259,7 +276,9 @@ class RecordsRequestViewSet(
         elif kind == Kind.NOTE:
             services.request_log_note(request=record, on=on, text=text, by=by)
         else:
-            services.request_log_letter(request=record, kind=kind, on=on, text=text, by=by)
+            services.request_log_letter(
+                request=record, kind=kind, on=on, text=text, late_reason=late_reason, by=by
+            )
         return self._output(record, status.HTTP_201_CREATED)
 
 

@@ -259,7 +259,8 @@ class RecordsRequestWriteSerializer(serializers.Serializer[Any]):
         choices=RequestStatus.choices,
         required=False,
         help_text="On create: draft (default) or submitted. On update: a move the workflow "
-        "allows, else 409.",
+        "allows, else 409; in_litigation only for a request a lawsuit covers (add it to the "
+        "lawsuit instead).",
     )
     filed_on = serializers.DateField(required=False, allow_null=True)
     received_on = serializers.DateField(required=False, allow_null=True)
@@ -324,6 +325,17 @@ class RequestEventWriteSerializer(serializers.Serializer[Any]):
     )
     number = serializers.CharField(
         required=False, max_length=100, help_text="For tracking_number (or with acknowledged)."
+    )
+    late_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text="For an extension_notice dated after the deadline it extends, and only then: "
+        "why the late notice is accepted (5 U.S.C. 552(a)(6)(B)(i) asks for written notice "
+        "before the time limit expires). Without it such a notice is a 400 naming late_reason; "
+        "with it the extension is recorded and the reason written into the timeline entry. "
+        "An extension notice dated after today is a 400 naming occurred_on.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

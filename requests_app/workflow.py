@@ -67,17 +67,20 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 
 
 class TransitionNotAllowed(Exception):
-    """A status change the workflow forbids; the message names both states."""
+    """A status change the workflow forbids; the message names both states, and either the moves
+    allowed from the current one or, for a move the workflow allows only through another event,
+    `reason`: what to do instead."""
 
-    def __init__(self, current: str, target: str) -> None:
+    def __init__(self, current: str, target: str, reason: str = "") -> None:
         self.current = RequestStatus(current)
         self.target = RequestStatus(target)
         allowed = sorted(str(RequestStatus(s).label) for s in TRANSITIONS[self.current])
         options = ", ".join(f"“{label}”" for label in allowed) or "none (it is final)"
-        super().__init__(
-            f"A request cannot move from “{self.current.label}” to “{self.target.label}”. "
-            f"From “{self.current.label}” it can move to: {options}."
-        )
+        move = f"A request cannot move from “{self.current.label}” to “{self.target.label}”"
+        if reason:
+            super().__init__(f"{move}: {reason}")
+        else:
+            super().__init__(f"{move}. From “{self.current.label}” it can move to: {options}.")
 
 
 def allowed_targets(current: str) -> frozenset[RequestStatus]:

@@ -86,6 +86,14 @@ class TrackingNumberInline(admin.TabularInline):
 
 
 class RequestEventForm(forms.ModelForm):
+    late_reason = forms.CharField(
+        label="why accept a late notice",
+        required=False,
+        max_length=500,
+        help_text="Only for an extension notice dated after the deadline it extends (the "
+        "agency must give written notice before the time limit expires): why it is accepted.",
+    )
+
     class Meta:
         model = RequestEvent
         fields = ["occurred_on", "kind", "direction", "text"]
@@ -96,6 +104,17 @@ class RequestEventForm(forms.ModelForm):
         if self.instance.kind != RequestEvent.Kind.STATUS_CHANGED:
             kind: Any = self.fields["kind"]
             kind.choices = [c for c in kind.choices if c[0] != RequestEvent.Kind.STATUS_CHANGED]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") and self.instance.pk is None:
+            try:
+                services.late_reason_check(
+                    kind=cleaned["kind"], late_reason=cleaned.get("late_reason", "")
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
 
 
 # Timeline entries that are also events in the law: logging one moves the agency's clock.
@@ -145,10 +164,22 @@ class RequestEventFormSet(forms.BaseInlineFormSet):
                 problem = f"The reply cannot predate the stop ({stopped.paused_on})."
         elif request.pk is None:
             problem = "Save the request with its receipt date before logging an extension."
-        else:
-            problem = hooks.extension_problem(request)
+        elif on:
+            self._check_extension_notice(clock_forms[0], on)
         if problem:
             raise ValidationError(problem)
+
+    def _check_extension_notice(self, form: forms.BaseForm, on: datetime.date) -> None:
+        """The service's own check, its errors shown on the row's fields they name."""
+        try:
+            hooks.extension_notice_check(
+                request=self.instance, on=on, late_reason=form.cleaned_data.get("late_reason", "")
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            for field, messages in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
 
 
 class RequestEventInline(admin.TabularInline):
@@ -159,7 +190,15 @@ class RequestEventInline(admin.TabularInline):
     formset = RequestEventFormSet
     extra = 0
     can_delete = False
-    fields = ["occurred_on", "kind", "direction", "text", "status_change", "created_by"]
+    fields = [
+        "occurred_on",
+        "kind",
+        "direction",
+        "text",
+        "late_reason",
+        "status_change",
+        "created_by",
+    ]
     readonly_fields = ["status_change", "created_by"]
     verbose_name_plural = "timeline"
 
@@ -240,8 +279,11 @@ class RecordsRequestForm(forms.ModelForm):
     def clean_status(self) -> str:
         new = self.cleaned_data["status"]
         old = self.initial.get("status") if self.instance.pk else None
-        if old and old != new and not can_transition(old, new):
-            raise ValidationError(str(TransitionNotAllowed(old, new)))
+        if old and old != new:
+            try:
+                services.request_check_move(request=self.instance, from_status=old, to_status=new)
+            except TransitionNotAllowed as exc:
+                raise ValidationError(str(exc)) from None
         if old and old != new and new == RequestStatus.TOLLED:
             raise ValidationError(
                 "To toll, log the agency's letter in the timeline (“Clarification requested” or "
@@ -430,6 +472,11 @@ class RecordsRequestAdmin(HistoryAdmin):
             super().save_formset(request, form, formset, change)
 
     def _save_events(self, request: HttpRequest, formset: Any) -> None:
+        late_reasons = {
+            id(form.instance): form.cleaned_data.get("late_reason", "")
+            for form in formset.forms
+            if getattr(form, "cleaned_data", None)
+        }
         for event in formset.save(commit=False):
             if event.pk is None and event.kind in CLOCK_EVENTS:
                 # The service logs the letter itself and moves the status and the deadlines.
@@ -438,6 +485,7 @@ class RecordsRequestAdmin(HistoryAdmin):
                     kind=event.kind,
                     on=event.occurred_on,
                     text=event.text,
+                    late_reason=late_reasons.get(id(event), ""),
                     by=actor(request),
                 )
                 continue

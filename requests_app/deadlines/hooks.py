@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 
+from core.today import organisation_today
 from requests_app.deadlines import rules
 from requests_app.deadlines.selectors import overdue_q, working_calendar
 from requests_app.models import (
@@ -268,14 +269,19 @@ def deadlines_resume(*, request: RecordsRequest, on: datetime.date) -> Deadline 
     return resumed
 
 
-def extension_problem(request: RecordsRequest) -> str | None:
-    """Why an extension notice cannot extend this request's clock now (None if it can)."""
-    clock = (
+def _clock_to_extend(request: RecordsRequest) -> Deadline | None:
+    """The clock an extension notice would extend (read without a lock, for checks)."""
+    return (
         Deadline.objects.filter(request=request, status=Status.OPEN, rule__in=CLOCK_RULES)
         .select_related("jurisdiction")
         .order_by("-due_on", "-pk")
         .first()
     )
+
+
+def extension_problem(request: RecordsRequest) -> str | None:
+    """Why an extension notice cannot extend this request's clock now (None if it can)."""
+    clock = _clock_to_extend(request)
     if clock is None:
         return "There is no open response deadline to extend (enter the receipt date first)."
     if rules.is_extended(clock.basis):
@@ -292,16 +298,72 @@ def extension_problem(request: RecordsRequest) -> str | None:
     return None
 
 
-def deadlines_extend(*, request: RecordsRequest, on: datetime.date) -> Deadline:
-    """An extension notice (federal: unusual circumstances) replaces the response deadline with
-    one counted from its due date (552(a)(6)(B)(i); Cal. Gov. Code §7922.535; 5 ILCS 140/3(e))."""
+def extension_notice_check(
+    *, request: RecordsRequest, on: datetime.date, late_reason: str = ""
+) -> None:
+    """Refuse an extension notice that cannot extend this request's clock as dated.
+
+    Besides `extension_problem`: a notice cannot be dated after today; and the agency takes the
+    extension by written notice *before* the time limit expires (5 U.S.C. 552(a)(6)(B)(i); the
+    California and Illinois extensions are likewise noticed within the time limit), so a notice
+    dated after the deadline it extends is not taken silently: it is accepted only with the
+    reason staff give for accepting it (`late_reason`), and a reason given for a notice that
+    came in time is refused, since it would read as a late notice accepted. The
+    errors name the timeline entry's fields (`occurred_on`, `late_reason`), which the admin's
+    timeline rows and the API's event share.
+    """
     problem = extension_problem(request)
     if problem:
         raise ValidationError(problem)
+    today = organisation_today()
+    if on > today:
+        raise ValidationError({"occurred_on": f"A notice cannot be dated after today ({today})."})
+    clock = _clock_to_extend(request)
+    assert clock is not None
+    reason = late_reason.strip()
+    if on > clock.due_on and not reason:
+        citation = _extension_citation(clock)
+        raise ValidationError(
+            {
+                "late_reason": f"The notice is dated {on}, after the deadline it extends "
+                f"({clock.due_on}), but an extension needs written notice before the time "
+                f"limit expires ({citation}). To record the extension anyway, say why the late "
+                f"notice is accepted."
+            }
+        )
+    if on <= clock.due_on and reason:
+        raise ValidationError(
+            {
+                "late_reason": f"The notice is dated {on}, on or before the deadline it extends "
+                f"({clock.due_on}): it is not late, so leave the reason empty."
+            }
+        )
+
+
+def _extension_citation(clock: Deadline) -> str:
+    assert clock.jurisdiction is not None
+    base_rule = rules.get_rule(clock.jurisdiction.code, rules.base_rule(clock.basis))
+    return base_rule.extension_citation or base_rule.citation
+
+
+def deadlines_extend(
+    *, request: RecordsRequest, on: datetime.date, late_reason: str = ""
+) -> Deadline:
+    """An extension notice (federal: unusual circumstances) replaces the response deadline with
+    one counted from its due date (552(a)(6)(B)(i); Cal. Gov. Code §7922.535; 5 ILCS 140/3(e)).
+
+    A notice dated after the deadline it extends needs `late_reason` (`extension_notice_check`);
+    the new deadline keeps it in its note."""
+    extension_notice_check(request=request, on=on, late_reason=late_reason)
     clock = _open_clock(request)
     assert clock is not None
     assert clock.jurisdiction is not None
-    note = f"Notice dated {on}, after the deadline it extends." if on > clock.due_on else ""
+    note = ""
+    if on > clock.due_on:
+        note = (
+            f"Notice dated {on}, after the deadline it extends. "
+            f"Accepted because: {late_reason.strip()}"
+        )
     extended = _computed(
         record=request,
         jurisdiction=clock.jurisdiction,

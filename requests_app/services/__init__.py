@@ -25,9 +25,11 @@ from requests_app.services.lawsuits import (
 )
 from requests_app.services.requests import (
     REQUEST_EDITABLE,
+    late_reason_check,
     locked_request,
     request_acknowledge,
     request_apply_edits,
+    request_check_move,
     request_create,
     request_log_created,
     request_log_entry,
@@ -57,6 +59,7 @@ __all__ = [
     "appeal_record_decision_only",
     "appeal_record_receipt",
     "appeal_save",
+    "late_reason_check",
     "lawsuit_add_requests",
     "lawsuit_file",
     "lawsuit_on_status",
@@ -65,6 +68,7 @@ __all__ = [
     "locked_request",
     "request_acknowledge",
     "request_apply_edits",
+    "request_check_move",
     "request_create",
     "request_log_created",
     "request_log_entry",

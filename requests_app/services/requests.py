@@ -136,6 +136,21 @@ def request_log_created(*, request: RecordsRequest, by: User | None = None) -> N
         timeline.request_logged(request=request, on=request.filed_on or organisation_today(), by=by)
 
 
+def request_check_move(*, request: RecordsRequest, from_status: str, to_status: str) -> None:
+    """Raise TransitionNotAllowed unless the request may move from `from_status` to `to_status`:
+    the move must be one the workflow allows, and a request goes into litigation only with a
+    lawsuit that covers it (`lawsuit_add_requests` adds it to the suit first, then moves it), so
+    that the litigation status never stands without its case."""
+    check_transition(from_status, to_status)
+    if to_status == S.IN_LITIGATION and not request.lawsuits.exists():
+        raise TransitionNotAllowed(
+            from_status,
+            to_status,
+            reason="no lawsuit covers it. Add the request to a lawsuit instead (filing or "
+            "editing the lawsuit), which moves it into litigation.",
+        )
+
+
 @transaction.atomic
 def request_transition(
     *,
@@ -156,7 +171,7 @@ def request_transition(
     """
     locked = locked_request(request)
     current = locked.status
-    check_transition(current, to_status)
+    request_check_move(request=locked, from_status=current, to_status=to_status)
     locked.status = to_status
     date_field = DATE_SET_BY_STATUS.get(to_status)
     determining = to_status in DETERMINED and current not in DETERMINED
@@ -433,13 +448,26 @@ def request_sync_deadlines(*, request: RecordsRequest) -> None:
 
 @transaction.atomic
 def request_record_extension(
-    *, request: RecordsRequest, on: datetime.date, text: str = "", by: User | None = None
+    *,
+    request: RecordsRequest,
+    on: datetime.date,
+    text: str = "",
+    late_reason: str = "",
+    by: User | None = None,
 ) -> RecordsRequest:
     """An extension notice (federal: unusual circumstances, 552(a)(6)(B)(i)) moves the response
-    deadline; the old one stays as history, superseded by the new."""
+    deadline; the old one stays as history, superseded by the new.
+
+    The notice cannot be dated after today. One dated after the deadline it extends came too late
+    (the statute asks for written notice before the time limit expires): it is recorded only with
+    `late_reason`, staff's reason for accepting it, which the timeline entry keeps
+    (`hooks.extension_notice_check` says what is refused, naming the field)."""
     locked = locked_request(request)
-    extended = hooks.deadlines_extend(request=locked, on=on)
-    timeline.extension_noticed(request=locked, on=on, extended=extended, text=text, by=by)
+    late_reason = late_reason.strip()
+    extended = hooks.deadlines_extend(request=locked, on=on, late_reason=late_reason)
+    timeline.extension_noticed(
+        request=locked, on=on, extended=extended, text=text, late_reason=late_reason, by=by
+    )
     return request
 
 
@@ -483,17 +511,39 @@ def request_apply_edits(
         request_sync_deadlines(request=request)
 
 
+def late_reason_check(*, kind: str, late_reason: str) -> None:
+    """Only an extension notice can be late in the statute's sense (552(a)(6)(B)(i)); a reason for
+    accepting a late letter of any other kind would be recorded nowhere, so it is refused."""
+    if late_reason.strip() and kind != Kind.EXTENSION_NOTICE:
+        raise ValidationError(
+            {
+                "late_reason": "Only an extension notice dated after the deadline it extends "
+                "takes a reason for accepting it; leave this empty."
+            }
+        )
+
+
 def request_log_letter(
-    *, request: RecordsRequest, kind: str, on: datetime.date, text: str = "", by: User | None = None
+    *,
+    request: RecordsRequest,
+    kind: str,
+    on: datetime.date,
+    text: str = "",
+    late_reason: str = "",
+    by: User | None = None,
 ) -> RecordsRequest:
     """A letter that moves the clock, logged in the timeline: a clarification request or fee
-    notice stops it, our answer restarts it, an extension notice extends it."""
+    notice stops it, our answer restarts it, an extension notice extends it (`late_reason`: why
+    a notice dated after the deadline it extends is accepted; only extension notices take one)."""
+    late_reason_check(kind=kind, late_reason=late_reason)
     if kind in (Kind.CLARIFICATION_REQUESTED, Kind.FEE_NOTICE):
         return request_toll(request=request, on=on, reason=kind, text=text, by=by)
     if kind == Kind.CLARIFICATION_ANSWERED:
         return request_resume(request=request, on=on, text=text, by=by)
     if kind == Kind.EXTENSION_NOTICE:
-        return request_record_extension(request=request, on=on, text=text, by=by)
+        return request_record_extension(
+            request=request, on=on, text=text, late_reason=late_reason, by=by
+        )
     raise ValidationError({"kind": f"“{kind}” does not move the clock."})
 
 

@@ -226,16 +226,21 @@ def extension_noticed(
     on: datetime.date,
     extended: Deadline,
     text: str = "",
+    late_reason: str = "",
     by: User | None = None,
 ) -> RequestEvent:
     """The agency took an extension; `extended` is the response deadline it moved to, `text`
-    staff's summary of the notice."""
+    staff's summary of the notice. `late_reason` is given only for a notice dated after the
+    deadline it extends: why staff accepted it all the same."""
+    written = f"{text} Response now due {extended.due_on} ({extended.citation})."
+    if late_reason:
+        written += f" Late notice (dated after the deadline it extends), accepted: {late_reason}"
     return _write(
         request=request,
         kind=Kind.EXTENSION_NOTICE,
         on=on,
         direction=Direction.FROM_AGENCY,
-        text=f"{text} Response now due {extended.due_on} ({extended.citation}).".strip(),
+        text=written.strip(),
         by=by,
     )
 

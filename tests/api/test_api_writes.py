@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from requests_app import services
 from requests_app.deadlines import hooks
 from requests_app.models import Deadline, Lawsuit, RecordsRequest, RequestEvent
 from requests_app.workflow import RequestStatus
@@ -333,3 +334,94 @@ def test_staff_cannot_file_lawsuits_and_reporting_cannot_write(staff_api):
     request.refresh_from_db()
     assert request.title != "x"
     assert jurisdiction("US").code == "US"
+
+
+def test_patching_a_request_into_litigation_without_a_lawsuit_is_409(staff_api):
+    request = RecordsRequestFactory(
+        status=RequestStatus.DENIED, determined_on=datetime.date(2019, 3, 1)
+    )
+    response = staff_api.patch(
+        f"/api/v1/requests/{request.pk}/", {"status": "in_litigation"}, format="json"
+    )
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "transition_not_allowed"
+    assert list(error["fields"]) == ["status"]
+    assert "from “Denied” to “In litigation”" in error["message"]
+    assert "Add the request to a lawsuit instead" in error["message"]
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DENIED
+
+
+# 2019-02-20 at noon in New York: after the 2019-02-14 response deadline of a request received
+# 2019-01-16 (552(a)(6)(A)(i)).
+FEB_20 = datetime.datetime(2019, 2, 20, 17, tzinfo=datetime.UTC)
+
+
+def _received_federal_request():
+    request = RecordsRequestFactory(
+        status=RequestStatus.SUBMITTED, filed_on=datetime.date(2019, 1, 16)
+    )
+    services.request_record_receipt(request=request, received_on=datetime.date(2019, 1, 16))
+    return request
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_an_extension_notice_after_today_is_a_400_naming_its_date(staff_api):
+    request = _received_federal_request()
+    response = staff_api.post(
+        f"/api/v1/requests/{request.pk}/events/",
+        {"kind": "extension_notice", "occurred_on": "2019-02-21"},
+        format="json",
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["fields"] == {
+        "occurred_on": ["A notice cannot be dated after today (2019-02-20)."]
+    }
+    assert not request.events.filter(kind="extension_notice").exists()
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_a_late_extension_notice_needs_late_reason_in_the_api(staff_api):
+    request = _received_federal_request()
+    url = f"/api/v1/requests/{request.pk}/events/"
+    late = {"kind": "extension_notice", "occurred_on": "2019-02-19", "text": "Backlog."}
+    refused = staff_api.post(url, late, format="json")
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["code"] == "invalid"
+    assert list(error["fields"]) == ["late_reason"]
+    assert "(5 U.S.C. 552(a)(6)(B)(i))" in error["message"]
+    assert not request.events.filter(kind="extension_notice").exists()
+
+    accepted = staff_api.post(url, {**late, "late_reason": "Worth the wait."}, format="json")
+    assert accepted.status_code == 201, accepted.content
+    entry = accepted.json()["events"][-1]
+    assert entry["kind"] == "extension_notice"
+    assert entry["text"] == (
+        "Backlog. Response now due 2019-03-01 (5 U.S.C. 552(a)(6)(B)(i)). Late notice (dated "
+        "after the deadline it extends), accepted: Worth the wait."
+    )
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_late_reason_on_another_event_is_a_400_naming_it(staff_api):
+    request = _received_federal_request()
+    response = staff_api.post(
+        f"/api/v1/requests/{request.pk}/events/",
+        {"kind": "note", "occurred_on": "2019-02-19", "text": "Called.", "late_reason": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["late_reason"]
+    assert not request.events.filter(kind="note").exists()
+
+
+def test_the_schema_documents_late_reason_on_events(staff_api):
+    schema = staff_api.get("/api/schema/", {"format": "json"}).json()
+    fields = schema["components"]["schemas"]["RequestEventWrite"]["properties"]
+    assert "late_reason" in fields
+    assert "552(a)(6)(B)(i)" in fields["late_reason"]["description"]
+    patch = schema["paths"]["/api/v1/requests/{id}/"]["patch"]
+    assert "in_litigation" in patch["description"]

@@ -163,6 +163,20 @@ def test_forbidden_status_change_in_the_admin_is_refused_with_both_states(staff_
     assert request.status == S.SUBMITTED
 
 
+def test_the_status_select_refuses_litigation_without_a_lawsuit(staff_client):
+    request = RecordsRequestFactory(status=S.DENIED, determined_on=D(2019, 3, 1))
+    url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])
+    form = staff_client.get(url).context["adminform"].form
+    response = staff_client.post(url, _form_data(form, status=S.IN_LITIGATION))
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.errors["status"]
+    assert "from “Denied” to “In litigation”" in error
+    assert "no lawsuit covers it. Add the request to a lawsuit instead" in error
+    request.refresh_from_db()
+    assert request.status == S.DENIED
+    assert not request.events.exists()
+
+
 def test_status_select_only_offers_allowed_moves(staff_client):
     request = RecordsRequestFactory(status=S.DENIED, determined_on=D(2019, 3, 1))
     url = reverse("admin:requests_app_recordsrequest_change", args=[request.pk])

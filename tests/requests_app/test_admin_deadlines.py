@@ -318,3 +318,81 @@ def test_logging_letters_in_the_timeline_moves_the_clock(staff_client):
     response = staff_client.post(url, data)
     assert response.status_code == 200
     assert "already been extended" in response.content.decode()
+
+
+def _timeline_row_errors(response) -> dict:
+    """The errors of the new timeline row (the last form of the events inline), by field."""
+    (events,) = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "events"
+    ]
+    return dict(events.forms[-1].errors)
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_a_late_extension_notice_in_the_timeline_asks_why_it_is_accepted(staff_client):
+    # 552(a)(6)(B)(i): notice before the time limit expires; 2019-02-19 is after 2019-02-14.
+    request = received_request()
+    late = {
+        "occurred_on": "2019-02-19",
+        "kind": "extension_notice",
+        "direction": "from_agency",
+        "text": "Unusual circumstances",
+    }
+    url, data = _request_page_data(staff_client, request, **late)
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    errors = _timeline_row_errors(response)
+    assert list(errors) == ["late_reason"]
+    assert "after the deadline it extends (2019-02-14)" in errors["late_reason"][0]
+    assert "(5 U.S.C. 552(a)(6)(B)(i))" in errors["late_reason"][0]
+    assert not request.events.filter(kind="extension_notice").exists()
+    assert request.deadlines.get(status="open").due_on == D(2019, 2, 14)
+
+    url, data = _request_page_data(
+        staff_client, request, **late, late_reason="Counsel would rather wait than sue."
+    )
+    assert staff_client.post(url, data).status_code == 302
+    # +10 working days from 2019-02-14: Feb 15, 19-22, 25-Mar 1 (Feb 18 a holiday) -> 03-01.
+    assert request.deadlines.get(status="open").due_on == D(2019, 3, 1)
+    assert request.events.get(kind="extension_notice").text.endswith(
+        "accepted: Counsel would rather wait than sue."
+    )
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_an_extension_notice_dated_after_today_is_refused_on_its_date(staff_client):
+    request = received_request()
+    url, data = _request_page_data(
+        staff_client,
+        request,
+        occurred_on="2019-02-21",
+        kind="extension_notice",
+        direction="from_agency",
+        text="",
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert _timeline_row_errors(response) == {
+        "occurred_on": ["A notice cannot be dated after today (2019-02-20)."]
+    }
+    assert not request.events.filter(kind="extension_notice").exists()
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_a_late_reason_on_any_other_timeline_row_is_refused(staff_client):
+    request = received_request()
+    url, data = _request_page_data(
+        staff_client,
+        request,
+        occurred_on="2019-02-19",
+        kind="note",
+        direction="internal",
+        text="Called.",
+        late_reason="Late.",
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert list(_timeline_row_errors(response)) == ["late_reason"]
+    assert not request.events.filter(kind="note").exists()

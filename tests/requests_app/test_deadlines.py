@@ -207,6 +207,101 @@ def test_a_state_without_a_statutory_extension_refuses_one():
     assert not request.events.filter(kind=K.EXTENSION_NOTICE).exists()
 
 
+# 2019-02-20 at noon in New York: after the 2019-02-14 response deadline of `federal_request`.
+FEB_20 = datetime.datetime(2019, 2, 20, 17, tzinfo=datetime.UTC)
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_an_extension_notice_dated_after_today_is_refused_naming_its_date():
+    request = received(federal_request())
+    with pytest.raises(ValidationError) as refused:
+        services.request_record_extension(request=request, on=D(2019, 2, 21))
+    assert refused.value.message_dict == {
+        "occurred_on": ["A notice cannot be dated after today (2019-02-20)."]
+    }
+    assert only(request, rule="response").status == Status.OPEN
+    assert not request.events.filter(kind=K.EXTENSION_NOTICE).exists()
+
+
+@time_machine.travel(datetime.datetime(2019, 2, 21, 1, tzinfo=datetime.UTC), tick=False)
+def test_after_today_means_after_the_organisations_today_not_utcs():
+    # 2019-02-21 01:00 UTC is 2019-02-20 20:00 in New York (TIME_ZONE): the 21st is still ahead.
+    request = received(federal_request())
+    with pytest.raises(ValidationError) as refused:
+        services.request_record_extension(request=request, on=D(2019, 2, 21))
+    assert refused.value.messages == ["A notice cannot be dated after today (2019-02-20)."]
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_a_late_extension_notice_needs_a_reason_citing_the_statute():
+    # 552(a)(6)(B)(i): the agency extends by written notice before the time limit expires; a
+    # notice dated 2019-02-19 comes after the response deadline of 2019-02-14.
+    request = received(federal_request())
+    with pytest.raises(ValidationError) as refused:
+        services.request_record_extension(request=request, on=D(2019, 2, 19))
+    errors = refused.value.message_dict
+    assert list(errors) == ["late_reason"]
+    assert (
+        "dated 2019-02-19, after the deadline it extends (2019-02-14)" in errors["late_reason"][0]
+    )
+    assert "(5 U.S.C. 552(a)(6)(B)(i))" in errors["late_reason"][0]
+    with pytest.raises(ValidationError) as blank:
+        services.request_record_extension(request=request, on=D(2019, 2, 19), late_reason="  ")
+    assert blank.value.message_dict == errors
+    assert only(request, rule="response").status == Status.OPEN
+    assert not request.events.filter(kind=K.EXTENSION_NOTICE).exists()
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_a_late_extension_notice_with_a_reason_is_recorded_with_it():
+    # +10 working days from the due date 2019-02-14: Feb 15 (1); 18 Washington's Birthday;
+    # 19-22 (5); 25-Mar 1 (10) -> 2019-03-01 (552(a)(6)(B)(i)), late notice or not.
+    request = received(federal_request())
+    services.request_record_extension(
+        request=request,
+        on=D(2019, 2, 19),
+        text="Unusual circumstances.",
+        late_reason="Counsel would rather wait than sue now.",
+    )
+    extended = only(request, status=Status.OPEN, rule__in=hooks.CLOCK_RULES)
+    assert extended.due_on == D(2019, 3, 1)
+    assert "Accepted because: Counsel would rather wait than sue now." in extended.note
+    entry = request.events.get(kind=K.EXTENSION_NOTICE)
+    assert entry.occurred_on == D(2019, 2, 19)
+    assert entry.text == (
+        "Unusual circumstances. Response now due 2019-03-01 (5 U.S.C. 552(a)(6)(B)(i)). "
+        "Late notice (dated after the deadline it extends), accepted: Counsel would rather wait "
+        "than sue now."
+    )
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_a_reason_for_an_on_time_notice_is_refused_and_its_text_is_unchanged():
+    request = received(federal_request())
+    with pytest.raises(ValidationError) as refused:
+        services.request_record_extension(request=request, on=D(2019, 2, 14), late_reason="Late?")
+    assert "it is not late" in refused.value.message_dict["late_reason"][0]
+    services.request_record_extension(request=request, on=D(2019, 2, 14), text="On the day.")
+    assert request.events.get(kind=K.EXTENSION_NOTICE).text == (
+        "On the day. Response now due 2019-03-01 (5 U.S.C. 552(a)(6)(B)(i))."
+    )
+
+
+@time_machine.travel(FEB_20, tick=False)
+def test_only_an_extension_notice_takes_a_late_reason():
+    request = received(federal_request())
+    with pytest.raises(ValidationError) as refused:
+        services.request_log_letter(
+            request=request, kind=K.FEE_NOTICE, on=D(2019, 2, 19), late_reason="Late."
+        )
+    assert list(refused.value.message_dict) == ["late_reason"]
+    assert request.status == S.SUBMITTED
+    services.request_log_letter(
+        request=request, kind=K.EXTENSION_NOTICE, on=D(2019, 2, 19), late_reason="Accepted."
+    )
+    assert request.events.get(kind=K.EXTENSION_NOTICE).text.endswith("accepted: Accepted.")
+
+
 # --- Determination and appeal --------------------------------------------------------------------
 
 

@@ -233,6 +233,37 @@ def test_a_request_already_in_litigation_can_join_a_second_suit():
     assert not request.events.filter(kind=K.STATUS_CHANGED).exists()
 
 
+@pytest.mark.parametrize(
+    "move",
+    [
+        lambda r: services.request_transition(
+            request=r, to_status=S.IN_LITIGATION, on=D(2019, 4, 1)
+        ),
+        lambda r: services.request_update(request=r, changes={}, to_status=S.IN_LITIGATION),
+    ],
+    ids=["request_transition", "request_update"],
+)
+def test_a_request_no_lawsuit_covers_is_not_moved_into_litigation(move):
+    request = RecordsRequestFactory(status=S.DENIED, determined_on=D(2019, 3, 1))
+    with pytest.raises(TransitionNotAllowed) as refused:
+        move(request)
+    message = str(refused.value)
+    assert "from “Denied” to “In litigation”" in message
+    assert "no lawsuit covers it. Add the request to a lawsuit instead" in message
+    request.refresh_from_db()
+    assert request.status == S.DENIED
+    assert not request.events.exists()
+
+
+def test_a_lawsuit_still_moves_its_requests_into_litigation():
+    request = RecordsRequestFactory(status=S.DENIED, determined_on=D(2019, 3, 1))
+    suit = LawsuitFactory()
+    services.lawsuit_add_requests(lawsuit=suit, requests=[request])
+    request.refresh_from_db()
+    assert request.status == S.IN_LITIGATION
+    assert set(kinds(request)) == {K.LAWSUIT_FILED, K.STATUS_CHANGED}
+
+
 def test_history_records_who_made_the_change():
     owner = UserFactory(username="maria")
     request = services.request_create(

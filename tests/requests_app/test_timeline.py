@@ -189,6 +189,24 @@ CASES: list[Case] = [
         lambda r: {
             "request": r,
             "on": D(2019, 2, 20),
+            "text": "Unusual circumstances.",
+            "late_reason": "Counsel would rather wait than sue.",
+            "extended": Deadline(due_on=D(2019, 3, 11), citation="5 U.S.C. 552(a)(6)(B)(i)"),
+        },
+        Written(
+            K.EXTENSION_NOTICE,
+            D(2019, 2, 20),
+            FROM,
+            "Unusual circumstances. Response now due 2019-03-11 (5 U.S.C. 552(a)(6)(B)(i)). "
+            "Late notice (dated after the deadline it extends), accepted: Counsel would rather "
+            "wait than sue.",
+        ),
+    ),
+    (
+        timeline.extension_noticed,
+        lambda r: {
+            "request": r,
+            "on": D(2019, 2, 20),
             "extended": Deadline(due_on=D(2019, 3, 11), citation="5 U.S.C. 552(a)(6)(B)(i)"),
         },
         Written(

@@ -16,7 +16,7 @@ from requests_app.workflow import (
     can_transition,
     check_transition,
 )
-from tests.factories import RecordsRequestFactory
+from tests.factories import LawsuitFactory, RecordsRequestFactory
 
 S = RequestStatus
 ALLOWED = [(a, b) for a, targets in TRANSITIONS.items() for b in sorted(targets)]
@@ -74,6 +74,9 @@ def test_the_paths_of_a_request_exist():
 @pytest.mark.parametrize(("current", "target"), ALLOWED, ids=lambda s: str(s))
 def test_service_applies_each_allowed_move_and_records_it(current, target):
     request = RecordsRequestFactory(status=current, filed_on=datetime.date(2019, 1, 16))
+    if target == S.IN_LITIGATION:
+        # Into litigation only under a lawsuit that covers the request (request_check_move).
+        LawsuitFactory().requests.add(request)
     services.request_transition(request=request, to_status=target, on=ON)
     request.refresh_from_db()
     assert request.status == target
