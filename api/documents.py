@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.bounds import key_number
 from api.filters import DocumentFilter, ReleaseFilter
 from api.requests import ReadViewSet
 from documents import selectors
@@ -114,16 +115,11 @@ class DocumentViewSet(ReadViewSet):
     csv_filename = "documents"
 
 
-#: The largest key a row can have (a 64-bit signed integer): anything larger is a 400 naming the
-#: parameter, not a database error.
-MAX_KEY = 2**63 - 1
-
-
 class SearchParams(serializers.Serializer[Any]):
     q = serializers.CharField(required=True, allow_blank=False, max_length=500)
-    release = serializers.IntegerField(required=False, min_value=1, max_value=MAX_KEY)
-    request = serializers.IntegerField(required=False, min_value=1, max_value=MAX_KEY)
-    lawsuit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_KEY)
+    release = key_number(required=False)
+    request = key_number(required=False)
+    lawsuit = key_number(required=False)
     sender = serializers.CharField(required=False, max_length=200)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)

@@ -13,6 +13,11 @@ constraint that still fired (a race) → 409.
 
 The deadline calculator keeps its older top-level ``{"code", "message", "errors"}`` (a stable
 interface, docs/design.md) and carries this ``error`` object beside it.
+
+Outside the views, the URL configuration's ``handler404`` and ``handler500`` answer paths under
+/api/ with ``not_found`` and ``server_error`` below, in the same shape: a path that names no
+endpoint (``/api/v2/``, ``/api/v1/appeals/0.5/``) is a JSON 404, an unhandled exception a JSON 500
+(with DEBUG off; with it on, Django's debug page).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -46,7 +51,11 @@ ERROR_CODES = (
     "throttled",
     "transition_not_allowed",
     "conflict",
+    "server_error",
 )
+
+#: Where the API lives: the error handlers answer JSON for paths under it.
+API_PATH_PREFIX = "/api/"
 
 _NON_FIELD = "non_field_errors"
 
@@ -140,3 +149,24 @@ def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
         code = "not_found"
     response.data = error_body(str(code), message)
     return response
+
+
+#: As DRF's JSONRenderer writes it, so every error reads the same.
+_COMPACT = {"separators": (",", ":")}
+
+
+def is_api_path(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PATH_PREFIX)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """A path under /api/ that names no endpoint (Django's ``handler404`` for them)."""
+    message = f"Nothing here: {request.path_info} is not an endpoint; /api/v1/ lists them all."
+    return JsonResponse(error_body("not_found", message), status=404, json_dumps_params=_COMPACT)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    """An unhandled exception under /api/ (Django's ``handler500`` for them); the details are in
+    the server's log, never in the answer."""
+    message = "The server failed to answer this request; the error has been logged."
+    return JsonResponse(error_body("server_error", message), status=500, json_dumps_params=_COMPACT)

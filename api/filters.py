@@ -12,7 +12,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
+from api.bounds import KEY_SCHEMA, KeyChoiceField, integer_schema
 from documents.models import Document, Release
 from reminders.models import Reminder
 from requests_app.deadlines.selectors import due_within_q, overdue_q, running_q
@@ -52,6 +54,13 @@ class DaysFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+@extend_schema_field(KEY_SCHEMA)
+class KeyFilter(filters.ModelChoiceFilter):
+    """A row by its id (1 to ``api.bounds.MAX_KEY``: anything else is a 400 before any query)."""
+
+    field_class = KeyChoiceField
+
+
 def _agency_and_components(agency: Agency) -> Q:
     return Q(pk=agency.pk) | Q(parent_id=agency.pk)
 
@@ -60,14 +69,14 @@ AGENCY_HELP = "Agency id; a department includes its components (DOJ includes FBI
 OWNER_HELP = "User id of the person responsible."
 
 
-def _agency_filter(**kwargs: Any) -> filters.ModelChoiceFilter:
+def _agency_filter(**kwargs: Any) -> KeyFilter:
     kwargs.setdefault("help_text", AGENCY_HELP)
-    return filters.ModelChoiceFilter(queryset=Agency.objects.all(), **kwargs)
+    return KeyFilter(queryset=Agency.objects.all(), **kwargs)
 
 
-def _user_filter(**kwargs: Any) -> filters.ModelChoiceFilter:
+def _user_filter(**kwargs: Any) -> KeyFilter:
     kwargs.setdefault("help_text", OWNER_HELP)
-    return filters.ModelChoiceFilter(queryset=get_user_model().objects.all(), **kwargs)
+    return KeyFilter(queryset=get_user_model().objects.all(), **kwargs)
 
 
 def _jurisdiction_filter(**kwargs: Any) -> filters.ModelChoiceFilter:
@@ -93,12 +102,13 @@ def _has_deadline(owner: str, condition: Q) -> Exists:
 
 
 def _due_within_filter(**kwargs: Any) -> DaysFilter:
-    return DaysFilter(
+    days = DaysFilter(
         min_value=0,
         max_value=MAX_DUE_WITHIN,
         help_text="Open deadlines due from today through today + N days.",
         **kwargs,
     )
+    return extend_schema_field(integer_schema(0, MAX_DUE_WITHIN))(days)
 
 
 class JurisdictionFilter(filters.FilterSet):
@@ -129,7 +139,7 @@ class RecordsRequestFilter(filters.FilterSet):
     agency = _agency_filter(method="filter_agency")
     jurisdiction = _jurisdiction_filter()
     owner = _user_filter()
-    lawsuit = filters.ModelChoiceFilter(
+    lawsuit = KeyFilter(
         queryset=Lawsuit.objects.all(), field_name="lawsuits", help_text="Lawsuit id."
     )
     topic = filters.CharFilter(
@@ -183,7 +193,7 @@ class RecordsRequestFilter(filters.FilterSet):
 
 
 class AppealFilter(filters.FilterSet):
-    request = filters.ModelChoiceFilter(queryset=RecordsRequest.objects.all())
+    request = KeyFilter(queryset=RecordsRequest.objects.all())
     outcome = filters.MultipleChoiceFilter(choices=Appeal.Outcome.choices)
     agency = _agency_filter(method="filter_agency")
     jurisdiction = _jurisdiction_filter(field_name="request__jurisdiction")
@@ -215,7 +225,7 @@ class AppealFilter(filters.FilterSet):
 class LawsuitFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Lawsuit.Status.choices)
     agency = _agency_filter(method="filter_agency", help_text=AGENCY_HELP + " (defendants)")
-    request = filters.ModelChoiceFilter(
+    request = KeyFilter(
         queryset=RecordsRequest.objects.all(), field_name="requests", help_text="Request id."
     )
     counsel = _user_filter(field_name="counsel")
@@ -250,9 +260,9 @@ class LawsuitFilter(filters.FilterSet):
 class DeadlineFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Deadline.Status.choices)
     source = filters.ChoiceFilter(choices=Deadline.Source.choices)
-    request = filters.ModelChoiceFilter(queryset=RecordsRequest.objects.all())
-    appeal = filters.ModelChoiceFilter(queryset=Appeal.objects.all())
-    lawsuit = filters.ModelChoiceFilter(queryset=Lawsuit.objects.all())
+    request = KeyFilter(queryset=RecordsRequest.objects.all())
+    appeal = KeyFilter(queryset=Appeal.objects.all())
+    lawsuit = KeyFilter(queryset=Lawsuit.objects.all())
     agency = _agency_filter(method="filter_agency")
     jurisdiction = _jurisdiction_filter()
     owner = _user_filter(
@@ -300,8 +310,8 @@ class DeadlineFilter(filters.FilterSet):
 
 
 class ReleaseFilter(filters.FilterSet):
-    request = filters.ModelChoiceFilter(queryset=RecordsRequest.objects.all())
-    lawsuit = filters.ModelChoiceFilter(queryset=Lawsuit.objects.all())
+    request = KeyFilter(queryset=RecordsRequest.objects.all())
+    lawsuit = KeyFilter(queryset=Lawsuit.objects.all())
     agency = _agency_filter(method="filter_agency")
     jurisdiction = _jurisdiction_filter(field_name="request__jurisdiction")
     owner = _user_filter(field_name="request__owner")
@@ -330,11 +340,9 @@ class ReleaseFilter(filters.FilterSet):
 
 
 class DocumentFilter(filters.FilterSet):
-    release = filters.ModelChoiceFilter(queryset=Release.objects.all())
-    request = filters.ModelChoiceFilter(queryset=RecordsRequest.objects.all())
-    lawsuit = filters.ModelChoiceFilter(
-        queryset=Lawsuit.objects.all(), field_name="release__lawsuit"
-    )
+    release = KeyFilter(queryset=Release.objects.all())
+    request = KeyFilter(queryset=RecordsRequest.objects.all())
+    lawsuit = KeyFilter(queryset=Lawsuit.objects.all(), field_name="release__lawsuit")
     agency = _agency_filter(method="filter_agency")
     kind = filters.ChoiceFilter(choices=Document.Kind.choices)
     withheld_in_full = StrictBooleanFilter(field_name="withheld_in_full")
@@ -365,7 +373,7 @@ class ReminderFilter(filters.FilterSet):
     state = filters.MultipleChoiceFilter(choices=Reminder.State.choices)
     reason = filters.MultipleChoiceFilter(choices=Reminder.Reason.choices)
     recipient = _user_filter(help_text="The person it is (or was) sent to, by user id.")
-    deadline = filters.ModelChoiceFilter(queryset=Deadline.objects.all())
+    deadline = KeyFilter(queryset=Deadline.objects.all())
     scheduled_after = _date("scheduled_for", "gte", "Scheduled")
     scheduled_before = _date("scheduled_for", "lte", "Scheduled")
 

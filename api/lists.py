@@ -1,7 +1,8 @@
 """What every list endpoint shares: strict pagination and ordering, filters, and CSV.
 
 - Pages: ``?page=N&page_size=M`` (default 50, at most 100); a page size or page that is not a
-  positive whole number, or a page size over 100, is a 400 naming it; a page past the end is 404.
+  positive whole number, a page size over 100 or a page over ``api.bounds.MAX_KEY``, is a 400
+  naming it; a page past the end is 404.
 - Order: ``?ordering=field,-other`` from the view's ``ordering_fields``; an unknown field is a 400
   naming ``ordering``. The primary key always breaks ties, so pages never overlap or skip.
 - Filters: django-filter FilterSets (``api.filters``); an invalid value is a 400 naming the
@@ -35,24 +36,21 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.bounds import MAX_KEY, integer_schema, parse_whole_number
 from api.csv_export import csv_response
 
 MAX_PAGE_SIZE = 100
 CSV_CHUNK = 500
 
 
-def _positive_int(request: Request, name: str, maximum: int | None = None) -> int | None:
+def _positive_int(request: Request, name: str, maximum: int) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
     try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1 or (maximum is not None and value > maximum):
-        bound = f" from 1 to {maximum}" if maximum else " of 1 or more"
-        raise exceptions.ValidationError({name: [f"Expected a whole number{bound}; got {raw!r}."]})
-    return value
+        return parse_whole_number(raw, minimum=1, maximum=maximum)
+    except ValueError as exc:
+        raise exceptions.ValidationError({name: [str(exc)]}) from None
 
 
 class CountSparingPaginator(Paginator):
@@ -86,8 +84,16 @@ class ApiPagination(PageNumberPagination):
         return _positive_int(request, "page_size", MAX_PAGE_SIZE) or self.page_size
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
-        _positive_int(request, "page")
+        _positive_int(request, "page", MAX_KEY)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        bounds = {"page": MAX_KEY, "page_size": MAX_PAGE_SIZE}
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in bounds:
+                parameter["schema"] = integer_schema(1, bounds[parameter["name"]])
+        return parameters
 
 
 class NamedFilterBackend(DjangoFilterBackend):
@@ -215,7 +221,17 @@ class StrictSearchFilter(SearchFilter):
 
 
 class StrictContentNegotiation(DefaultContentNegotiation):
-    """``?format=`` names a format we have (json, csv) or is a 400 naming it (DRF says 404)."""
+    """``?format=`` names a format we have (json, csv) or is a 400 naming it (DRF says 404).
+
+    A format suffix in the path (``/requests/1.json/``) that names no format is a path that names
+    nothing (``/appeals/0.5/``): 404, as for any other unmatched path."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> Any:
+        if format_suffix and not any(r.format == format_suffix for r in renderers):
+            raise exceptions.NotFound()
+        return super().select_renderer(request, renderers, format_suffix)
 
     def filter_renderers(self, renderers: Iterable[BaseRenderer], format: str) -> list[Any]:
         matched = [renderer for renderer in renderers if renderer.format == format]

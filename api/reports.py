@@ -19,7 +19,11 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
+from api.bounds import KeyRelatedField
 from api.csv_export import csv_response
 from api.lists import ApiPagination, StrictContentNegotiation
 from reports import selectors, snapshots
@@ -29,7 +33,7 @@ from requests_app.workflow import RequestStatus
 
 
 def _agency() -> Any:
-    return serializers.PrimaryKeyRelatedField(
+    return KeyRelatedField(
         queryset=Agency.objects.all(),
         required=False,
         help_text="Agency id; a department includes its components.",
@@ -46,7 +50,7 @@ def _jurisdiction() -> Any:
 
 
 def _owner() -> Any:
-    return serializers.PrimaryKeyRelatedField(
+    return KeyRelatedField(
         queryset=get_user_model().objects.all(), required=False, help_text="User id."
     )
 
@@ -84,7 +88,7 @@ class PerformanceParams(serializers.Serializer[Any]):
 
 class ReleasesParams(serializers.Serializer[Any]):
     agency = _agency()
-    lawsuit = serializers.PrimaryKeyRelatedField(
+    lawsuit = KeyRelatedField(
         queryset=Lawsuit.objects.all(), required=False, help_text="Lawsuit id."
     )
     released_after = serializers.DateField(required=False, help_text="Released on or after.")
@@ -192,6 +196,9 @@ class ReportView(GenericAPIView):
     #: The ``reports.snapshots`` report this view reads; None for a report computed per call.
     snapshot: str | None = None
     filename: str
+    #: What the report answers, for the schema and the index of reports (/api/v1/reports/).
+    title: str
+    description: str
 
     def get_serializer_class(self) -> Any:
         return self.row_class
@@ -217,7 +224,7 @@ class ReportView(GenericAPIView):
 
 
 def _report_schema(
-    summary: str,
+    title: str,
     description: str,
     params: Any,
     row: Any,
@@ -232,7 +239,7 @@ def _report_schema(
     )
     return extend_schema(
         tags=["reports"],
-        summary=summary,
+        summary=title,
         description=description
         + freshness
         + " Paged JSON (`page`, `page_size` ≤ 100), or every row as CSV with `?format=csv` "
@@ -248,10 +255,14 @@ class OverdueReportView(ReportView):
     row_class = OverdueRow
     selector = staticmethod(selectors.overdue_by_agency_and_owner)
     filename = "overdue-deadlines"
+    title = "Overdue deadlines by agency and owner"
+    description = (
+        "Open, running deadlines past due today, counted per agency and responsible person."
+    )
 
     @_report_schema(
-        "Overdue deadlines by agency and owner",
-        "Open, running deadlines past due today, counted per agency and responsible person.",
+        title,
+        description,
         OverdueParams,
         OverdueRow,
         {
@@ -273,14 +284,18 @@ class PerformanceReportView(ReportView):
     selector = staticmethod(selectors.agency_performance)
     snapshot = snapshots.AGENCY_PERFORMANCE
     filename = "agency-performance"
-
-    @_report_schema(
-        "Agency performance per agency and year",
+    title = "Agency performance per agency and year"
+    description = (
         "Requests filed per agency and year; median and 90th-percentile working days from "
         "receipt to determination (the jurisdiction's calendar, holidays and closure days "
         "skipped); share answered on time (of the requests whose response deadline has come, "
         "those determined by it: one still undetermined after it is late), appealed and "
-        "litigated; determinations.",
+        "litigated; determinations."
+    )
+
+    @_report_schema(
+        title,
+        description,
         PerformanceParams,
         PerformanceRow,
         {
@@ -311,10 +326,12 @@ class ReleasesReportView(ReportView):
     selector = staticmethod(selectors.releases_by_month)
     snapshot = snapshots.RELEASES
     filename = "releases"
+    title = "Releases per month, agency and lawsuit"
+    description = "Releases, documents, pages released and withheld (in full, in part)."
 
     @_report_schema(
-        "Releases per month, agency and lawsuit",
-        "Releases, documents, pages released and withheld (in full, in part).",
+        title,
+        description,
         ReleasesParams,
         ReleasesRow,
         {
@@ -341,10 +358,12 @@ class ExemptionsReportView(ReportView):
     selector = staticmethod(selectors.exemptions_by_agency)
     snapshot = snapshots.EXEMPTIONS
     filename = "exemptions"
+    title = "Exemptions cited per agency"
+    description = "Per agency and exemption code: releases citing it, documents it was applied to."
 
     @_report_schema(
-        "Exemptions cited per agency",
-        "Per agency and exemption code: releases citing it, documents it was applied to.",
+        title,
+        description,
         ExemptionsParams,
         ExemptionsRow,
         {
@@ -365,10 +384,14 @@ class PipelineReportView(ReportView):
     row_class = PipelineRow
     selector = staticmethod(selectors.pipeline_by_status)
     filename = "pipeline"
+    title = "The request pipeline by status"
+    description = (
+        "Requests in each status (workflow order, zeros included) and how many are overdue."
+    )
 
     @_report_schema(
-        "The request pipeline by status",
-        "Requests in each status (workflow order, zeros included) and how many are overdue.",
+        title,
+        description,
         PipelineParams,
         PipelineRow,
         {"status": "processing", "label": "Processing", "requests": 14, "overdue": 3},
@@ -384,3 +407,44 @@ REPORTS: dict[str, type[ReportView]] = {
     "exemptions": ExemptionsReportView,
     "pipeline": PipelineReportView,
 }
+
+
+class ReportEntry(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="The last part of the report's path.")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    precomputed = serializers.BooleanField(
+        help_text="Read from the last refresh (every ten minutes), not computed on each call."
+    )
+    url = serializers.URLField()
+
+
+class ReportIndex(serializers.Serializer[Any]):
+    results = ReportEntry(many=True)
+
+
+class ReportIndexView(APIView):
+    """Every report: its name, what it answers, and its absolute link."""
+
+    @extend_schema(
+        tags=["reports"],
+        summary="The reports",
+        description="Every report under /api/v1/reports/: its name, title, description, whether "
+        "it is precomputed, and its absolute link.",
+        responses=ReportIndex,
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "results": [
+                    {
+                        "name": name,
+                        "title": view.title,
+                        "description": view.description,
+                        "precomputed": view.snapshot is not None,
+                        "url": reverse(f"report-{name}", request=request),
+                    }
+                    for name, view in REPORTS.items()
+                ]
+            }
+        )

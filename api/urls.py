@@ -1,11 +1,35 @@
 """The API's routes under /api/v1/: every resource, the deadline calculator and the reports."""
 
+from typing import Any
+
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from api import calculator, documents, reports, requests
 
-router = DefaultRouter()
+#: The root's entries beyond the router's resources: the name a client sees → the URL name.
+OTHER_ENDPOINTS = {
+    "deadlines/calculate": "deadline-calculate",
+    "deadlines/rules": "deadline-rules",
+    "documents/search": "document-search",
+    "reports": "report-index",
+    **{f"reports/{name}": f"report-{name}" for name in reports.REPORTS},
+}
+
+
+class ApiRouter(DefaultRouter):
+    """DRF's router, whose root (/api/v1/) links every endpoint a client can call, absolute:
+    the resources, and the calculator, the rules, document search and the reports beside them."""
+
+    def get_api_root_view(self, api_urls: Any = None) -> Any:
+        list_name = self.routes[0].name
+        root = {
+            prefix: list_name.format(basename=basename) for prefix, _, basename in self.registry
+        }
+        return self.APIRootView.as_view(api_root_dict={**root, **OTHER_ENDPOINTS})
+
+
+router = ApiRouter()
 router.register("jurisdictions", requests.JurisdictionViewSet, basename="jurisdiction")
 router.register("agencies", requests.AgencyViewSet, basename="agency")
 router.register("requests", requests.RecordsRequestViewSet, basename="request")
@@ -26,6 +50,7 @@ urlpatterns = [
     ),
     path("deadlines/rules/", calculator.DeadlineRuleListView.as_view(), name="deadline-rules"),
     path("documents/search/", documents.DocumentSearchView.as_view(), name="document-search"),
+    path("reports/", reports.ReportIndexView.as_view(), name="report-index"),
     *[
         path(f"reports/{name}/", view.as_view(), name=f"report-{name}")
         for name, view in reports.REPORTS.items()

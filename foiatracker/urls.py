@@ -3,10 +3,13 @@ feeds, the API under /api/v1/, its schema and docs, and /healthz."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views import defaults
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api import errors as api_errors
 from core.health import healthz
 from requests_app.admin.calculator import deadline_calculator_view
 
@@ -40,3 +43,17 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+
+# Paths under /api/ are answered in the API's JSON error shape, every other path with Django's
+# pages: a client of the API parses every answer it gets, a person reads the page.
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if api_errors.is_api_path(request):
+        return api_errors.not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if api_errors.is_api_path(request):
+        return api_errors.server_error(request)
+    return defaults.server_error(request)

@@ -55,6 +55,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("/api/v1/documents/", "get"): READ,
     ("/api/v1/documents/{id}/", "get"): READ,
     ("/api/v1/documents/search/", "get"): READ,
+    ("/api/v1/reports/", "get"): READ,
     ("/api/v1/reports/overdue-deadlines/", "get"): READ,
     ("/api/v1/reports/agency-performance/", "get"): READ,
     ("/api/v1/reports/releases/", "get"): READ,

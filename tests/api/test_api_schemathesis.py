@@ -3,11 +3,24 @@
 For each role, schemathesis loads /api/schema/ from the running application (in-process WSGI,
 authenticated with that role's token), generates requests for every operation from the schema,
 and checks that no response is a server error and that every response (status code, content type
-and body) is one the schema documents.
+and body) is one the schema documents. Two of schemathesis' phases run for each operation:
 
-Bounded in time on purpose: ``MAX_EXAMPLES`` examples per operation and role (36 operations, 4
-roles), which runs in about a minute on each database. Hypothesis is derandomized so a failure
-reproduces; a deeper run is the same test with a larger number (``SCHEMATHESIS_EXAMPLES``).
+- coverage (for the superuser, who reaches every operation's validation): deterministic cases at
+  every boundary the schema declares: each integer at its minimum and maximum and one past each
+  (0 and 2**63 for a key, 101 for ``page_size``), values of the wrong type, a missing required
+  parameter, a path id that names nothing, methods the path does not allow. A bound the code does
+  not enforce (a key past 64 bits reaching the database) shows up here as a 500, on SQLite and
+  PostgreSQL alike;
+- fuzzing (with the schema's examples first): ``MAX_EXAMPLES`` random examples per operation and
+  role, Hypothesis derandomized so a failure reproduces.
+
+Beside the coverage phase, which probes only the ranges the schema declares, every integer query
+or path parameter is also tried at ``BOUNDARY_VALUES`` (negative, zero, past 64 bits) in an
+otherwise valid request: a range the schema forgets to declare is probed all the same.
+
+Bounded in time on purpose: about a minute on each database for the four roles, some 35 s of it
+the superuser's coverage cases; a deeper run is the same test with a larger number
+(``SCHEMATHESIS_EXAMPLES``).
 """
 
 from __future__ import annotations
@@ -22,6 +35,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -35,6 +49,13 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
+#: The roles the coverage phase runs for: the superuser reaches every operation's validation
+#: (the other roles meet a 403 before a write's input is read, and the same reads), so repeating
+#: it per role would only repeat its cost (about 30 s).
+COVERAGE_ROLES = {"superuser"}
+#: Tried in every integer query and path parameter: negative, zero, one past the largest 64-bit
+#: key, and far past it (SQLite cannot bind these at all).
+BOUNDARY_VALUES = (-1, 0, 2**63, 227018328560858966270148608)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -56,6 +77,38 @@ def wsgi_app():
         request_finished.connect(close_old_connections)
 
 
+def _boundary_cases(operation, schema, headers):
+    """``BOUNDARY_VALUES`` in each integer query or path parameter of a request the coverage
+    phase made valid in every other respect (its first positive case that the API accepts)."""
+    integers = [
+        parameter
+        for parameter in operation.iter_parameters()
+        if parameter.location in ("query", "path")
+        and parameter.definition.get("schema", {}).get("type") == "integer"
+    ]
+    if not integers:
+        return
+    cases = schema.iter_coverage_cases(
+        operation,
+        generation_modes=[GenerationMode.POSITIVE],
+        generation_config=schema.config.generation_for(operation=operation, phase="coverage"),
+    )
+    valid = next((case for case in cases if case.call(headers=headers).status_code < 300), None)
+    if valid is None:
+        return
+    for parameter in integers:
+        for value in BOUNDARY_VALUES:
+            path_parameters = dict(valid.path_parameters or {})
+            query = dict(valid.query or {})
+            (path_parameters if parameter.location == "path" else query)[parameter.name] = value
+            yield operation.Case(
+                path_parameters=path_parameters,
+                query=query,
+                body=valid.body,
+                media_type=valid.media_type,
+            )
+
+
 @pytest.mark.parametrize("role", ["reporting", "staff", "lawyer", "superuser"])
 def test_the_api_keeps_to_its_schema(role, wsgi_app):
     with time_machine.travel(NOON, tick=False):
@@ -72,6 +125,27 @@ def test_the_api_keeps_to_its_schema(role, wsgi_app):
     assert len(operations) >= 30
 
     for operation in operations:
+        label = f"{operation.method.upper()} {operation.path}"
+        coverage = []
+        if role in COVERAGE_ROLES:
+            coverage = [
+                *schema.iter_coverage_cases(
+                    operation,
+                    generation_modes=list(GenerationMode),
+                    generation_config=schema.config.generation_for(
+                        operation=operation, phase="coverage"
+                    ),
+                ),
+                *_boundary_cases(operation, schema, headers),
+            ]
+        for case in coverage:
+            try:
+                response = case.call(headers=headers)
+                case.validate_response(response, checks=CHECKS, headers=headers)
+            # schemathesis reports its checks' failures as an exception group.
+            except (Exception, BaseExceptionGroup) as exc:  # the first per operation is enough
+                failures.append(f"{label} (coverage) {case.as_curl_command()}: {exc}")
+                break
 
         @given(case=operation.as_strategy())
         @settings(
@@ -89,5 +163,5 @@ def test_the_api_keeps_to_its_schema(role, wsgi_app):
         try:
             exercise()
         except Exception as exc:  # collect all operations' failures, then report them together
-            failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
+            failures.append(f"{label}: {exc}")
     assert not failures, "\n\n".join(failures)

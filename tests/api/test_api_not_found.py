@@ -1,0 +1,97 @@
+"""Every answer under /api/ is the API's JSON error shape, not an HTML page: a path that names no
+endpoint (404), a method or format the endpoint does not serve (405, 406), a server error (500).
+Paths outside /api/ keep Django's HTML pages. Tests run with DEBUG off, as production does."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client, RequestFactory
+from rest_framework.test import APIClient
+
+from api import requests as api_requests
+from foiatracker import urls
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader():
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(UserFactory(username="reader", roles=["reporting"]))
+    return client
+
+
+def error(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "fields"}
+    return body["error"]
+
+
+def test_tests_run_with_debug_off():
+    assert settings.DEBUG is False
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/",
+        "/api/v2/",
+        "/api/v1/nothing/",
+        "/api/v1/reports/nothing/",
+        "/api/v1/appeals/0.5/",
+        "/api/v1/deadlines/0.5/mark/",
+        "/api/v1/requests/1/nothing/",
+        "/api/schema/nothing",
+    ],
+)
+def test_a_path_under_the_api_that_names_nothing_is_a_json_404(reader, path):
+    assert error(reader.get(path), 404)["code"] == "not_found"
+
+
+def test_the_json_404_needs_no_login():
+    """The path names nothing whoever asks; saying so in JSON tells a client no more than the
+    HTML page did."""
+    assert error(Client().get("/api/v2/"), 404)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["/nothing/", "/dashboard/nothing/", "/apiary/"])
+def test_paths_outside_the_api_keep_the_html_404(path):
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_method_the_endpoint_does_not_serve_is_a_json_405():
+    root = APIClient()
+    root.force_authenticate(UserFactory(username="root", is_superuser=True))
+    for path in ("/api/v1/requests/", "/api/v1/lawsuits/", "/api/v1/deadlines/"):
+        assert error(root.delete(path), 405)["code"] == "method_not_allowed"
+    # A read-only endpoint refuses any write to every role before it looks at the method: 403.
+    assert error(root.delete("/api/v1/reports/"), 403)["code"] == "permission_denied"
+
+
+def test_a_format_the_endpoint_does_not_serve_is_a_json_406(reader):
+    for path in ("/api/v1/requests/", "/api/v1/reports/", "/api/v1/"):
+        response = reader.get(path, HTTP_ACCEPT="application/xml")
+        assert error(response, 406)["code"] == "not_acceptable"
+
+
+def test_a_server_error_under_the_api_is_a_json_500(reader, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(api_requests.JurisdictionViewSet, "list", fail)
+    body = error(reader.get("/api/v1/jurisdictions/"), 500)
+    assert body["code"] == "server_error"
+    assert "a bug" not in body["message"]  # the details go to the log, not to the caller
+
+
+def test_a_server_error_outside_the_api_keeps_the_html_page():
+    response = urls.handler500(RequestFactory().get("/dashboard/"))
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
