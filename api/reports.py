@@ -232,7 +232,8 @@ def _report_schema(
     precomputed: bool = False,
 ) -> Any:
     freshness = (
-        " Precomputed: read from the last refresh (every ten minutes), whose time"
+        " Precomputed: read from the last refresh (every REPORTS_REFRESH_MINUTES, ten"
+        " by default), whose time"
         " is `as_of` and the `X-Report-As-Of` header."
         if precomputed
         else " Computed on each call (`as_of` is now)."
@@ -414,7 +415,8 @@ class ReportEntry(serializers.Serializer[Any]):
     title = serializers.CharField()
     description = serializers.CharField()
     precomputed = serializers.BooleanField(
-        help_text="Read from the last refresh (every ten minutes), not computed on each call."
+        help_text="Read from the last refresh (every REPORTS_REFRESH_MINUTES, ten by default),"
+        " not computed on each call."
     )
     url = serializers.URLField()
 

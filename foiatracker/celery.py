@@ -6,6 +6,8 @@ Tasks live in the apps; the whole beat schedule lives here, in one place.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
@@ -30,13 +32,22 @@ app.conf.beat_schedule = {
         "task": "requests_app.tasks.court_schedules_extend",
         "schedule": crontab(hour=2, minute=15),
     },
-    # The precomputed reports (reports.snapshots): each answer says how old it is.
-    "reports-refresh": {
-        "task": "requests_app.tasks.reports_refresh",
-        "schedule": crontab(minute="*/10"),
-    },
+    # The precomputed reports (reports.snapshots): each answer says how old it is. The schedule,
+    # every REPORTS_REFRESH_MINUTES, is added once the settings are read (below).
+    "reports-refresh": {"task": "requests_app.tasks.reports_refresh"},
     "documents-verify": {
         "task": "documents.tasks.documents_verify",
         "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
     },
 }
+
+
+@app.on_after_configure.connect
+def _reports_refresh_every(sender: Celery, **kwargs: Any) -> None:
+    """The reports' period is a setting, shared with the refresh-on-read that stands in for beat
+    when there is no broker (reports.snapshots); Django's settings are read only now, because
+    this module is imported while they load."""
+    from django.conf import settings  # noqa: PLC0415
+
+    minutes = settings.REPORTS_REFRESH_MINUTES
+    sender.conf.beat_schedule["reports-refresh"]["schedule"] = timedelta(minutes=minutes)

@@ -279,6 +279,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7 * 3600}
 # A worker killed mid-task (OOM, SIGKILL) hands the task back instead of dropping it.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = TIME_ZONE
+# How old the precomputed reports (reports.snapshots) may grow: Celery beat refreshes them this
+# often; without a broker there is no beat, so a read finding them older refreshes them first.
+REPORTS_REFRESH_MINUTES = env_int("REPORTS_REFRESH_MINUTES", 10)
+if REPORTS_REFRESH_MINUTES < 1:
+    raise ImproperlyConfigured(
+        f"REPORTS_REFRESH_MINUTES={REPORTS_REFRESH_MINUTES} must be at least 1 (minutes)"
+    )
 
 # Production hardening: on by default whenever DEBUG is off, each switchable for a TLS-terminating
 # proxy or a local production-like run.

@@ -8,11 +8,17 @@ tables, and the API reads the snapshot, saying when its figures were computed (`
 - Refresh: ``report_refresh(report=...)`` replaces one report's rows in a single transaction while
   holding that report's ``ReportRefresh`` row lock, so readers see the old figures or the new,
   never a mix, and two refreshes (beat and the command, say) run one after the other. Celery beat
-  runs ``reports_refresh`` every ten minutes (``foiatracker/celery.py``); ``manage.py
-  refresh_reports`` does the same by hand; ``seed_demo`` and ``generate_data`` refresh after
-  loading.
+  runs ``reports_refresh`` every ``REPORTS_REFRESH_MINUTES`` (``foiatracker/celery.py``);
+  ``manage.py refresh_reports`` does the same by hand; ``seed_demo`` and ``generate_data``
+  refresh after loading.
 - First read: a report never computed in this database is computed inline by the call that
   asks for it, so a fresh install never answers with nothing.
+- Without a broker (no ``REDIS_URL``, as under ``make run`` on a laptop) there is no beat, so a
+  read that finds a report older than ``REPORTS_REFRESH_MINUTES`` refreshes it first, and its
+  ``as_of`` is that refresh's time. A read, not each write, pays for it: a write touching
+  many requests (an import, a release of thousands of documents) would otherwise recompute the
+  reports many times over, and a report nobody reads is never recomputed. With a broker, beat
+  refreshes on the same period and a read never does.
 - Filters read the same rows the live report would have produced: every filter of these reports
   selects whole groups (an agency and its components, a jurisdiction, years filed, a lawsuit), and
   the releases report's date range is answered from per-day totals added up per month.
@@ -27,6 +33,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -183,18 +190,35 @@ def reports_refresh() -> list[ReportRefresh]:
     return [report_refresh(report=report) for report in REFRESHERS]
 
 
+def refreshed_by_beat() -> bool:
+    """Whether Celery beat refreshes the reports: only with a broker (``REDIS_URL``)."""
+    return bool(settings.REDIS_URL)
+
+
+def _due(refreshed_at: datetime.datetime | None) -> bool:
+    """Whether a read must compute the report before answering: never computed, or (with no
+    beat to do it) older than the refresh period."""
+    if refreshed_at is None:
+        return True
+    if refreshed_by_beat():
+        return False
+    period = datetime.timedelta(minutes=settings.REPORTS_REFRESH_MINUTES)
+    return timezone.now() - refreshed_at >= period
+
+
 def report_as_of(*, report: str) -> datetime.datetime:
-    """When the report's figures were computed; a report never computed is computed now."""
+    """When the report's figures were computed. A report never computed is computed now, and so,
+    without a broker, is one older than ``REPORTS_REFRESH_MINUTES``."""
     refreshed_at = (
         ReportRefresh.objects.filter(report=report).values_list("refreshed_at", flat=True).first()
     )
-    if refreshed_at is None:
+    if _due(refreshed_at):
         with transaction.atomic():
             ReportRefresh.objects.get_or_create(report=report)
             locked = ReportRefresh.objects.select_for_update().get(report=report)
-            # Another call may have computed it while this one waited for the lock.
+            # Another call may have refreshed it while this one waited for the lock.
             refreshed_at = locked.refreshed_at
-        if refreshed_at is None:
+        if _due(refreshed_at):
             refreshed_at = report_refresh(report=report).refreshed_at
     assert refreshed_at is not None
     return refreshed_at

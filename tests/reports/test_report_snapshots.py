@@ -13,6 +13,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from documents.models import Document, Release
+from foiatracker.celery import app as celery_app
 from reports import selectors, snapshots, tasks
 from reports.models import (
     AgencyYearPerformance,
@@ -111,7 +112,19 @@ def test_the_snapshot_answers_what_the_live_report_would(records):
     assert sum(row["documents"] for row in june) == 4 + 2  # one each from build_records, +2
 
 
-def test_the_api_reads_the_snapshot_and_says_when_it_was_computed(api, records):
+@pytest.fixture
+def broker(settings):
+    """A broker configured, so Celery beat refreshes the reports (nothing connects to it here)."""
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def no_broker(settings):
+    settings.REDIS_URL = ""
+    settings.REPORTS_REFRESH_MINUTES = 10
+
+
+def test_the_api_reads_the_snapshot_and_says_when_it_was_computed(api, records, broker):
     with time_machine.travel(REFRESHED, tick=False):
         snapshots.report_refresh(report="agency-performance")
     before = api.get("/api/v1/reports/agency-performance/")
@@ -148,6 +161,70 @@ def test_a_report_never_computed_is_computed_by_the_first_call(api, records):
     assert ReportRefresh.objects.filter(refreshed_at__isnull=False).count() == 1  # only this one
 
 
+def _filed(response) -> dict[str, int]:
+    return {r["agency_name"]: r["requests_filed"] for r in rows(response)}
+
+
+def _file_one_more(records) -> None:
+    RecordsRequest.objects.create(
+        title="later", records_sought="x", jurisdiction=jurisdiction("US"),
+        agency=records.component, owner=records.owner, filed_on=datetime.date(2019, 5, 1),
+    )  # fmt: skip
+
+
+def test_without_a_broker_a_read_after_the_period_refreshes_first(api, records, no_broker):
+    """No beat runs without a broker (``make run`` on a laptop): the read stands in for it."""
+    with time_machine.travel(REFRESHED, tick=False):
+        snapshots.reports_refresh()
+    _file_one_more(records)
+    within = REFRESHED + datetime.timedelta(minutes=9, seconds=59)
+    with time_machine.travel(within, tick=False):
+        stale = api.get("/api/v1/reports/agency-performance/")
+    assert stale.json()["as_of"] == "2020-03-04T17:00:00Z"
+    assert _filed(stale)["Drug Enforcement Administration"] == 2
+    with time_machine.travel(REFRESHED + datetime.timedelta(minutes=10), tick=False):
+        fresh = api.get("/api/v1/reports/agency-performance/")
+    assert fresh.json()["as_of"] == "2020-03-04T17:10:00Z"
+    assert fresh["X-Report-As-Of"] == "2020-03-04T17:10:00Z"
+    assert _filed(fresh)["Drug Enforcement Administration"] == 3
+    # Only the report read was refreshed; the others wait for their own readers.
+    assert ReportRefresh.objects.get(report="releases").refreshed_at == REFRESHED
+    # The same figures as the live report.
+    with time_machine.travel(REFRESHED + datetime.timedelta(minutes=11), tick=False):
+        assert _filed(api.get("/api/v1/reports/agency-performance/")) == {
+            row["agency_name"]: row["requests_filed"]
+            for row in selectors.agency_performance()
+            if row["year"] == 2019
+        }
+
+
+def test_the_refresh_period_is_a_setting(api, records, no_broker, settings):
+    settings.REPORTS_REFRESH_MINUTES = 30
+    with time_machine.travel(REFRESHED, tick=False):
+        snapshots.reports_refresh()
+    _file_one_more(records)
+    with time_machine.travel(REFRESHED + datetime.timedelta(minutes=29), tick=False):
+        assert api.get("/api/v1/reports/exemptions/").json()["as_of"] == "2020-03-04T17:00:00Z"
+    with time_machine.travel(REFRESHED + datetime.timedelta(minutes=30), tick=False):
+        assert api.get("/api/v1/reports/exemptions/").json()["as_of"] == "2020-03-04T17:30:00Z"
+
+
+def test_with_a_broker_a_read_never_refreshes_beat_does(api, records, broker):
+    with time_machine.travel(REFRESHED, tick=False):
+        snapshots.reports_refresh()
+    _file_one_more(records)
+    with time_machine.travel(REFRESHED + datetime.timedelta(days=3), tick=False):
+        later = api.get("/api/v1/reports/agency-performance/")
+    assert later.json()["as_of"] == "2020-03-04T17:00:00Z"
+    assert _filed(later)["Drug Enforcement Administration"] == 2
+    assert ReportRefresh.objects.get(report="agency-performance").refreshed_at == REFRESHED
+
+
+def test_beat_refreshes_the_reports_on_the_same_period():
+    schedule = celery_app.conf.beat_schedule["reports-refresh"]["schedule"]
+    assert schedule == datetime.timedelta(minutes=10)
+
+
 def test_live_reports_say_they_are_as_of_now(api, records):
     with time_machine.travel(REFRESHED, tick=False):
         response = api.get("/api/v1/reports/pipeline/")
@@ -156,7 +233,7 @@ def test_live_reports_say_they_are_as_of_now(api, records):
     assert csv["X-Report-As-Of"] == "2020-03-04T17:00:00Z"
 
 
-def test_a_csv_export_of_a_snapshot_carries_its_time(api, records):
+def test_a_csv_export_of_a_snapshot_carries_its_time(api, records, broker):
     with time_machine.travel(REFRESHED, tick=False):
         snapshots.reports_refresh()
     response = api.get("/api/v1/reports/releases/", HTTP_ACCEPT="text/csv")

@@ -1,4 +1,4 @@
-"""Recompute the precomputed reports (what Celery beat does every ten minutes)."""
+"""Recompute the precomputed reports (what Celery beat does every REPORTS_REFRESH_MINUTES)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from reports import snapshots
 class Command(BaseCommand):
     help = (
         "Recompute the precomputed reports (agency performance, releases, exemptions) that "
-        "/api/v1/reports/ reads; Celery beat does this every ten minutes."
+        "/api/v1/reports/ reads; Celery beat does this every REPORTS_REFRESH_MINUTES."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

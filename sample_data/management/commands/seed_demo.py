@@ -30,7 +30,8 @@ class Command(BaseCommand):
         report = demo_seed(password=password)
         # The demo spans both apps: the DEA release and its documents live in `documents`.
         report.created += demo_release_seed()
-        # The precomputed reports count the demo too (beat refreshes them every ten minutes).
+        # The precomputed reports count the demo too (beat refreshes them every
+        # REPORTS_REFRESH_MINUTES).
         reports_refresh()
         if report.created:
             for item in report.created:
