@@ -1,7 +1,9 @@
 """Absolute links to this site, for what leaves it: reminder emails, calendar feeds.
 
 A request in hand knows the address it came in on; an email or a feed built by a worker does not,
-so they take the public address from ``settings.SITE_URL`` (read once, strictly, in settings).
+so they take the public address from ``settings.SITE_URL`` (read once, strictly, in settings). A
+page that shows such a link (the calendar feed's) takes it from here too, so a person sees one
+link wherever they find it. ``make run`` sets SITE_URL to the address it serves on.
 """
 
 from __future__ import annotations

@@ -234,7 +234,7 @@ def deadline_calendar(request: HttpRequest) -> HttpResponse:
     month, error = _month(request.GET.get("month"), today)
     weeks = selectors.month_calendar(year=month.year, month=month.month, today=today)
     # The personal ICS feed; None while the person has made no link (the page says where to).
-    feed_url = calendar_feed_url(user=request.user, request=request)
+    feed_url = calendar_feed_url(user=request.user)
     context = {
         "weeks": weeks,
         "month": month,

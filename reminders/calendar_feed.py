@@ -16,12 +16,12 @@ import icalendar
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from core.links import absolute_url, site_host
 from reminders.models import ReminderPreference
+from requests_app.deadlines.rules import rule_name
 from requests_app.deadlines.selectors import explanation_text, open_running, working_calendars
 from requests_app.models import Deadline, RecordsRequest
 
@@ -46,8 +46,13 @@ def calendar_feed_revoke(*, user: Any) -> None:
     ReminderPreference.objects.filter(user=user).update(feed_token="", feed_token_created_at=None)
 
 
-def calendar_feed_url(*, user: Any, request: HttpRequest | None = None) -> str | None:
-    """The person's subscription URL, or None if they have no feed (never made or revoked)."""
+def calendar_feed_url(*, user: Any) -> str | None:
+    """The person's subscription URL, or None if they have no feed (never made or revoked).
+
+    Always on ``SITE_URL``, never the address a page was asked on: the link a person copies from
+    the dashboard, the one on their preferences page and any in an email are then one link, and
+    it is the address the calendar program can reach (behind a proxy, the request's host may be
+    an internal one)."""
     token = (
         ReminderPreference.objects.filter(user=user)
         .exclude(feed_token="")
@@ -56,10 +61,7 @@ def calendar_feed_url(*, user: Any, request: HttpRequest | None = None) -> str |
     )
     if not token:
         return None
-    path = reverse("calendar-feed", args=[token])
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return absolute_url(path)
+    return absolute_url(reverse("calendar-feed", args=[token]))
 
 
 def feed_owner(token: str) -> ReminderPreference | None:
@@ -146,8 +148,12 @@ def calendar_feed_ics(*, preference: ReminderPreference) -> bytes:
         event.add("summary", summary)
         code = deadline.jurisdiction.code if deadline.jurisdiction else ""
         lines = [explanation_text(deadline, calendars.get(code))]
-        if deadline.citation:
-            lines.append(f"Rule: {deadline.rule} ({deadline.citation})")
+        if deadline.rule:
+            # The rule as people name it; its code is for the machine.
+            rule = rule_name(code or None, deadline.rule)
+            lines.append(
+                f"Rule: {rule} ({deadline.citation})" if deadline.citation else f"Rule: {rule}"
+            )
         link = _link(deadline)
         lines.append(link)
         event.add("description", "\n\n".join(line for line in lines if line))

@@ -48,6 +48,7 @@ from core.today import organisation_day_start, organisation_today
 from reminders import policy
 from reminders.models import Reminder, ReminderPreference
 from requests_app.deadlines.calendars import WorkingCalendar, working_days_between
+from requests_app.deadlines.rules import rule_name
 from requests_app.deadlines.selectors import (
     deadline_sql,
     due_within_q,
@@ -598,7 +599,10 @@ def _item(reminder: Reminder, today: datetime.date) -> dict[str, Any]:
         "deadline": deadline,
         "record": record,
         "when": _when(reminder, today, cal),
-        "rule": deadline.rule,
+        # The rule's name, as the calendar feed shows it, not its code.
+        "rule": rule_name(
+            deadline.jurisdiction.code if deadline.jurisdiction else None, deadline.rule
+        ),
         "citation": deadline.citation,
         "explanation": explanation_text(deadline, cal if deadline.jurisdiction else None),
         "link": absolute_url(link),

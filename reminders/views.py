@@ -87,7 +87,7 @@ def reminder_preferences(request: HttpRequest) -> HttpResponse:
             "title": "Reminder preferences",
             "form": form,
             "muted": muted,
-            "feed_url": calendar_feed_url(user=request.user, request=request),
+            "feed_url": calendar_feed_url(user=request.user),
             "is_lawyer": roles.user_has_role(request.user, roles.LAWYER),
         },
     )

@@ -5,12 +5,38 @@
 #
 # `scripts/run.sh --check-port` only checks that the server's address is free: `make run` calls it
 # before building .venv, so a busy port stops it at once, not after the whole setup.
+# `scripts/run.sh --site-url` prints the public address the links in emails and calendar feeds
+# will carry (SITE_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-true}"
 PY=.venv/bin/python
 HOST="${RUN_HOST:-127.0.0.1}"
 PORT="${RUN_PORT:-8000}"
+
+# Links that leave the site (reminder emails, calendar feeds, the feed link on every page) are on
+# SITE_URL. Unless the environment or the settings file sets it, it is where this server listens,
+# so a `RUN_PORT=8001 make run` hands out links to port 8001. A wildcard address is no address
+# to link to: then localhost.
+env_file="${FOIATRACKER_ENV_FILE-.env}"
+if [ -z "${SITE_URL:-}" ] && ! { [ -n "$env_file" ] && [ -f "$env_file" ] &&
+  grep -Eq '^[[:space:]]*(export[[:space:]]+)?SITE_URL=' "$env_file"; }; then
+  link_host="${HOST#[}"
+  link_host="${link_host%]}"
+  case "$link_host" in
+    0.0.0.0 | :: | "") link_host=localhost ;;
+    *:*) link_host="[$link_host]" ;;
+  esac
+  export SITE_URL="http://$link_host:$PORT"
+fi
+if [ "${1:-}" = "--site-url" ]; then
+  if [ -n "${SITE_URL:-}" ]; then
+    echo "$SITE_URL"
+  else
+    echo "(SITE_URL from $env_file)"
+  fi
+  exit 0
+fi
 
 # Bind the address as runserver will (with SO_REUSEADDR, like it), with the Python that builds
 # .venv, so the answer is runserver's own: in use, not an address of this machine, not allowed.
@@ -81,6 +107,7 @@ cat <<MSG
     health     http://$HOST:$PORT/healthz
   login:       demo / ${DEMO_PASSWORD:-foiatracker-demo}   (lawyer / same password)
   background:  $background
+  links in emails and calendar feeds: ${SITE_URL:-SITE_URL from $env_file}
   Stop with Ctrl-C.
 
 MSG

@@ -207,3 +207,38 @@ def test_the_env_file_is_read_strictly(tmp_path):
 def test_the_test_suite_reads_no_env_file():
     # pyproject.toml's pytest-env: a developer's DEBUG=true in .env never reaches the suite.
     assert os.environ["FOIATRACKER_ENV_FILE"] == ""
+
+
+def site_url_under_make_run(tmp_path: Path, env_file: str = "", **run: str) -> str:
+    env = clean_environment(FOIATRACKER_ENV_FILE=env_file, PYTHON=sys.executable, **run)
+    env.pop("SITE_URL", None)
+    env.update({k: v for k, v in run.items() if k == "SITE_URL"})
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "run.sh"), "--site-url"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_make_run_links_to_the_address_it_serves_on(tmp_path):
+    """Reminder emails and calendar feeds link to SITE_URL: under `make run` it is where the
+    server listens, unless SITE_URL is set in the environment or the settings file."""
+    assert site_url_under_make_run(tmp_path) == "http://127.0.0.1:8000"
+    assert site_url_under_make_run(tmp_path, RUN_PORT="8001") == "http://127.0.0.1:8001"
+    assert (
+        site_url_under_make_run(tmp_path, RUN_HOST="0.0.0.0", RUN_PORT="9000")
+        == "http://localhost:9000"
+    )
+    assert site_url_under_make_run(tmp_path, RUN_HOST="::1") == "http://[::1]:8000"
+    chosen = site_url_under_make_run(tmp_path, RUN_PORT="8001", SITE_URL="https://foia.example.org")
+    assert chosen == "https://foia.example.org"
+    env_file = tmp_path / "site.env"
+    env_file.write_text("DEBUG=true\nSITE_URL=https://foia.example.org\n")
+    assert site_url_under_make_run(tmp_path, str(env_file), RUN_PORT="8001") == (
+        f"(SITE_URL from {env_file})"
+    )

@@ -421,7 +421,10 @@ def test_calendar_shows_the_month_and_the_feed_link_spot(case, lawyer_user):
     assert "Create your calendar link in your reminder preferences" in text
     token = calendar_feed_issue(user=lawyer_user)
     text = client.get(reverse("dashboard:calendar") + "?month=2019-11").content.decode()
-    assert f"http://testserver/calendar/{token}.ics" in text
+    # On SITE_URL, the same link as the preferences page and the feed itself (not the host the
+    # page was asked on).
+    assert f"http://localhost:8000/calendar/{token}.ics" in text
+    assert "http://testserver/calendar/" not in text
     december = client.get(reverse("dashboard:calendar") + "?month=2019-12").content.decode()
     assert "Answer" in december or "answer" in december
     bad = client.get(reverse("dashboard:calendar") + "?month=2019-13")

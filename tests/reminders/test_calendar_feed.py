@@ -5,9 +5,12 @@ import datetime
 import icalendar
 import pytest
 import time_machine
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from reminders import outbox
 from reminders.calendar_feed import calendar_feed_issue, calendar_feed_revoke, calendar_feed_url
 from reminders.models import ReminderPreference
 from requests_app.models import Deadline, Jurisdiction
@@ -60,6 +63,68 @@ def test_the_feed_parses_and_lists_the_persons_open_deadlines_with_an_alarm():
     assert "Thanksgiving" in description
     [alarm] = event.walk("VALARM")
     assert alarm.decoded("TRIGGER") == -datetime.timedelta(days=1)
+
+
+@pytest.mark.django_db
+@time_machine.travel(FROZEN, tick=False)
+def test_the_event_names_its_rule_as_people_do_and_explains_it():
+    owner = UserFactory()
+    deadline_for(owner)
+    court = Deadline.objects.create(
+        lawsuit=LawsuitFactory(caption="ACLU v. DEA"),
+        label="Joint status report",
+        due_on=datetime.date(2026, 12, 4),
+        source=Deadline.Source.COURT_ORDER,
+        rule="court_order",
+    )
+    court.lawsuit.counsel.add(owner)
+    calendar_feed_issue(user=owner)
+    events = {
+        str(e["SUMMARY"]): str(e["DESCRIPTION"]) for e in fetch(Client(), owner).walk("VEVENT")
+    }
+    request_event = next(d for summary, d in events.items() if "Face recognition" in summary)
+    # The rule's name (rules.rule_name), its citation, and the explanation of the count.
+    assert "Rule: Determination on a FOIA request (US) (5 U.S.C. 552(a)(6)(A)(i))" in request_event
+    assert "Rule: response" not in request_event
+    assert "Thanksgiving" in request_event
+    assert "Rule: Date set by a court order" in events[f"{court.label} — ACLU v. DEA"]
+
+
+@pytest.mark.django_db
+@time_machine.travel(FROZEN, tick=False)
+def test_every_page_the_feed_and_the_email_carry_the_one_link_on_site_url(settings, lawyer_user):
+    """``make run`` on another port sets SITE_URL to it (scripts/run.sh); whatever the host a
+    page is asked on, the feed link and every link out are on SITE_URL."""
+    settings.SITE_URL = "http://127.0.0.1:8001"
+    lawyer_user.email = "lawyer@example.org"
+    lawyer_user.save()
+    deadline = deadline_for(lawyer_user)
+    token = calendar_feed_issue(user=lawyer_user)
+    feed = f"http://127.0.0.1:8001/calendar/{token}.ics"
+    assert calendar_feed_url(user=lawyer_user) == feed
+
+    client = Client()
+    client.force_login(lawyer_user)
+    preferences = client.get(reverse("reminder-preferences")).content.decode()
+    calendar = client.get(reverse("dashboard:calendar")).content.decode()
+    assert f'value="{feed}"' in preferences
+    assert f'href="{feed}"' in calendar
+    for page in (preferences, calendar):
+        assert "http://testserver/calendar/" not in page
+
+    [event] = fetch(client, lawyer_user).walk("VEVENT")
+    admin_link = f"http://127.0.0.1:8001{deadline.request.get_admin_url()}"
+    assert str(event["URL"]) == admin_link
+    assert admin_link in str(event["DESCRIPTION"])
+
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 14, tzinfo=datetime.UTC), tick=False):
+        outbox.reminders_sweep(now=timezone.now())
+        [reminder] = outbox.Reminder.objects.filter(recipient=lawyer_user)
+        outbox.reminder_send(reminder_id=reminder.pk, now=timezone.now())
+    [message] = mail.outbox
+    assert admin_link in message.body
+    assert "http://127.0.0.1:8001/reminders/preferences/" in message.body
+    assert "Rule: Determination on a FOIA request (US) (5 U.S.C. 552(a)(6)(A)(i))" in message.body
 
 
 @pytest.mark.django_db
@@ -142,9 +207,10 @@ def test_preferences_page_saves_delivery_and_manages_the_link(lawyer_user):
     response = client.post(url, {"action": "feed-create"}, follow=True)
     feed = calendar_feed_url(user=lawyer_user)
     assert feed is not None
-    assert f"http://testserver{feed.removeprefix('http://localhost:8000')}".encode() in (
-        response.content
-    )
+    # The link on SITE_URL, as everywhere else, not the host the page was asked on.
+    assert feed.startswith("http://localhost:8000/calendar/")
+    assert feed.encode() in response.content
+    assert b"http://testserver/calendar/" not in response.content
     client.post(url, {"action": "save", "delivery": "digest", "feed_all_lawsuits": "on"})
     preference = ReminderPreference.objects.get(user=lawyer_user)
     assert preference.delivery == "digest"
