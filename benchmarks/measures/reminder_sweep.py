@@ -1,6 +1,8 @@
 """The reminder sweep, measured: N deadlines on N/5 requests owned by 1,000 people loaded
 server-side with `generate_series`, `--due` of them due for a reminder on the sweep's day; the
-sweep timed next to the raw SQL that selects the same due rows, and the raw INSERT of them."""
+sweep timed next to the raw INSERT of the same due rows into the outbox (its budget's limit:
+writing one row per reminder is the floor of the sweep's guarantee) and the raw SQL that selects
+them (shown for information)."""
 
 from __future__ import annotations
 
@@ -114,8 +116,9 @@ def _load(deadlines: int, due: int) -> dict[str, Any]:
 
 
 def _raw_due_rows(dates: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The limit: hand-written SQL that knows the four kinds of due date and fetches the same
-    (deadline, person) pairs the sweep writes."""
+    """For information: hand-written SQL that knows the four kinds of due date and fetches the
+    same (deadline, person) pairs the sweep writes. Not the budget's limit: a sweep that only
+    selected would not give the outbox's guarantee."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT d.id, r.owner_id FROM {Deadline._meta.db_table} d
@@ -128,9 +131,10 @@ def _raw_due_rows(dates: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def _raw_insert_due_rows(dates: dict[str, Any]) -> int:
-    """The write limit: the same rows inserted into the outbox by hand-written SQL (the simplest
-    INSERT … SELECT, no slots, no people beyond the owner), committed — the cost any sweep that
-    keeps one row per reminder pays for the table's indexes and foreign keys."""
+    """The budget's limit: the same rows inserted into the outbox by hand-written SQL (the
+    simplest INSERT … SELECT, no slots, no people beyond the owner), committed — the cost any
+    sweep that keeps one row per reminder pays for the table's indexes and foreign keys, and so
+    the floor of the sweep's guarantee (each due reminder written once, before any send)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO {Reminder._meta.db_table} (
@@ -148,8 +152,9 @@ def _raw_insert_due_rows(dates: dict[str, Any]) -> int:
 
 
 def measure(*, deadlines: int, due: int, budget_ratio: float) -> dict[str, Any]:
-    """Load, then sweep three times over an empty outbox next to the raw SELECT and the raw
-    INSERT of the same rows; the best of three of each, checked against the due rows."""
+    """Load, then sweep three times over an empty outbox next to the raw INSERT and the raw
+    SELECT of the same rows; the best of three of each, checked against the due rows. The
+    budget: the sweep within ``budget_ratio`` times the raw INSERT."""
     print(f"Loading {deadlines:,} deadlines ({due:,} due for a reminder) …", flush=True)
     started = time.perf_counter()
     dates = _load(deadlines, due)
@@ -196,5 +201,6 @@ def measure(*, deadlines: int, due: int, budget_ratio: float) -> dict[str, Any]:
         "ratio_to_raw_insert": round(sweep / write, 2),
         "budget_ratio": budget_ratio,
         "queries": queries,
-        "met": sweep / raw <= budget_ratio,
+        "budget_limit": "raw_insert_s",
+        "met": sweep / write <= budget_ratio,
     }
