@@ -15,7 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from documents.models import Document, Release
 from documents.selectors import release_totals
@@ -25,6 +27,7 @@ from requests_app.deadlines.selectors import (
     deadline_state,
     deadlines_due_within,
     deadlines_overdue,
+    due_within_q,
     explain,
     explanation_text,
     running_q,
@@ -39,6 +42,7 @@ from requests_app.models import (
     RequestEvent,
     TrackingNumber,
 )
+from requests_app.workflow import RequestStatus
 
 Status = Deadline.Status
 UPCOMING_DAYS = 14
@@ -111,6 +115,52 @@ def _deadlines() -> QuerySet[Deadline]:
     return Deadline.objects.select_related(*_DEADLINE_JOINS)
 
 
+# --- "Mine": what a person answers for ----------------------------------------------------------
+
+
+def requests_mine_q(user: Any, prefix: str = "") -> Q:
+    """Requests the person owns or is assigned to, as a condition (``prefix`` reaches the request
+    through a relation). A subquery, so the many-to-many join never repeats a row."""
+    mine = RecordsRequest.objects.filter(Q(owner=user) | Q(assigned_staff=user)).values("pk")
+    return Q(**{f"{prefix}pk__in": mine})
+
+
+def lawsuits_mine_q(user: Any, prefix: str = "") -> Q:
+    """Lawsuits on which the person is counsel, as a condition (a subquery, no repeated rows)."""
+    return Q(**{f"{prefix}pk__in": Lawsuit.objects.filter(counsel=user).values("pk")})
+
+
+def deadlines_mine_q(user: Any) -> Q:
+    """Deadlines the person answers for: those they are responsible for, and every deadline of a
+    request they own or are assigned to (its appeals' too) and of a lawsuit they are counsel on."""
+    return (
+        Q(responsible=user)
+        | requests_mine_q(user, "request__")
+        | requests_mine_q(user, "appeal__request__")
+        | lawsuits_mine_q(user, "lawsuit__")
+    )
+
+
+def week_end(today: datetime.date) -> datetime.date:
+    """The last day of the organisation's week containing ``today``: weeks run Monday to Sunday
+    (ISO 8601), so on a Sunday the week ends that day."""
+    return today + datetime.timedelta(days=6 - today.weekday())
+
+
+def deadlines_this_week(
+    *, today: datetime.date, user: Any = None, limit: int = 50
+) -> tuple[list[DeadlineRow], int]:
+    """Open, running deadlines due from ``today`` through the Sunday ending its week (due-within
+    as ``requests_app.deadlines.selectors`` defines it), the person's only when ``user`` is given;
+    with the total when more than ``limit`` fall due."""
+    week = Deadline.objects.filter(due_within_q((week_end(today) - today).days, today=today))
+    if user is not None:
+        week = week.filter(deadlines_mine_q(user))
+    shown = list(_deadlines().filter(pk__in=week.values("pk")).order_by("due_on", "pk")[:limit])
+    total = week.count() if len(shown) == limit else len(shown)
+    return deadline_rows(shown, today), total
+
+
 # --- Home ---------------------------------------------------------------------------------------
 
 
@@ -130,6 +180,12 @@ class HomeOverview:
     releases: list[Any]  # documents.Release rows, annotated with `document_count`
     overdue_total: int
     upcoming_total: int
+    #: Due from today through Sunday (``week_end``), and how many in all.
+    this_week: list[DeadlineRow] = field(default_factory=list)
+    this_week_total: int = 0
+    week_end: datetime.date | None = None
+    #: Only what the person answers for (``deadlines_mine_q``), or everyone's.
+    mine: bool = False
 
 
 def _lawsuit_next_deadlines(
@@ -167,22 +223,34 @@ def _lawsuit_next_deadlines(
     return {owner: by_pk[d.pk] for owner, d in best.items()}
 
 
-def home_overview(*, today: datetime.date, limit: int = 50) -> HomeOverview:
-    """Overdue deadlines, the next 14 days, open lawsuits with their next deadline, and the
-    releases received most recently."""
+def home_overview(*, today: datetime.date, limit: int = 50, user: Any = None) -> HomeOverview:
+    """Overdue deadlines, this week's, the next 14 days, open lawsuits with their next deadline,
+    and the releases received most recently; with ``user``, only what that person answers for
+    (``deadlines_mine_q``: the lawsuits they are counsel on, the releases of their requests and
+    lawsuits)."""
 
     overdue_qs = deadlines_overdue(today)
     upcoming_qs = deadlines_due_within(today, UPCOMING_DAYS)
+    lawsuit_qs = Lawsuit.objects.exclude(status__in=Lawsuit.FINISHED)
+    release_qs = Release.objects.all()
+    if user is not None:
+        overdue_qs = overdue_qs.filter(deadlines_mine_q(user))
+        upcoming_qs = upcoming_qs.filter(deadlines_mine_q(user))
+        lawsuit_qs = lawsuit_qs.filter(lawsuits_mine_q(user))
+        release_qs = release_qs.filter(
+            requests_mine_q(user, "request__") | lawsuits_mine_q(user, "lawsuit__")
+        )
     overdue = list(_deadlines().filter(pk__in=overdue_qs).order_by("due_on", "pk")[:limit])
     upcoming = list(_deadlines().filter(pk__in=upcoming_qs).order_by("due_on", "pk")[:limit])
+    this_week, this_week_total = deadlines_this_week(today=today, user=user, limit=limit)
     lawsuits = list(
-        Lawsuit.objects.exclude(status__in=Lawsuit.FINISHED)
-        .annotate(request_count=Count("requests", distinct=True))
-        .order_by("-filed_on", "-pk")
+        lawsuit_qs.annotate(request_count=Count("requests", distinct=True)).order_by(
+            "-filed_on", "-pk"
+        )
     )
     next_deadlines = _lawsuit_next_deadlines(lawsuits, today)
     releases = list(
-        Release.objects.select_related("request__agency__parent", "lawsuit")
+        release_qs.select_related("request__agency__parent", "lawsuit")
         .annotate(document_count=Count("documents"))
         .order_by(F("received_on").desc(nulls_last=True), "-released_on", "-pk")[:10]
     )
@@ -195,6 +263,10 @@ def home_overview(*, today: datetime.date, limit: int = 50) -> HomeOverview:
         releases=releases,
         overdue_total=overdue_qs.count() if len(overdue) == limit else len(overdue),
         upcoming_total=upcoming_qs.count() if len(upcoming) == limit else len(upcoming),
+        this_week=this_week,
+        this_week_total=this_week_total,
+        week_end=week_end(today),
+        mine=user is not None,
     )
 
 
@@ -420,6 +492,100 @@ def request_overview(
         document_total=documents.count() if len(listed) == document_limit else len(listed),
         totals=release_totals(Release.objects.filter(request=request)),
     )
+
+
+# --- The requests list --------------------------------------------------------------------------
+
+#: Requests shown per page of the list.
+REQUESTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class RequestLine:
+    """One request in the list: the request (agency, owner and lawsuits joined) and its next open,
+    running deadline, its own or an appeal's (None when nothing is running)."""
+
+    request: RecordsRequest
+    next_deadline: DeadlineRow | None
+
+
+@dataclass
+class RequestList:
+    lines: list[RequestLine]
+    page: Page[Any]
+    #: The people who own at least one request, for the owner filter: (id, name).
+    owners: list[tuple[int, str]]
+
+
+def _next_running_deadline(field_name: str) -> Subquery:
+    running = (
+        Deadline.objects.filter(running_q())
+        .filter(Q(request_id=OuterRef("pk")) | Q(appeal__request_id=OuterRef("pk")))
+        .order_by("due_on", "pk")
+    )
+    return Subquery(running.values(field_name)[:1])
+
+
+def _person(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def request_list(
+    *,
+    today: datetime.date,
+    status: str = "",
+    owner_id: int | None = None,
+    user: Any = None,
+    in_litigation: bool | None = None,
+    page: int = 1,
+) -> RequestList:
+    """Requests, those whose next deadline comes soonest first (overdue ones at the top), then
+    those with nothing running, most recently filed first. Filtered by ``status``, by owner, to
+    the person's own (``requests_mine_q``) when ``user`` is given, and to those a lawsuit covers
+    (``in_litigation`` True) or that none covers (False). A fixed number of queries per page:
+    the next deadline is found by a subquery, then fetched for the page in one go."""
+    requests = RecordsRequest.objects.annotate(
+        next_due_on=_next_running_deadline("due_on"),
+        next_deadline_id=_next_running_deadline("pk"),
+    )
+    if status:
+        requests = requests.filter(status=status)
+    if owner_id is not None:
+        requests = requests.filter(owner_id=owner_id)
+    if user is not None:
+        requests = requests.filter(requests_mine_q(user))
+    if in_litigation is not None:
+        litigated = Q(pk__in=Lawsuit.requests.through.objects.values("recordsrequest_id"))
+        requests = requests.filter(litigated if in_litigation else ~litigated)
+    ordered = (
+        requests.select_related("agency__parent", "owner")
+        .prefetch_related("lawsuits")
+        .order_by(
+            F("next_due_on").asc(nulls_last=True),
+            F("filed_on").desc(nulls_last=True),
+            "-pk",
+        )
+    )
+    shown = Paginator(ordered, REQUESTS_PER_PAGE).get_page(page)
+    records: list[Any] = list(shown.object_list)  # annotated with next_deadline_id
+    next_ids = [r.next_deadline_id for r in records if r.next_deadline_id]
+    rows = deadline_rows(_deadlines().filter(pk__in=next_ids), today) if next_ids else []
+    by_pk = {row.deadline.pk: row for row in rows}
+    owners = (
+        get_user_model()
+        .objects.filter(pk__in=RecordsRequest.objects.values("owner_id"))
+        .order_by("last_name", "first_name", "username")
+    )
+    return RequestList(
+        lines=[RequestLine(r, by_pk.get(r.next_deadline_id)) for r in records],
+        page=shown,
+        owners=[(u.pk, _person(u)) for u in owners],
+    )
+
+
+def request_statuses() -> list[tuple[str, str]]:
+    """The statuses a request may have, (value, words), for the status filter."""
+    return [(str(value), str(label)) for value, label in RequestStatus.choices]
 
 
 # --- An agency ----------------------------------------------------------------------------------

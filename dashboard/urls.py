@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("lawsuits/", views.lawsuit_list, name="lawsuits"),
     path("lawsuits/<int:pk>/", views.lawsuit_detail, name="lawsuit"),
+    path("requests/", views.request_list, name="requests"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("agencies/", views.agency_list, name="agencies"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency"),

@@ -51,10 +51,61 @@ def _today() -> datetime.date:
     return organisation_today()
 
 
+def _mine(request: HttpRequest) -> bool:
+    """``?mine=1``: only what the logged-in person answers for (kept in the URL to share it)."""
+    return request.GET.get("mine") == "1"
+
+
 @dashboard_page
 def home(request: HttpRequest) -> HttpResponse:
-    overview = selectors.home_overview(today=_today())
+    overview = selectors.home_overview(
+        today=_today(), user=request.user if _mine(request) else None
+    )
     return render(request, "dashboard/home.html", {"o": overview, "nav": "home"})
+
+
+_LITIGATION = {"": None, "yes": True, "no": False}
+
+
+@dashboard_page
+def request_list(request: HttpRequest) -> HttpResponse:
+    statuses = selectors.request_statuses()
+    status = request.GET.get("status", "")
+    owner = request.GET.get("owner", "")
+    litigation = request.GET.get("litigation", "")
+    errors = []
+    if status and status not in dict(statuses):
+        errors.append(f"“{status}” is not a request status: choose one from the list.")
+        status = ""
+    owner_id = int(owner) if owner.isdigit() else None
+    if owner and owner_id is None:
+        errors.append(f"“{owner}” is not a person: choose an owner from the list.")
+    if litigation not in _LITIGATION:
+        errors.append(f"“{litigation}” is not a choice: use yes or no.")
+        litigation = ""
+    listing = selectors.request_list(
+        today=_today(),
+        status=status,
+        owner_id=owner_id,
+        user=request.user if _mine(request) else None,
+        in_litigation=_LITIGATION[litigation],
+        page=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
+    )
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    context = {
+        "listing": listing,
+        "statuses": statuses,
+        "status": status,
+        "owner_id": owner_id,
+        "litigation": litigation,
+        "mine": _mine(request),
+        "filtered": bool(status or owner_id or litigation or _mine(request)),
+        "query": filters.urlencode(),
+        "errors": errors,
+        "nav": "requests",
+    }
+    return render(request, "dashboard/request_list.html", context, status=400 if errors else 200)
 
 
 @dashboard_page
@@ -124,7 +175,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "dashboard/request.html",
-        {"o": overview, "r": records_request, "nav": "lawsuits", "today": _today()},
+        {"o": overview, "r": records_request, "nav": "requests", "today": _today()},
     )
 
 

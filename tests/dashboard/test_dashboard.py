@@ -116,6 +116,9 @@ def page_urls(lawsuit):
     assert document is not None
     return {
         "home": reverse("dashboard:home"),
+        "home_mine": reverse("dashboard:home") + "?mine=1",
+        "requests": reverse("dashboard:requests"),
+        "requests_filtered": reverse("dashboard:requests") + "?status=denied&mine=1&litigation=yes",
         "lawsuits": reverse("dashboard:lawsuits"),
         "lawsuit": reverse("dashboard:lawsuit", args=[lawsuit.pk]),
         "request": reverse("dashboard:request", args=[request.pk]),
@@ -129,6 +132,9 @@ def page_urls(lawsuit):
 
 PAGES = [
     "home",
+    "home_mine",
+    "requests",
+    "requests_filtered",
     "lawsuits",
     "lawsuit",
     "request",

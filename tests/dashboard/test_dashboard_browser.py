@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
@@ -29,6 +30,7 @@ from requests_app.deadlines import rules
 from requests_app.deadlines.court import court_deadline_add
 from requests_app.deadlines.selectors import closures_for
 from requests_app.models import Lawsuit
+from tests.factories import DeadlineFactory, RecordsRequestFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -249,6 +251,50 @@ def test_a_request_created_in_the_admin_shows_its_due_date_on_the_dashboard(page
     assert "Jul 9, 2020" in row.inner_text()
     assert "Due in 8 days" in row.inner_text()
     shot(page, "07-home-with-new-request")
+
+
+def test_mine_this_week_and_the_requests_list(page, live_server):
+    """The lawyer narrows the overview to their own work, sees what falls due by Sunday
+    (2020-07-05: the week runs Monday to Sunday), and finds a request no lawsuit covers."""
+    lawyer = User.objects.get(username="lawyer")
+    request = RecordsRequestFactory(
+        title="Clearview AI contracts (not in litigation)", owner=lawyer, filed_on=D(2020, 6, 1)
+    )
+    DeadlineFactory(request=request, label="Response to the request", due_on=D(2020, 7, 2))
+    log_in(page, live_server)
+    week = page.locator("section", has=page.get_by_role("heading", name=re.compile("this week")))
+    assert "Sunday" in week.inner_text()
+    assert "Jul 5, 2020" in week.inner_text()
+    row = week.locator("li.deadline", has_text="Clearview AI contracts")
+    assert "Due in 1 day" in row.inner_text()
+    assert row.get_by_role("link", name=re.compile("Clearview")).is_visible()
+    page.get_by_role("link", name="Show only mine").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("?mine=1")  # remembered in the URL
+    assert page.get_by_role("heading", name=re.compile("What I answer for")).is_visible()
+    assert page.get_by_role("link", name="Show everyone").first.is_visible()
+    lawsuits = page.locator("section", has=page.get_by_role("heading", name="Open lawsuits"))
+    assert lawsuits.get_by_role("link", name="ACLU v. DOJ, FBI and DEA").is_visible()  # counsel
+    shot(page, "09-home-mine")
+    page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Requests").click()
+    page.wait_for_load_state()
+    table = page.locator("table")
+    assert table.get_by_role("link", name="DEA face recognition and biometric tracking records")
+    page.get_by_label("Lawsuit").select_option("no")
+    page.get_by_label("Only mine").check()
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state()
+    assert "litigation=no" in page.url
+    assert "mine=1" in page.url
+    rows = page.locator("tbody tr")
+    assert rows.count() == 1
+    assert "Due in 1 day" in rows.first.inner_text()
+    assert "Jul 2, 2020" in rows.first.inner_text()
+    assert "Lee Okafor" in rows.first.inner_text()
+    shot(page, "10-requests-mine-not-in-litigation")
+    rows.first.get_by_role("link", name=re.compile("Clearview")).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name=re.compile("Clearview AI contracts")).count() >= 1
 
 
 def test_phone_width_and_keyboard(chromium, demo, live_server):
