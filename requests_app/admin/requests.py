@@ -18,6 +18,7 @@ from requests_app import services
 from requests_app.admin.action_pages import action_page, actor
 from requests_app.admin.deadlines import AppealDeadlineInline, DueFilter, RequestDeadlineInline
 from requests_app.admin.history import HistoryAdmin
+from requests_app.admin.people import limit_pickers
 from requests_app.deadlines import hooks
 from requests_app.models import (
     Appeal,
@@ -276,6 +277,10 @@ class RecordsRequestForm(forms.ModelForm):
             "fees_paid",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_pickers(self, "owner", "assigned_staff")
+
     def clean_status(self) -> str:
         new = self.cleaned_data["status"]
         old = self.initial.get("status") if self.instance.pk else None
@@ -362,7 +367,9 @@ class RecordsRequestAdmin(HistoryAdmin):
     ]
     search_fields = ["title", "tracking_numbers__number", "records_sought"]
     date_hierarchy = "filed_on"
-    autocomplete_fields = ["agency", "owner", "assigned_staff", "topics"]
+    # Owner and staff are plain selects of the people who work here (requests_app.admin.people):
+    # an autocomplete would need permission to view users, which no role holds.
+    autocomplete_fields = ["agency", "topics"]
     list_select_related = ["agency", "agency__parent", "owner"]
     readonly_fields = ["lawsuit_links", "created_at", "updated_at"]
     inlines = [RequestDeadlineInline, TrackingNumberInline, AppealInline, RequestEventInline]

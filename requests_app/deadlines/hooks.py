@@ -511,6 +511,36 @@ def deadlines_on_appeal_decision(*, appeal: Appeal) -> None:
 # --- Lawsuits and court orders -----------------------------------------------------------------
 
 
+def lead_counsel(lawsuit: Lawsuit) -> User | None:
+    """The suit's first counsel (the first added): the person a lawsuit deadline names as
+    responsible. Reminders go to every counsel of the suit regardless (reminders.outbox)."""
+    through = Lawsuit.counsel.through
+    first = (
+        through.objects.filter(lawsuit_id=lawsuit.pk)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return first.user if first is not None else None
+
+
+def deadlines_on_counsel_change(*, lawsuit: Lawsuit, previous_lead: User | None) -> int:
+    """Counsel changed: the suit's open deadlines that name nobody, or name the former lead
+    counsel who is no longer lead, now name the new lead. A person staff chose by hand for a
+    deadline (anyone else) is left as they chose. Returns how many deadlines changed hands."""
+    lead = lead_counsel(lawsuit)
+    if lead is None:
+        return 0
+    named = Q(responsible__isnull=True)
+    if previous_lead is not None and previous_lead.pk != lead.pk:
+        named |= Q(responsible=previous_lead)
+    return (
+        Deadline.objects.filter(named, lawsuit=lawsuit, status=Status.OPEN)
+        .exclude(responsible=lead)
+        .update(responsible=lead)
+    )
+
+
 def deadlines_on_service(*, lawsuit: Lawsuit) -> list[Deadline]:
     """The complaint was served: the agency's answer is due in 30 days (552(a)(4)(C))."""
     assert lawsuit.served_on is not None
@@ -520,7 +550,7 @@ def deadlines_on_service(*, lawsuit: Lawsuit) -> list[Deadline]:
         jurisdiction=Jurisdiction.objects.get(code="US"),
         rule="foia_answer",
         trigger=lawsuit.served_on,
-        responsible=None,
+        responsible=lead_counsel(lawsuit),
     )
     return [deadline] if deadline else []
 
