@@ -25,9 +25,7 @@ def people_to_pick(keep: Iterable[Any] = ()) -> QuerySet[Any]:
     working = Q(is_active=True) & (Q(groups__name__in=[STAFF, LAWYER]) | Q(is_superuser=True))
     kept = [getattr(person, "pk", person) for person in keep if person is not None]
     chosen = working | Q(pk__in=kept) if kept else working
-    return User.objects.filter(
-        pk__in=User.objects.filter(chosen).values("pk")
-    ).order_by("username")
+    return User.objects.filter(pk__in=User.objects.filter(chosen).values("pk")).order_by("username")
 
 
 def limit_pickers(form: forms.ModelForm, *names: str) -> None:
