@@ -260,7 +260,11 @@ class LawsuitFilter(filters.FilterSet):
 class DeadlineFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Deadline.Status.choices)
     source = filters.ChoiceFilter(choices=Deadline.Source.choices)
-    request = KeyFilter(queryset=RecordsRequest.objects.all())
+    request = KeyFilter(
+        queryset=RecordsRequest.objects.all(),
+        method="filter_request",
+        help_text="Request id: its own deadlines and those of its appeals.",
+    )
     appeal = KeyFilter(queryset=Appeal.objects.all())
     lawsuit = KeyFilter(queryset=Lawsuit.objects.all())
     agency = _agency_filter(method="filter_agency")
@@ -294,6 +298,11 @@ class DeadlineFilter(filters.FilterSet):
             | Q(appeal_id__in=appeals)
             | Q(lawsuit_id__in=suits.values("lawsuit_id"))
         )
+
+    def filter_request(self, queryset: QuerySet[Any], name: str, value: RecordsRequest) -> Any:
+        # The appeal's clock is part of where the request stands: a request's page shows both.
+        appeals = Appeal.objects.filter(request_id=value.pk).values("pk")
+        return queryset.filter(Q(request_id=value.pk) | Q(appeal_id__in=appeals))
 
     def filter_owner(self, queryset: QuerySet[Any], name: str, value: Any) -> Any:
         return queryset.filter(

@@ -260,6 +260,7 @@ DEADLINE_COLUMNS = [
     ("status", "status"),
     ("overdue", None),
     ("source", "source"),
+    ("estimated", None),
     ("jurisdiction", "jurisdiction__code"),
     ("rule", "rule"),
     ("citation", "citation"),
@@ -284,6 +285,7 @@ def deadline_rows(
     rows = _rows(deadlines, DEADLINE_COLUMNS)
     for row in rows:
         row["overdue"] = is_overdue(row, today)
+        row["estimated"] = row["source"] == Deadline.Source.ESTIMATE
     return rows
 
 

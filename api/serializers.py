@@ -191,6 +191,11 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
     overdue = serializers.SerializerMethodField(
         help_text="Open, running and past due today (derived, never stored)."
     )
+    estimated = serializers.SerializerMethodField(
+        help_text="Estimated: receipt not confirmed. Counted from the filing date until the "
+        "agency's receipt is recorded, which replaces it; no statutory clock runs yet and no "
+        "reminders are sent for it (source: estimate)."
+    )
 
     class Meta:
         model = Deadline
@@ -201,6 +206,7 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
             "status",
             "overdue",
             "source",
+            "estimated",
             "jurisdiction",
             "rule",
             "citation",
@@ -218,6 +224,9 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
 
     def get_overdue(self, deadline: Deadline) -> bool:
         return is_overdue(deadline, self.context.get("today"))
+
+    def get_estimated(self, deadline: Deadline) -> bool:
+        return deadline.source == Deadline.Source.ESTIMATE
 
 
 class RecordsRequestDetailSerializer(RecordsRequestSerializer):

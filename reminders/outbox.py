@@ -174,6 +174,13 @@ def _cancel_stale(now: datetime.datetime) -> int:
         return cursor.rowcount
 
 
+#: Which deadlines are reminded of. An estimate counted from filing while receipt is unknown is
+#: not: no statutory clock runs before receipt (5 U.S.C. 552(a)(6)(A)(i)), so a reminder would
+#: nag about a date the law does not set. Staff see estimates on the request list, the request's
+#: page and the dashboard, marked as such; recording receipt replaces them with reminded ones.
+REMINDED = ~Q(source=Deadline.Source.ESTIMATE)
+
+
 def _create_due(today: datetime.date, now: datetime.datetime) -> tuple[int, list[tuple[int, int]]]:
     """Insert the latest reminder whose day has come for every open, running deadline and each of
     its people — one statement whatever the number of deadlines. Returns how many rows it wrote
@@ -195,9 +202,9 @@ def _create_due(today: datetime.date, now: datetime.datetime) -> tuple[int, list
     if not slots:
         slots = [today.isoformat(), today.isoformat()]
     # Running, due today and overdue as the deadline selectors define them, compiled to SQL.
-    running, running_params = deadline_sql(running_q(), "d")
-    due_today, due_today_params = deadline_sql(due_within_q(0, today=today), "d")
-    overdue, overdue_params = deadline_sql(overdue_q(today=today), "d")
+    running, running_params = deadline_sql(running_q() & REMINDED, "d")
+    due_today, due_today_params = deadline_sql(due_within_q(0, today=today) & REMINDED, "d")
+    overdue, overdue_params = deadline_sql(overdue_q(today=today) & REMINDED, "d")
     sql = f"""
         WITH slots (calendar_id, due_on, scheduled_for, business_days) AS (VALUES {values}),
         due AS (

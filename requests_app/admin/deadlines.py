@@ -47,7 +47,7 @@ User = get_user_model()
 
 
 class DeadlineInline(admin.TabularInline):
-    """A record's deadlines, open first, each with how its date was worked out."""
+    """A record's deadlines in date order, each with its state and how its date was worked out."""
 
     model = Deadline
     extra = 0
@@ -65,7 +65,7 @@ class DeadlineInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .select_related("jurisdiction", "responsible")
-            .order_by("status", "due_on", "pk")
+            .order_by("due_on", "pk")
         )
 
     @admin.display(description="state")

@@ -20,6 +20,8 @@ from requests_app.admin.deadlines import (
     LawsuitDeadlineInline,
 )
 from requests_app.admin.history import HistoryAdmin
+from requests_app.admin.people import limit_pickers
+from requests_app.deadlines import hooks
 from requests_app.deadlines.court import (
     court_deadline_add,
     court_schedule_create,
@@ -57,6 +59,10 @@ class LawsuitForm(forms.ModelForm):
             "outcome",
             "notes",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_pickers(self, "counsel")
 
     def clean_requests(self) -> Any:
         chosen = self.cleaned_data.get("requests")
@@ -131,7 +137,8 @@ class LawsuitAdmin(HistoryAdmin):
     list_filter = ["status", "court"]
     search_fields = ["caption", "docket_number", "court", "plaintiffs", "judge"]
     date_hierarchy = "filed_on"
-    autocomplete_fields = ["defendant_agencies", "requests", "counsel"]
+    # Counsel is a plain select of the people who work here (requests_app.admin.people).
+    autocomplete_fields = ["defendant_agencies", "requests"]
     inlines = [
         LawsuitDeadlineInline,
         CourtDeadlineInline,
@@ -186,7 +193,11 @@ class LawsuitAdmin(HistoryAdmin):
         lawsuit: Lawsuit = form.instance
         before = set(lawsuit.requests.values_list("pk", flat=True)) if change else set()
         chosen = list(form.cleaned_data.get("requests") or [])
+        previous_lead = hooks.lead_counsel(lawsuit) if change else None
         super().save_related(request, form, formsets, change)
+        if "counsel" in form.changed_data:
+            # The suit's open deadlines that named nobody, or the former lead, follow the lead.
+            hooks.deadlines_on_counsel_change(lawsuit=lawsuit, previous_lead=previous_lead)
         added = [r for r in chosen if r.pk not in before]
         # Re-add through the service so each newly covered request enters litigation and its
         # timeline says which suit covers it.

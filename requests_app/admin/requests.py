@@ -9,18 +9,26 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from core.today import organisation_today
 from requests_app import services
 from requests_app.admin.action_pages import action_page, actor
 from requests_app.admin.deadlines import AppealDeadlineInline, DueFilter, RequestDeadlineInline
 from requests_app.admin.history import HistoryAdmin
+from requests_app.admin.people import limit_pickers
 from requests_app.deadlines import hooks
+from requests_app.deadlines.selectors import (
+    deadline_state,
+    next_deadline,
+    next_deadline_annotations,
+)
 from requests_app.models import (
     Appeal,
+    Deadline,
     Lawsuit,
     RecordsRequest,
     RequestEvent,
@@ -276,6 +284,10 @@ class RecordsRequestForm(forms.ModelForm):
             "fees_paid",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_pickers(self, "owner", "assigned_staff")
+
     def clean_status(self) -> str:
         new = self.cleaned_data["status"]
         old = self.initial.get("status") if self.instance.pk else None
@@ -350,6 +362,7 @@ class RecordsRequestAdmin(HistoryAdmin):
         "owner",
         "latest_tracking_number",
         "filed_on",
+        "next_deadline",
     ]
     list_filter = [
         "status",
@@ -362,9 +375,11 @@ class RecordsRequestAdmin(HistoryAdmin):
     ]
     search_fields = ["title", "tracking_numbers__number", "records_sought"]
     date_hierarchy = "filed_on"
-    autocomplete_fields = ["agency", "owner", "assigned_staff", "topics"]
+    # Owner and staff are plain selects of the people who work here (requests_app.admin.people):
+    # an autocomplete would need permission to view users, which no role holds.
+    autocomplete_fields = ["agency", "topics"]
     list_select_related = ["agency", "agency__parent", "owner"]
-    readonly_fields = ["lawsuit_links", "created_at", "updated_at"]
+    readonly_fields = ["lawsuit_links", "appeal_deadlines", "created_at", "updated_at"]
     inlines = [RequestDeadlineInline, TrackingNumberInline, AppealInline, RequestEventInline]
     actions = ["assign_owner", "record_acknowledgment"]
     fieldsets = [
@@ -389,6 +404,7 @@ class RecordsRequestAdmin(HistoryAdmin):
             "Expedited processing and fees",
             {"fields": ["expedited_processing", "fee_waiver", "fees_estimated", "fees_paid"]},
         ),
+        ("Appeals", {"fields": ["appeal_deadlines"]}),
         ("Litigation", {"fields": ["lawsuit_links"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -402,6 +418,49 @@ class RecordsRequestAdmin(HistoryAdmin):
                     "tracking_numbers", queryset=TrackingNumber.objects.order_by("-assigned_on")
                 )
             )
+            .annotate(**next_deadline_annotations())
+        )
+
+    @admin.display(
+        description="next deadline", ordering=F("next_deadline_due_on").asc(nulls_last=True)
+    )
+    def next_deadline(self, obj: RecordsRequest) -> str:
+        deadline = next_deadline(obj)
+        if deadline is None:
+            return "—"
+        return f"{deadline.label}: {deadline.due_on} — {deadline_state(deadline).words}"
+
+    @admin.display(description="appeals' deadlines")
+    def appeal_deadlines(self, obj: RecordsRequest) -> str:
+        """The deadlines of the request's appeals, in date order (each appeal's page has them with
+        their explanations)."""
+        if not obj.pk:
+            return "—"
+        rows = list(
+            Deadline.objects.filter(appeal__request=obj)
+            .select_related("appeal", "responsible")
+            .order_by("due_on", "pk")
+        )
+        if not rows:
+            return "No appeal deadlines."
+        return format_html(
+            "<table><tr><th>appeal</th><th>deadline</th><th>due</th><th>state</th>"
+            "<th>responsible</th></tr>{}</table>",
+            format_html_join(
+                "",
+                '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+                (
+                    (
+                        reverse("admin:requests_app_appeal_change", args=[d.appeal_id]),
+                        str(d.appeal),
+                        d.label,
+                        d.due_on,
+                        deadline_state(d).words,
+                        d.responsible or "—",
+                    )
+                    for d in rows
+                ),
+            ),
         )
 
     @admin.display(description="tracking number")

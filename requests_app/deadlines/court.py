@@ -22,7 +22,7 @@ else:
 
 import calendar
 
-from requests_app.deadlines.hooks import Status, iso_date, note_appended
+from requests_app.deadlines.hooks import Status, iso_date, lead_counsel, note_appended
 
 COURT_SCHEDULE_HORIZON_DAYS = 730  # an open-ended schedule is expanded two years ahead
 
@@ -37,7 +37,7 @@ def court_deadline_add(
     responsible: User | None = None,
 ) -> Deadline:
     """A date a court set ("answer due 2019-12-30", ECF No. 12). Court dates are not counted or
-    moved: the order fixes them."""
+    moved: the order fixes them. Nobody named: the suit's lead counsel is responsible."""
     deadline = Deadline(
         lawsuit=lawsuit,
         label=label,
@@ -46,7 +46,7 @@ def court_deadline_add(
         rule="court_order",
         citation=court_order,
         court_order=court_order,
-        responsible=responsible,
+        responsible=responsible or lead_counsel(lawsuit),
     )
     deadline.full_clean()
     deadline.save()
@@ -113,6 +113,7 @@ def _expansion_end(schedule: CourtSchedule, today: datetime.date) -> datetime.da
 
 def _expand(schedule: CourtSchedule, through: datetime.date) -> list[Deadline]:
     us = Jurisdiction.objects.get(code="US")
+    responsible = schedule.responsible or lead_counsel(schedule.lawsuit)
     created = []
     for k, basis, due in _schedule_occurrences(
         schedule, after=schedule.expanded_through, through=through
@@ -128,7 +129,7 @@ def _expand(schedule: CourtSchedule, through: datetime.date) -> list[Deadline]:
             citation=schedule.order_reference,
             court_order=schedule.order_reference,
             basis=basis or {},
-            responsible=schedule.responsible,
+            responsible=responsible,
             note=f"Occurrence {k + 1}.",
         )
         deadline.full_clean()

@@ -37,6 +37,7 @@ else:
 from requests_app.deadlines.closures import jurisdiction_lock
 
 Status = Deadline.Status
+Source = Deadline.Source
 # The rules whose deadline is "the agency's clock" on a request or appeal: tolling stops it, an
 # extension replaces it, the determination ends it.
 _CLOCKS = ("response", "appeal_response", "acknowledgment", "ag_ruling_request", "follow_up")
@@ -63,6 +64,7 @@ def _computed(
     responsible: User | None,
     trigger_event: RequestEvent | None = None,
     note: str = "",
+    source: str = Deadline.Source.RULE,
 ) -> Deadline:
     jurisdiction_lock(jurisdiction)
     calendar = working_calendar(jurisdiction.code)
@@ -78,6 +80,7 @@ def _computed(
         responsible=responsible,
         trigger_event=trigger_event,
         note=note,
+        source=source,
     )
     deadline.full_clean()
     deadline.save()
@@ -88,6 +91,7 @@ def _open_clock(record: RecordsRequest | Appeal) -> Deadline | None:
     return (
         Deadline.objects.select_for_update(of=("self",))
         .filter(**_owner_filter(record), status=Status.OPEN, rule__in=CLOCK_RULES)
+        .exclude(source=Source.ESTIMATE)  # no clock runs before receipt: nothing to stop or end
         .order_by("-due_on", "-pk")
         .first()
     )
@@ -198,7 +202,80 @@ def deadlines_on_receipt(
                 if corrected != deadline.basis:
                     _recount_row(deadline, corrected)
                     touched.append(deadline)
+    _estimates_replaced(request, on=request.received_on)
     return touched
+
+
+ESTIMATE_NOTE = (
+    "Receipt not confirmed: this date is counted from the filing date. The statutory clock starts "
+    "when the agency receives the request ({citation}); the date counted from receipt replaces "
+    "this one when receipt is recorded."
+)
+
+
+def deadlines_on_filing(*, request: RecordsRequest) -> list[Deadline]:
+    """Filed, receipt not known yet: the deadlines receipt would start, estimated from the filing
+    date so that staff see a date at all. They are marked as estimates (``Source.ESTIMATE``), are
+    no clock (tolling, extension and determination act on the clock counted from receipt), get
+    no reminders, and are superseded by the deadlines counted from receipt once it is recorded
+    (5 U.S.C. 552(a)(6)(A)(i): twenty working days "after the date of receipt"). A corrected
+    filing date recounts them. The caller says whether the request is still pending."""
+    if request.filed_on is None or request.received_on is not None:
+        return []
+    rows = list(
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("jurisdiction")
+        .filter(request=request, source=Source.ESTIMATE)
+    )
+    touched: list[Deadline] = []
+    for rule in rules.rules_triggered_by(request.jurisdiction.code, "receipt"):
+        chain = [d for d in rows if rules.base_rule(d.basis) == rule.code]
+        if not chain:
+            touched.append(
+                _computed(
+                    record=request,
+                    jurisdiction=request.jurisdiction,
+                    basis={"rule": rule.code, "trigger": iso_date(request.filed_on)},
+                    responsible=request.owner,
+                    note=ESTIMATE_NOTE.format(citation=rule.citation),
+                    source=Source.ESTIMATE,
+                )
+            )
+            continue
+        for deadline in chain:
+            if deadline.status != Status.OPEN:
+                continue
+            corrected = rules.with_trigger(deadline.basis, request.filed_on)
+            if corrected != deadline.basis:
+                _recount_row(deadline, corrected)
+                touched.append(deadline)
+    return touched
+
+
+def _estimates_replaced(request: RecordsRequest, *, on: datetime.date) -> None:
+    """Receipt recorded: each open estimate is superseded by the deadline of its rule counted
+    from receipt (waived if receipt started none, e.g. the rule no longer applies)."""
+    estimates = list(
+        Deadline.objects.select_for_update(of=("self",)).filter(
+            request=request, source=Source.ESTIMATE, status=Status.OPEN
+        )
+    )
+    if not estimates:
+        return
+    counted = {
+        rules.base_rule(d.basis): d
+        for d in Deadline.objects.filter(
+            request=request, source=Source.RULE, status=Status.OPEN
+        ).exclude(basis={})
+    }
+    for estimate in estimates:
+        real = counted.get(rules.base_rule(estimate.basis))
+        if real is not None:
+            _supersede(estimate, real, f"Replaced by the date counted from receipt on {on}.")
+        else:
+            estimate.status = Status.WAIVED
+            estimate.note = f"{estimate.note} Receipt recorded on {on}.".strip()
+            estimate.save(update_fields=["status", "note", "updated_at"])
 
 
 def deadlines_toll(*, request: RecordsRequest, on: datetime.date, reason: str) -> str:
@@ -273,6 +350,7 @@ def _clock_to_extend(request: RecordsRequest) -> Deadline | None:
     """The clock an extension notice would extend (read without a lock, for checks)."""
     return (
         Deadline.objects.filter(request=request, status=Status.OPEN, rule__in=CLOCK_RULES)
+        .exclude(source=Source.ESTIMATE)
         .select_related("jurisdiction")
         .order_by("-due_on", "-pk")
         .first()
@@ -383,6 +461,10 @@ def deadlines_on_determination(
     clock = _open_clock(request)
     if clock is not None:
         _close(clock, on, f"Determined on {on}.")
+    # An estimate was never a clock the agency could meet or miss: it owes nothing now.
+    Deadline.objects.filter(request=request, source=Source.ESTIMATE, status=Status.OPEN).update(
+        status=Status.WAIVED, note=note_appended(f"Determined on {on} before receipt was recorded.")
+    )
     # A determination also decides, in substance, whether the request was expedited.
     for pending in Deadline.objects.filter(
         request=request, status=Status.OPEN, rule="expedited_determination"
@@ -406,9 +488,13 @@ def deadlines_on_litigation(*, request: RecordsRequest, on: datetime.date) -> in
     """Suing over a request whose clock ran out: the agency missed it (a missed deadline counts as
     exhausted remedies, 552(a)(6)(C)(i)). Returns how many deadlines were marked missed."""
     # The clocks overdue on the day the suit was filed.
-    return Deadline.objects.filter(
-        overdue_q(today=on), request=request, rule__in=CLOCK_RULES
-    ).update(status=Status.MISSED, note=note_appended(f"Not met when the suit was filed on {on}."))
+    return (
+        Deadline.objects.filter(overdue_q(today=on), request=request, rule__in=CLOCK_RULES)
+        .exclude(source=Source.ESTIMATE)
+        .update(
+            status=Status.MISSED, note=note_appended(f"Not met when the suit was filed on {on}.")
+        )
+    )
 
 
 def note_appended(text: str) -> Any:
@@ -511,6 +597,33 @@ def deadlines_on_appeal_decision(*, appeal: Appeal) -> None:
 # --- Lawsuits and court orders -----------------------------------------------------------------
 
 
+def lead_counsel(lawsuit: Lawsuit) -> User | None:
+    """The suit's first counsel (the first added): the person a lawsuit deadline names as
+    responsible. Reminders go to every counsel of the suit regardless (reminders.outbox)."""
+    through = Lawsuit.counsel.through
+    first = (
+        through.objects.filter(lawsuit_id=lawsuit.pk).select_related("user").order_by("pk").first()
+    )
+    return first.user if first is not None else None
+
+
+def deadlines_on_counsel_change(*, lawsuit: Lawsuit, previous_lead: User | None) -> int:
+    """Counsel changed: the suit's open deadlines that name nobody, or name the former lead
+    counsel who is no longer lead, now name the new lead. A person staff chose by hand for a
+    deadline (anyone else) is left as they chose. Returns how many deadlines changed hands."""
+    lead = lead_counsel(lawsuit)
+    if lead is None:
+        return 0
+    named = Q(responsible__isnull=True)
+    if previous_lead is not None and previous_lead.pk != lead.pk:
+        named |= Q(responsible=previous_lead)
+    return (
+        Deadline.objects.filter(named, lawsuit=lawsuit, status=Status.OPEN)
+        .exclude(responsible=lead)
+        .update(responsible=lead)
+    )
+
+
 def deadlines_on_service(*, lawsuit: Lawsuit) -> list[Deadline]:
     """The complaint was served: the agency's answer is due in 30 days (552(a)(4)(C))."""
     assert lawsuit.served_on is not None
@@ -520,7 +633,7 @@ def deadlines_on_service(*, lawsuit: Lawsuit) -> list[Deadline]:
         jurisdiction=Jurisdiction.objects.get(code="US"),
         rule="foia_answer",
         trigger=lawsuit.served_on,
-        responsible=None,
+        responsible=lead_counsel(lawsuit),
     )
     return [deadline] if deadline else []
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from core.today import organisation_today
 from requests_app.deadlines import rules
@@ -35,7 +35,7 @@ from requests_app.deadlines.calendars import (
     calendar_for,
 )
 from requests_app.deadlines.rules import Explanation, compute
-from requests_app.models import ClosureDay, Deadline
+from requests_app.models import Appeal, ClosureDay, Deadline
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -159,6 +159,9 @@ def deadline_sql(condition: Q, alias: str) -> tuple[str, list[Any]]:
 
 # --- A deadline's state in words -----------------------------------------------------------------
 
+#: What marks a deadline counted from filing while receipt is unknown, wherever it is shown.
+ESTIMATE_MARKER = "estimated: receipt not confirmed"
+
 #: Open deadlines due within this many days are shown as "soon".
 SOON_DAYS = 7
 
@@ -183,8 +186,15 @@ def _day(value: datetime.date) -> str:
 def deadline_state(deadline: Deadline, today: datetime.date | None = None) -> DeadlineState:
     """The state of a deadline on ``today`` (the organisation's), in the words the admin and the
     dashboard both show: "Overdue by 3 days", "Due today", "Due in 5 days", "Clock stopped since
-    Nov 1, 2019 (9 working days left)", "Met on Nov 18, 2019", "Missed", "Waived"."""
-    today = today or organisation_today()
+    Nov 1, 2019 (9 working days left)", "Met on Nov 18, 2019", "Missed", "Waived"; an estimate
+    says so: "Due in 5 days (estimated: receipt not confirmed)"."""
+    state = _state(deadline, today or organisation_today())
+    if deadline.source == Deadline.Source.ESTIMATE:
+        return DeadlineState(state.key, f"{state.words} ({ESTIMATE_MARKER})")
+    return state
+
+
+def _state(deadline: Deadline, today: datetime.date) -> DeadlineState:
     if is_overdue(deadline, today):
         return DeadlineState("overdue", f"Overdue by {_days((today - deadline.due_on).days)}")
     if is_due_within(deadline, 0, today):
@@ -205,6 +215,36 @@ def deadline_state(deadline: Deadline, today: datetime.date | None = None) -> De
         done = f" (done {_day(deadline.met_on)})" if deadline.met_on else ""
         return DeadlineState("missed", f"Missed{done}")
     return DeadlineState(str(deadline.status), str(deadline.get_status_display()))
+
+
+# --- A request's next deadline ------------------------------------------------------------------
+
+#: The columns of a request's next deadline that `next_deadline_annotations` adds, by the
+#: Deadline field each one copies.
+NEXT_DEADLINE_FIELDS = ("pk", "label", "due_on", "status", "source", "paused_on", "days_left")
+
+
+def next_deadline_annotations(prefix: str = "next_deadline_") -> dict[str, Any]:
+    """Annotations giving each request its next deadline, in one query with the list: the
+    earliest open deadline of the request itself or of one of its appeals (an appeal's clock is
+    part of where the request stands). Read back with `next_deadline`."""
+    appeals = Appeal.objects.filter(request_id=OuterRef(OuterRef("pk"))).values("pk")
+    nearest = Deadline.objects.filter(
+        Q(request_id=OuterRef("pk")) | Q(appeal_id__in=appeals), status=Status.OPEN
+    ).order_by("due_on", "pk")
+    return {
+        f"{prefix}{field}": Subquery(nearest.values(field)[:1]) for field in NEXT_DEADLINE_FIELDS
+    }
+
+
+def next_deadline(record: Any, prefix: str = "next_deadline_") -> Deadline | None:
+    """The next deadline `next_deadline_annotations` read for a request, as an unsaved Deadline
+    carrying the columns its state needs (None: nothing open)."""
+    pk = getattr(record, f"{prefix}pk", None)
+    if pk is None:
+        return None
+    values = {field: getattr(record, f"{prefix}{field}") for field in NEXT_DEADLINE_FIELDS}
+    return Deadline(**values)
 
 
 # --- Closure days and calendars ------------------------------------------------------------------
@@ -280,6 +320,8 @@ def explanation_text(deadline: Deadline, calendar: WorkingCalendar | None = None
     else:
         explanation = explain(deadline, calendar)
         text = explanation.summary() if explanation else ""
+    if deadline.source == Deadline.Source.ESTIMATE:
+        text = f"{ESTIMATE_MARKER.capitalize()}: counted from the filing date. {text}"
     if deadline.is_paused:
         text += (
             f" Clock stopped on {deadline.paused_on} with {deadline.days_left} working days left "

@@ -134,6 +134,9 @@ class Deadline(models.Model):
     class Source(models.TextChoices):
         RULE = "rule", _("Statute or rule")
         COURT_ORDER = "court_order", _("Court order")
+        # Counted from the filing date while receipt is unknown: no statutory clock runs yet
+        # (5 U.S.C. 552(a)(6)(A)(i) counts from receipt); the receipt date replaces it.
+        ESTIMATE = "estimate", _("Estimate (receipt not confirmed)")
 
     request = models.ForeignKey(
         RecordsRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"

@@ -136,7 +136,9 @@ def lawsuit_update(
         setattr(locked, name, value)
     validated_save(locked, by=by)
     if counsel is not None:
+        previous_lead = hooks.lead_counsel(locked)
         locked.counsel.set(list(counsel))
+        hooks.deadlines_on_counsel_change(lawsuit=locked, previous_lead=previous_lead)
     if served_on is not None and served_on != locked.served_on:
         lawsuit_record_service(lawsuit=locked, served_on=served_on, by=by)
     covered = set(locked.requests.values_list("pk", flat=True))

@@ -107,6 +107,8 @@ def request_create(
     request_log_created(request=request, by=by)
     if request.received_on:
         hooks.deadlines_on_receipt(request=request)
+    elif request.status in PENDING:
+        hooks.deadlines_on_filing(request=request)
     return request
 
 
@@ -187,6 +189,9 @@ def request_transition(
         resumed = hooks.deadlines_resume(request=locked, on=on)
         if resumed is not None:
             resumed_due_on = resumed.due_on
+    if to_status == S.SUBMITTED:
+        # Filed with no receipt yet: a deadline estimated from filing until receipt is known.
+        hooks.deadlines_on_filing(request=locked)
     if to_status == S.ACKNOWLEDGED:
         hooks.deadlines_on_acknowledgment(request=locked, on=locked.acknowledged_on or on)
     if determining:
@@ -507,6 +512,9 @@ def request_apply_edits(
         request_transition(request=request, to_status=to_status, on=on, by=by)
     elif not created and "determined_on" in changed and request.determined_on:
         hooks.deadlines_on_determination_date(request=request)
+    if (created or "filed_on" in changed) and request.status in PENDING:
+        # Estimated from filing (or recounted from a corrected filing date) until receipt.
+        hooks.deadlines_on_filing(request=request)
     if created:
         request_sync_deadlines(request=request)
 
