@@ -35,7 +35,7 @@ def history_rows(client, request, page: int = 1) -> list[str]:
     return rows
 
 
-def _request_with_a_save_that_changed_nothing() -> RecordsRequest:
+def _request_with_a_save_that_changed_nothing():
     request = RecordsRequestFactory(status=S.SUBMITTED, filed_on=D(2019, 1, 16))
     services.request_record_receipt(request=request, received_on=D(2019, 1, 16))
     RecordsRequest.objects.get(pk=request.pk).save()  # kept by simple_history, changes nothing
