@@ -60,10 +60,15 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        codes = sorted(set(Exemption.objects.values_list("code", flat=True)))
+        # One choice per code (the search matches the code in any jurisdiction), named by the
+        # federal exemption where there is one: "b7C — ... (5 U.S.C. 552(b)(7)(C))".
+        named: dict[str, str] = {}
+        for e in Exemption.objects.select_related("jurisdiction").order_by("code", "pk"):
+            if e.code not in named or e.jurisdiction.code == "US":
+                named[e.code] = f"{e.code} — {e.meaning}"
         exemption = self.fields["exemption"]
         assert isinstance(exemption, forms.ChoiceField)
-        exemption.choices = [("", "Any exemption"), *[(c, c) for c in codes]]
+        exemption.choices = [("", "Any exemption"), *sorted(named.items())]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

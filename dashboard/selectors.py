@@ -273,6 +273,10 @@ def home_overview(*, today: datetime.date, limit: int = 50, user: Any = None) ->
 # --- Timelines ----------------------------------------------------------------------------------
 
 
+#: The ``deadline_state`` keys of a deadline still owed and not yet overdue.
+AHEAD_STATES = frozenset({"today", "soon", "upcoming", "paused"})
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One dated line of a timeline: something that happened, or a deadline past or future."""
@@ -314,7 +318,8 @@ def _deadline_entries(rows: Iterable[DeadlineRow], today: datetime.date) -> list
             detail=row.state_text,
             request=row.request,
             deadline=row,
-            future=row.deadline.due_on >= today,
+            # Ahead only while it is still owed: a deadline met early is due later but done.
+            future=row.state in AHEAD_STATES,
         )
         for row in rows
         if row.deadline.status != Status.SUPERSEDED

@@ -29,6 +29,10 @@ class ExemptionAdmin(admin.ModelAdmin):
     list_filter = ["jurisdiction"]
     search_fields = ["code", "description", "citation"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Exemption]:
+        # The pickers (autocomplete) name each exemption with its jurisdiction's code.
+        return super().get_queryset(request).select_related("jurisdiction")
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True

@@ -38,9 +38,21 @@ class Exemption(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Where staff pick or read an exemption they see what it is, not the code alone: "b7" and
+        # "b7C" differ by one letter and the code does not say which is which.
+        return f"{self.short_name} — {self.description} ({self.citation})"
+
+    @property
+    def short_name(self) -> str:
+        """The code, with the jurisdiction's code for a state's own list ("b7C", "US-MA 4(a))."""
         return (
             self.code if self.jurisdiction.code == "US" else f"{self.jurisdiction.code} {self.code}"
         )
+
+    @property
+    def meaning(self) -> str:
+        """What the code stands for, as a tooltip says it: description and citation."""
+        return f"{self.description} ({self.citation})"
 
 
 def _count(name: str) -> models.CheckConstraint:

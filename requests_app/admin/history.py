@@ -2,21 +2,30 @@
 
 simple_history lists each change as "field: old → new" with the stored values; a field with
 choices stored its code ("appeal_decided → in_litigation"). Each change here names the choice's
-label instead ("Appeal decided → In litigation"), as the change form does.
+label instead ("Appeal decided → In litigation"), as the change form does, and an empty value
+reads "—", not "None".
+
+A row reads "Changed" with the fields it changed: a save that changed nothing kept is left out,
+and the oldest row of a page is compared with the record before it, on the next page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Page
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+EMPTY = "—"
+
 
 class ChoiceLabelsHistory(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
+        if value is None or value == "":
+            return EMPTY
         field = self.model._meta.get_field(change.field)
         choices = getattr(field, "flatchoices", None)
         if choices and not isinstance(value, list):
@@ -31,3 +40,26 @@ class HistoryAdmin(SimpleHistoryAdmin):
         self, request: HttpRequest, historical_record: Any
     ) -> HistoricalRecordContextHelper:
         return ChoiceLabelsHistory(self.model, historical_record)
+
+    def set_history_delta_changes(
+        self,
+        request: HttpRequest,
+        historical_records: Any,
+        foreign_keys_are_objs: bool = True,
+    ) -> None:
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        # Newest first: the last row of the page has its previous record on the next page.
+        last = records[-1] if records else None
+        if last is not None and last.history_type == "~":
+            older = last.prev_record
+            if older is not None:
+                delta = last.diff_against(older, foreign_keys_are_objs=foreign_keys_are_objs)
+                helper = self.get_historical_record_context_helper(request, last)
+                last.history_delta_changes = helper.context_for_delta_changes(delta)
+        if isinstance(historical_records, Page):
+            historical_records.object_list = [
+                r
+                for r in records
+                if r.history_type != "~" or getattr(r, "history_delta_changes", None)
+            ]

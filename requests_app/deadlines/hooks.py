@@ -100,7 +100,7 @@ def _open_clock(record: RecordsRequest | Appeal) -> Deadline | None:
 def _supersede(old: Deadline, new: Deadline, note: str) -> None:
     old.status = Status.SUPERSEDED
     old.superseded_by = new
-    old.note = f"{old.note} {note}".strip()
+    old.note = noted(old.note, note)
     old.save(update_fields=["status", "superseded_by", "note", "updated_at"])
 
 
@@ -109,7 +109,7 @@ def _close(deadline: Deadline, on: datetime.date, note: str = "") -> None:
     deadline.status = Status.MET if on <= deadline.due_on or deadline.is_paused else Status.MISSED
     deadline.met_on = on
     if note:
-        deadline.note = f"{deadline.note} {note}".strip()
+        deadline.note = noted(deadline.note, note)
     deadline.save(update_fields=["status", "met_on", "note", "updated_at"])
 
 
@@ -438,8 +438,7 @@ def deadlines_extend(
     assert clock.jurisdiction is not None
     note = ""
     if on > clock.due_on:
-        note = (
-            f"Notice dated {on}, after the deadline it extends. "
+        note = f"Notice dated {on}, after the deadline it extends. " + rules.as_sentence(
             f"Accepted because: {late_reason.strip()}"
         )
     extended = _computed(
@@ -497,8 +496,14 @@ def deadlines_on_litigation(*, request: RecordsRequest, on: datetime.date) -> in
     )
 
 
+def noted(note: str, text: str) -> str:
+    """``note`` with the sentence ``text`` after it: staff's words may lack their full stop."""
+    return f"{note} {rules.as_sentence(text)}".strip()
+
+
 def note_appended(text: str) -> Any:
-    return Concat(F("note"), Value(f" {text}"), output_field=models.TextField())
+    """``noted`` as an UPDATE expression (the note in the row; a leading space is harmless)."""
+    return Concat(F("note"), Value(f" {rules.as_sentence(text)}"), output_field=models.TextField())
 
 
 def deadlines_waive_open(*, record: RecordsRequest | Lawsuit, reason: str) -> int:
@@ -545,7 +550,7 @@ def deadlines_on_expedition_decision(*, request: RecordsRequest, on: datetime.da
     for deadline in pending:
         if request.expedited_processing == "not_requested":
             deadline.status = Status.WAIVED
-            deadline.note = f"{deadline.note} Expedited processing no longer requested.".strip()
+            deadline.note = noted(deadline.note, "Expedited processing no longer requested.")
             deadline.save(update_fields=["status", "note", "updated_at"])
         elif request.expedited_processing in ("granted", "denied"):
             _close(deadline, on, f"Expedited processing {request.expedited_processing}.")
@@ -651,7 +656,7 @@ def deadline_mark(
         )
     if status == Status.WAIVED:
         locked.status = Status.WAIVED
-        locked.note = f"{locked.note} {note}".strip()
+        locked.note = noted(locked.note, note)
         locked.save(update_fields=["status", "note", "updated_at"])
     elif status in (Status.MET, Status.MISSED):
         if on is None:

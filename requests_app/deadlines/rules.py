@@ -317,6 +317,15 @@ def get_rule(jurisdiction: str, code: str) -> DeadlineRule:
     return rule
 
 
+def as_sentence(text: str) -> str:
+    """``text`` stripped, with a full stop unless it already ends a sentence: pieces of an
+    explanation are joined with a space, so each must close its own sentence."""
+    text = text.strip()
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """A computed due date together with everything needed to check it by hand."""
@@ -341,7 +350,8 @@ class Explanation:
     preface: str = ""
 
     def summary(self) -> str:
-        """One sentence a lawyer can check against a calendar."""
+        """One sentence a lawyer can check against a calendar, ending with its full stop (the
+        preface, a sentence of its own, comes first)."""
         unit = "working" if self.counting == "working" else "calendar"
         text = f"Due {self.due.isoformat()}: {self.days} {unit} days after "
         text += self.deemed_trigger.isoformat()
@@ -353,7 +363,8 @@ class Explanation:
         if self.skipped:
             days = ", ".join(f"{d.date.isoformat()} {d.name}" for d in self.skipped)
             text += f"; skipped {days}"
-        return f"{self.preface} {text}" if self.preface else text
+        text += "."
+        return f"{as_sentence(self.preface)} {text}" if self.preface else text
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready data: dates as ISO strings."""

@@ -322,14 +322,16 @@ def explanation_text(deadline: Deadline, calendar: WorkingCalendar | None = None
         text = explanation.summary() if explanation else ""
     if deadline.source == Deadline.Source.ESTIMATE:
         text = f"{ESTIMATE_MARKER.capitalize()}: counted from the filing date. {text}"
+    pieces = [text]
     if deadline.is_paused:
-        text += (
-            f" Clock stopped on {deadline.paused_on} with {deadline.days_left} working days left "
-            f"({rules.TOLLING_CITATION})."
+        pieces.append(
+            f"Clock stopped on {deadline.paused_on} with {deadline.days_left} working days left "
+            f"({rules.TOLLING_CITATION})"
         )
-    if deadline.note:
-        text += f" {deadline.note}"
-    return text.strip()
+    pieces.append(deadline.note)
+    # Each piece is a sentence of its own: without the full stop a rule's last skipped day ran
+    # into the note that follows ("... 2019-11-24 Sunday Determined on ...").
+    return " ".join(rules.as_sentence(piece) for piece in pieces if piece.strip())
 
 
 # --- The calculator: one rule applied to one date, as the API and the admin page ask ----------

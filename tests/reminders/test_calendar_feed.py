@@ -249,3 +249,14 @@ def test_anonymous_visitors_are_sent_to_login_and_people_without_a_role_get_404(
     nobody = Client()
     nobody.force_login(UserFactory(is_staff=False))
     assert nobody.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+@time_machine.travel(FROZEN, tick=False)
+def test_the_calendar_is_named_for_the_person_not_their_login():
+    named = UserFactory(username="pow17", first_name="Pat", last_name="Owner")
+    unnamed = UserFactory(username="lee", first_name="", last_name="")
+    for user in (named, unnamed):
+        calendar_feed_issue(user=user)
+    assert str(fetch(Client(), named)["X-WR-CALNAME"]) == "foiatracker deadlines — Pat Owner"
+    assert str(fetch(Client(), unnamed)["X-WR-CALNAME"]) == "foiatracker deadlines — lee"

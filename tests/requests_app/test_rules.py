@@ -421,7 +421,7 @@ def test_summary_names_the_rule_and_every_skipped_day() -> None:
         "Due 2019-02-14: 20 working days after 2019-01-16 (5 U.S.C. 552(a)(6)(A)(i)); "
         "skipped 2019-01-19 Saturday, 2019-01-20 Sunday, "
         "2019-01-21 Birthday of Martin Luther King, Jr., 2019-01-26 Saturday, 2019-01-27 Sunday, "
-        "2019-02-02 Saturday, 2019-02-03 Sunday, 2019-02-09 Saturday, 2019-02-10 Sunday"
+        "2019-02-02 Saturday, 2019-02-03 Sunday, 2019-02-09 Saturday, 2019-02-10 Sunday."
     )
 
 
@@ -429,7 +429,7 @@ def test_summary_of_a_calendar_day_rule() -> None:
     explanation = compute(("US", "appeal_window"), date(2019, 6, 3))
     assert explanation.summary() == (
         "Due 2019-09-03: 90 calendar days after 2019-06-03 (5 U.S.C. 552(a)(6)(A)(i)(III)(aa)); "
-        "skipped 2019-09-01 Sunday, 2019-09-02 Labor Day"
+        "skipped 2019-09-01 Sunday, 2019-09-02 Labor Day."
     )
 
 
