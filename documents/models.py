@@ -105,8 +105,12 @@ class Release(models.Model):
     )
     files_total = models.PositiveIntegerField(default=0, editable=False)
     files_done = models.PositiveIntegerField(default=0, editable=False)
-    # One entry per file that could not be ingested: {"file", "reason", "kind"}.
+    # One entry per file that could not be ingested, or was ingested with something to say:
+    # {"file", "reason", "kind"} with kind "error", "duplicate" or "warning".
     errors = models.JSONField(default=list, blank=True, editable=False)
+    # What the runs counted: {"last": counts of the latest upload, "total": summed over all},
+    # each {"units", "ingested", "duplicates", "already", "errors", "warnings"}.
+    ingest_counts = models.JSONField(default=dict, blank=True, editable=False)
     # Uploaded files waiting for (or in) ingestion; emptied as runs finish, so a run cut short
     # can be resumed from the admin.
     staged = models.JSONField(default=list, blank=True, editable=False)

@@ -265,3 +265,51 @@ def release_list() -> QuerySet[Release]:
 
 def document_list() -> QuerySet[Document]:
     return Document.objects.prefetch_related("exemptions").order_by("pk")
+
+
+# --- Ingestion progress ---------------------------------------------------------------------------
+
+
+def _counts_sentence(counts: dict[str, int]) -> str:
+    read = counts.get("units", 0)
+    parts = [f"{counts.get('ingested', 0)} new document(s)"]
+    if counts.get("already"):
+        parts.append(f"{counts['already']} already in this release, skipped")
+    if counts.get("duplicates"):
+        parts.append(f"{counts['duplicates']} duplicate(s) of documents already stored, skipped")
+    if counts.get("errors"):
+        parts.append(f"{counts['errors']} could not be read")
+    if counts.get("warnings"):
+        parts.append(f"{counts['warnings']} with a warning")
+    return f"{read} file(s) or message(s) read: " + "; ".join(parts) + "."
+
+
+def release_progress(*, release: Release) -> dict[str, Any]:
+    """Where a release's ingestion stands, as plain data and in words, for its admin page and
+    the JSON the page polls while the files are read."""
+    running = release.ingestion in (Release.Ingestion.PENDING, Release.Ingestion.INGESTING) and (
+        bool(release.staged) or release.ingestion == Release.Ingestion.INGESTING
+    )
+    state = str(release.get_ingestion_display())
+    if release.ingestion == Release.Ingestion.INGESTING:
+        status = f"Ingesting: {release.files_done} of {release.files_total} files"
+    elif running:
+        status = "Waiting for a worker to start reading the files"
+    elif release.files_total:
+        status = f"{state}: {release.files_done} of {release.files_total} files"
+    else:
+        status = state
+    problems = release.errors
+    counts = release.ingest_counts or {}
+    return {
+        "state": release.ingestion,
+        "running": running,
+        "files_done": release.files_done,
+        "files_total": release.files_total,
+        "status": status,
+        "last_upload": _counts_sentence(counts["last"]) if counts.get("last") else "",
+        "all_uploads": _counts_sentence(counts["total"]) if counts.get("total") else "",
+        "errors": sum(1 for p in problems if p.get("kind", "error") == "error"),
+        "duplicates": sum(1 for p in problems if p.get("kind") == "duplicate"),
+        "warnings": sum(1 for p in problems if p.get("kind") == "warning"),
+    }

@@ -38,7 +38,7 @@ from documents import tasks
 from documents.ingest.archives import ArchiveEntry, ArchiveError, ArchiveLimits, iter_zip
 from documents.ingest.charsets import decode_text
 from documents.ingest.emails import EmptyInput, ParseError, iter_mbox, parse_email
-from documents.ingest.pdfs import PdfEncrypted, PdfError, parse_pdf
+from documents.ingest.pdfs import PAGE_SEPARATOR, PdfEncrypted, PdfError, parse_pdf
 from documents.ingest.sniff import sniff
 from documents.models import Document, Exemption, Release
 from requests_app.models import RecordsRequest
@@ -132,7 +132,8 @@ class IngestReport:
     ingested: int = 0
     duplicates: int = 0
     already: int = 0
-    # {"file": source, "reason": text, "kind": "error" | "duplicate"}, in the order met.
+    # {"file": source, "reason": text, "kind": "error" | "duplicate" | "warning"}, in the order
+    # met. A warning is about a document that was stored but needs a person's eye.
     problems: list[dict[str, str]] = field(default_factory=list)
 
     def error(self, source: str, reason: str) -> None:
@@ -142,9 +143,27 @@ class IngestReport:
         self.duplicates += 1
         self.problems.append({"file": source, "reason": reason, "kind": "duplicate"})
 
+    def warning(self, source: str, reason: str) -> None:
+        self.problems.append({"file": source, "reason": reason, "kind": "warning"})
+
     @property
     def errors(self) -> list[dict[str, str]]:
         return [p for p in self.problems if p["kind"] == "error"]
+
+    @property
+    def warnings(self) -> list[dict[str, str]]:
+        return [p for p in self.problems if p["kind"] == "warning"]
+
+    def counts(self, units: int) -> dict[str, int]:
+        """The figures the release page shows for this run."""
+        return {
+            "units": units,
+            "ingested": self.ingested,
+            "duplicates": self.duplicates,
+            "already": self.already,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+        }
 
 
 @dataclass(frozen=True)
@@ -345,6 +364,8 @@ class _Outcome:
         for kind, source, reason in self.problems:
             if kind == "duplicate":
                 report.duplicate(source, reason)
+            elif kind == "warning":
+                report.warning(source, reason)
             else:
                 report.error(source, reason)
 
@@ -388,6 +409,8 @@ def _ingest_unit(
             ("duplicate", unit.source, f"same bytes as the document from {seen}: stored once")
         )
         return
+    if document.kind == Kind.PDF and (blank := _pages_without_text(document)):
+        outcome.problems.append(("warning", unit.source, blank))
     document.file.name = _store(release.request_id, document.sha256, unit.data)
     # Every value was made here (lengths cut, dates checked, keys ours): the database's own
     # constraints are the check, and a refusal is this unit's error (see _store_one).
@@ -400,6 +423,22 @@ def _ingest_unit(
     outcome.ingested += 1
     for attachment in attachments:
         _ingest_unit(release, attachment, outcome, known, parent=document, pending=pending)
+
+
+def _pages_without_text(document: Document) -> str:
+    """Says which pages of a PDF gave no text (a scan, or images only), in words staff read on the
+    release page; "" when every page has text. Only pages the parser read are judged."""
+    pages = document.text.split(PAGE_SEPARATOR) if document.page_count else []
+    blank = [number for number, text in enumerate(pages, start=1) if not text.strip()]
+    if not blank:
+        return ""
+    if len(blank) == 1:
+        return f"page {blank[0]} has no text layer; OCR is not done yet, so it cannot be searched"
+    listed = ", ".join(str(n) for n in blank[:10]) + (", …" if len(blank) > 10 else "")
+    return (
+        f"{len(blank)} pages ({listed}) have no text layer; OCR is not done yet, so they "
+        "cannot be searched"
+    )
 
 
 def _write_batch(
@@ -476,6 +515,7 @@ def release_ingest(
 ) -> IngestReport:
     """Ingest the files at `paths` into a release. Safe to run again, or after a crash."""
     report = IngestReport()
+    done = 0
     Release.objects.filter(pk=release_id).update(ingestion=Release.Ingestion.INGESTING)
     release = Release.objects.select_related("request").get(pk=release_id)
     done_sources = set(release.documents.values_list("source", flat=True))
@@ -487,7 +527,6 @@ def release_ingest(
     try:
         total = count_units(paths)
         Release.objects.filter(pk=release_id).update(files_total=total, files_done=0)
-        done = 0
         units = expand(paths, report)
         while True:
             # Units are committed in batches (see _write_batch): one commit per batch instead of
@@ -514,9 +553,9 @@ def release_ingest(
     except Exception as exc:
         log.exception("ingestion of release %s failed", release_id)
         report.error("(ingestion)", f"stopped: {exc}")
-        _finish(release_id, report, Release.Ingestion.FAILED, done=None, paths=())
+        _finish(release_id, report, Release.Ingestion.FAILED, done=None, paths=(), units=done)
         raise
-    _finish(release_id, report, None, done=done, paths=paths)
+    _finish(release_id, report, None, done=done, paths=paths, units=done)
     return report
 
 
@@ -537,9 +576,11 @@ def _finish(
     *,
     done: int | None,
     paths: Sequence[Path | str],
+    units: int,
 ) -> None:
-    """Record the run: its problems replace earlier ones about the same files, others stay; the
-    staged uploads it finished are no longer needed."""
+    """Record the run: its problems replace earlier ones about the same files, others stay; its
+    counts become the release's last ones and add to its totals; the staged uploads it finished
+    are no longer needed."""
     finished = {str(p) for p in paths}
     with transaction.atomic():
         release = Release.objects.select_for_update().get(pk=release_id)
@@ -551,7 +592,13 @@ def _finish(
             Release.Ingestion.DONE_WITH_ERRORS if has_errors else Release.Ingestion.DONE
         )
         release.staged = [p for p in release.staged if p not in finished]
-        fields = ["errors", "ingestion", "staged"]
+        last = report.counts(units)
+        total = release.ingest_counts.get("total", {})
+        release.ingest_counts = {
+            "last": last,
+            "total": {key: total.get(key, 0) + value for key, value in last.items()},
+        }
+        fields = ["errors", "ingestion", "staged", "ingest_counts"]
         if done is not None:
             release.files_total = release.files_done = done
             fields += ["files_total", "files_done"]

@@ -197,6 +197,7 @@ def table_writers() -> dict[str, TableWriter]:
                 "files_total",
                 "files_done",
                 "errors",
+                "ingest_counts",
                 "staged",
                 "created_at",
             ],

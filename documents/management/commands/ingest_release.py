@@ -33,11 +33,11 @@ class Command(BaseCommand):
         if self._bar_shown:
             self.stderr.write("")
         for problem in report.problems:
-            label = "duplicate" if problem["kind"] == "duplicate" else "error"
-            self.stdout.write(f"  {label}: {problem['file']}: {problem['reason']}")
+            self.stdout.write(f"  {problem['kind']}: {problem['file']}: {problem['reason']}")
         self.stdout.write(
             f"Ingested {report.ingested}, duplicates {report.duplicates}, "
-            f"already stored {report.already}, errors {len(report.errors)}."
+            f"already stored {report.already}, errors {len(report.errors)}, "
+            f"warnings {len(report.warnings)}."
         )
 
     _bar_shown = False
