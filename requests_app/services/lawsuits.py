@@ -31,6 +31,17 @@ else:
 S = RequestStatus
 
 
+def counsel_set(*, lawsuit: Lawsuit, counsel: Iterable[User]) -> None:
+    """Make ``counsel`` the suit's counsel, adding each in the order given: the first added is
+    the lead counsel whom the suit's deadlines name (``hooks.lead_counsel``). A plain
+    ``counsel.set`` inserts new links in no set order, so the lead would depend on the database."""
+    people = list(counsel)
+    keep = {person.pk for person in people}
+    lawsuit.counsel.remove(*[person for person in lawsuit.counsel.all() if person.pk not in keep])
+    for person in people:
+        lawsuit.counsel.add(person)
+
+
 @transaction.atomic
 def lawsuit_file(
     *,
@@ -63,7 +74,7 @@ def lawsuit_file(
     )
     validated_save(lawsuit, by=by)
     lawsuit.defendant_agencies.set(defendant_agencies)
-    lawsuit.counsel.set(list(counsel))
+    counsel_set(lawsuit=lawsuit, counsel=counsel)
     lawsuit_add_requests(lawsuit=lawsuit, requests=requests, by=by)
     if served_on:
         hooks.deadlines_on_service(lawsuit=lawsuit)
@@ -137,7 +148,7 @@ def lawsuit_update(
     validated_save(locked, by=by)
     if counsel is not None:
         previous_lead = hooks.lead_counsel(locked)
-        locked.counsel.set(list(counsel))
+        counsel_set(lawsuit=locked, counsel=counsel)
         hooks.deadlines_on_counsel_change(lawsuit=locked, previous_lead=previous_lead)
     if served_on is not None and served_on != locked.served_on:
         lawsuit_record_service(lawsuit=locked, served_on=served_on, by=by)
