@@ -12,34 +12,11 @@ from django.urls import reverse
 
 from documents import services
 from documents.models import Document, Exemption, Release
-from foiatracker.celery import app as celery_app
-from requests_app.workflow import RequestStatus
+from tests.documents.fixture_files import FIXTURES, upload
 from tests.factories import LawsuitFactory, RecordsRequestFactory
 
 pytestmark = pytest.mark.django_db
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 D = datetime.date
-
-
-@pytest.fixture
-def eager():
-    """Unit tests of the admin run the task in-process; tests/test_worker.py uses a real worker."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
-
-
-@pytest.fixture
-def suit_and_request():
-    request = RecordsRequestFactory(status=RequestStatus.IN_LITIGATION)
-    lawsuit = LawsuitFactory()
-    lawsuit.requests.add(request)
-    return lawsuit, request
-
-
-def upload(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name.rsplit("/", 1)[-1], (FIXTURES / name).read_bytes())
 
 
 def test_staff_upload_a_release_and_it_is_ingested(

@@ -6,7 +6,6 @@ without a text layer counted as problems."""
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,20 +14,11 @@ from django.urls import reverse
 from documents import services
 from documents.models import Release
 from foiatracker.celery import app as celery_app
-from requests_app.workflow import RequestStatus
-from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
+from tests.documents.fixture_files import FIXTURES, upload
+from tests.factories import LawsuitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 D = datetime.date
-
-
-@pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture
@@ -38,18 +28,6 @@ def worker_mode():
     celery_app.conf.task_always_eager = False
     yield
     celery_app.conf.task_always_eager = before
-
-
-@pytest.fixture
-def suit_and_request():
-    request = RecordsRequestFactory(status=RequestStatus.IN_LITIGATION)
-    lawsuit = LawsuitFactory()
-    lawsuit.requests.add(request)
-    return lawsuit, request
-
-
-def upload(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name.rsplit("/", 1)[-1], (FIXTURES / name).read_bytes())
 
 
 @pytest.fixture
