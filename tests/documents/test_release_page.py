@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents import services
-from documents.models import Release
+from documents.models import Document, Release
+from documents.services import _pages_without_text
 from foiatracker.celery import app as celery_app
 from tests.documents.fixture_files import FIXTURES, upload
 from tests.factories import LawsuitFactory, UserFactory
@@ -258,8 +259,6 @@ def test_a_pdf_without_a_text_layer_is_a_problem_in_words_on_the_release_page(
 
 
 def test_pages_without_text_are_listed_when_several():
-    from documents.models import Document  # noqa: PLC0415
-    from documents.services import _pages_without_text  # noqa: PLC0415
 
     document = Document(page_count=4, text="first\f\f  \fFourth")
     assert _pages_without_text(document) == (
