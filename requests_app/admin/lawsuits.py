@@ -21,7 +21,6 @@ from requests_app.admin.deadlines import (
 )
 from requests_app.admin.history import HistoryAdmin
 from requests_app.admin.people import limit_pickers
-from requests_app.deadlines import hooks
 from requests_app.deadlines.court import (
     court_deadline_add,
     court_schedule_create,
@@ -193,11 +192,11 @@ class LawsuitAdmin(HistoryAdmin):
         lawsuit: Lawsuit = form.instance
         before = set(lawsuit.requests.values_list("pk", flat=True)) if change else set()
         chosen = list(form.cleaned_data.get("requests") or [])
-        previous_lead = hooks.lead_counsel(lawsuit) if change else None
-        super().save_related(request, form, formsets, change)
         if "counsel" in form.changed_data:
-            # The suit's open deadlines that named nobody, or the former lead, follow the lead.
-            hooks.deadlines_on_counsel_change(lawsuit=lawsuit, previous_lead=previous_lead)
+            # Before the form's own save of the links, which then finds nothing to change: the
+            # service adds counsel in order and hands open deadlines on to the new lead.
+            services.lawsuit_counsel_set(lawsuit=lawsuit, counsel=form.cleaned_data["counsel"])
+        super().save_related(request, form, formsets, change)
         added = [r for r in chosen if r.pk not in before]
         # Re-add through the service so each newly covered request enters litigation and its
         # timeline says which suit covers it.

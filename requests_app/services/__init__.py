@@ -18,6 +18,7 @@ from requests_app.services.appeals import (
 from requests_app.services.lawsuits import (
     LAWSUIT_EDITABLE,
     lawsuit_add_requests,
+    lawsuit_counsel_set,
     lawsuit_file,
     lawsuit_on_status,
     lawsuit_record_service,
@@ -61,6 +62,7 @@ __all__ = [
     "appeal_save",
     "late_reason_check",
     "lawsuit_add_requests",
+    "lawsuit_counsel_set",
     "lawsuit_file",
     "lawsuit_on_status",
     "lawsuit_record_service",

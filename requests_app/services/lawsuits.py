@@ -31,15 +31,19 @@ else:
 S = RequestStatus
 
 
-def counsel_set(*, lawsuit: Lawsuit, counsel: Iterable[User]) -> None:
+@transaction.atomic
+def lawsuit_counsel_set(*, lawsuit: Lawsuit, counsel: Iterable[User]) -> int:
     """Make ``counsel`` the suit's counsel, adding each in the order given: the first added is
-    the lead counsel whom the suit's deadlines name (``hooks.lead_counsel``). A plain
-    ``counsel.set`` inserts new links in no set order, so the lead would depend on the database."""
+    the lead counsel whom the suit's deadlines name (``hooks.lead_counsel``); a plain
+    ``counsel.set`` inserts new links in no set order, so the lead would depend on the database.
+    Open deadlines that named nobody, or the former lead, follow the new lead; returns how many."""
+    previous_lead = hooks.lead_counsel(lawsuit)
     people = list(counsel)
     keep = {person.pk for person in people}
     lawsuit.counsel.remove(*[person for person in lawsuit.counsel.all() if person.pk not in keep])
     for person in people:
         lawsuit.counsel.add(person)
+    return hooks.deadlines_on_counsel_change(lawsuit=lawsuit, previous_lead=previous_lead)
 
 
 @transaction.atomic
@@ -74,7 +78,7 @@ def lawsuit_file(
     )
     validated_save(lawsuit, by=by)
     lawsuit.defendant_agencies.set(defendant_agencies)
-    counsel_set(lawsuit=lawsuit, counsel=counsel)
+    lawsuit_counsel_set(lawsuit=lawsuit, counsel=counsel)
     lawsuit_add_requests(lawsuit=lawsuit, requests=requests, by=by)
     if served_on:
         hooks.deadlines_on_service(lawsuit=lawsuit)
@@ -147,9 +151,7 @@ def lawsuit_update(
         setattr(locked, name, value)
     validated_save(locked, by=by)
     if counsel is not None:
-        previous_lead = hooks.lead_counsel(locked)
-        counsel_set(lawsuit=locked, counsel=counsel)
-        hooks.deadlines_on_counsel_change(lawsuit=locked, previous_lead=previous_lead)
+        lawsuit_counsel_set(lawsuit=locked, counsel=counsel)
     if served_on is not None and served_on != locked.served_on:
         lawsuit_record_service(lawsuit=locked, served_on=served_on, by=by)
     covered = set(locked.requests.values_list("pk", flat=True))
