@@ -9,6 +9,7 @@ as history, linked to what replaced them.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -161,6 +162,51 @@ def _start_or_recount(
     return current
 
 
+def _chains_started_or_recounted(
+    *,
+    request: RecordsRequest,
+    source: str,
+    started: Iterable[rules.DeadlineRule],
+    trigger: datetime.date,
+    event: RequestEvent | None = None,
+    note_for: Callable[[rules.DeadlineRule], str] = lambda rule: "",
+) -> list[Deadline]:
+    """For each rule a trigger starts: its deadline counted from ``trigger`` if the request has
+    none of that rule and source yet; otherwise every open deadline of the rule's chain
+    (extended, stopped or resumed ones included) recounted from the corrected trigger, and
+    closed ones left as history. Returns the deadlines created or moved."""
+    rows = list(
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("jurisdiction")
+        .filter(request=request, source=source)
+        .exclude(basis={})
+    )
+    touched: list[Deadline] = []
+    for rule in started:
+        chain = [d for d in rows if rules.base_rule(d.basis) == rule.code]
+        if not chain:
+            touched.append(
+                _computed(
+                    record=request,
+                    jurisdiction=request.jurisdiction,
+                    basis={"rule": rule.code, "trigger": iso_date(trigger)},
+                    responsible=request.owner,
+                    trigger_event=event,
+                    note=note_for(rule),
+                    source=source,
+                )
+            )
+            continue
+        for deadline in chain:
+            if deadline.status != Status.OPEN:
+                continue  # history stays as it was
+            corrected = rules.with_trigger(deadline.basis, trigger)
+            if corrected != deadline.basis:
+                _recount_row(deadline, corrected)
+                touched.append(deadline)
+    return touched
+
+
 def deadlines_on_receipt(
     *, request: RecordsRequest, event: RequestEvent | None = None
 ) -> list[Deadline]:
@@ -174,34 +220,13 @@ def deadlines_on_receipt(
     triggers: list[rules.Trigger] = ["receipt"]
     if request.expedited_processing == "requested":  # a decision already made owes no deadline
         triggers.append("expedited_request")
-    rows = list(
-        Deadline.objects.select_for_update(of=("self",))
-        .select_related("jurisdiction")
-        .filter(request=request, source=Deadline.Source.RULE)
-        .exclude(basis={})
+    touched = _chains_started_or_recounted(
+        request=request,
+        source=Deadline.Source.RULE,
+        started=[rule for trigger in triggers for rule in rules.rules_triggered_by(code, trigger)],
+        trigger=request.received_on,
+        event=event,
     )
-    touched: list[Deadline] = []
-    for trigger in triggers:
-        for rule in rules.rules_triggered_by(code, trigger):
-            chain = [d for d in rows if rules.base_rule(d.basis) == rule.code]
-            if not chain:
-                touched.append(
-                    _computed(
-                        record=request,
-                        jurisdiction=request.jurisdiction,
-                        basis={"rule": rule.code, "trigger": iso_date(request.received_on)},
-                        responsible=request.owner,
-                        trigger_event=event,
-                    )
-                )
-                continue
-            for deadline in chain:
-                if deadline.status != Status.OPEN:
-                    continue  # history stays as it was
-                corrected = rules.with_trigger(deadline.basis, request.received_on)
-                if corrected != deadline.basis:
-                    _recount_row(deadline, corrected)
-                    touched.append(deadline)
     _estimates_replaced(request, on=request.received_on)
     return touched
 
@@ -222,34 +247,13 @@ def deadlines_on_filing(*, request: RecordsRequest) -> list[Deadline]:
     filing date recounts them. The caller says whether the request is still pending."""
     if request.filed_on is None or request.received_on is not None:
         return []
-    rows = list(
-        Deadline.objects.select_for_update(of=("self",))
-        .select_related("jurisdiction")
-        .filter(request=request, source=Source.ESTIMATE)
+    return _chains_started_or_recounted(
+        request=request,
+        source=Source.ESTIMATE,
+        started=rules.rules_triggered_by(request.jurisdiction.code, "receipt"),
+        trigger=request.filed_on,
+        note_for=lambda rule: ESTIMATE_NOTE.format(citation=rule.citation),
     )
-    touched: list[Deadline] = []
-    for rule in rules.rules_triggered_by(request.jurisdiction.code, "receipt"):
-        chain = [d for d in rows if rules.base_rule(d.basis) == rule.code]
-        if not chain:
-            touched.append(
-                _computed(
-                    record=request,
-                    jurisdiction=request.jurisdiction,
-                    basis={"rule": rule.code, "trigger": iso_date(request.filed_on)},
-                    responsible=request.owner,
-                    note=ESTIMATE_NOTE.format(citation=rule.citation),
-                    source=Source.ESTIMATE,
-                )
-            )
-            continue
-        for deadline in chain:
-            if deadline.status != Status.OPEN:
-                continue
-            corrected = rules.with_trigger(deadline.basis, request.filed_on)
-            if corrected != deadline.basis:
-                _recount_row(deadline, corrected)
-                touched.append(deadline)
-    return touched
 
 
 def _estimates_replaced(request: RecordsRequest, *, on: datetime.date) -> None:
