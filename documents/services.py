@@ -21,6 +21,7 @@ import hashlib
 import io
 import logging
 import os
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,10 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from documents import tasks
 from documents.ingest.archives import ArchiveEntry, ArchiveError, ArchiveLimits, iter_zip
@@ -277,14 +277,118 @@ def _container(path: Path) -> str | None:
     return "mbox" if sniff(head, path.name).kind == "mbox" else None
 
 
-def _store(request_id: int, digest: str, data: bytes) -> str:
-    """Content-addressed storage: the name is made of the hash alone (no input names a path)."""
+# A file being written is named after its content address with this ending, in the same folder,
+# and starts with a dot: never a name `_store` gives an original. `.{digest}.r{release}-{random}`
+# says which release's run wrote it, so the next run of that release can remove what a killed
+# one left (see _remove_unfinished_writes).
+PARTIAL_SUFFIX = ".partial"
+
+
+class StorageError(Exception):
+    """Bytes could not be stored as they are (what was written does not read back the same)."""
+
+
+def _store(request_id: int, digest: str, data: bytes, *, release_id: int | None = None) -> str:
+    """Content-addressed storage: the name is made of the hash alone (no input names a path).
+
+    A file counts as stored only once it is there in full: written under a temporary name in
+    the same folder, flushed to disk, read back and checked (size and SHA-256), then renamed
+    into place in one step and the folder flushed, so a crash at any moment leaves either the
+    whole original or none under its name. A file already at the address counts only if its
+    size and hash match; anything else (a 0-byte or cut-short file from an older write) is
+    rewritten, and said in the log."""
     name = f"documents/{request_id}/{digest[:2]}/{digest}"
-    if not default_storage.exists(name):
-        stored = default_storage.save(name, ContentFile(data))
-        if stored != name:  # pragma: no cover - a concurrent writer stored the same bytes
-            default_storage.delete(stored)
+    target = _inside_media_root(name)
+    if target.exists():
+        if _holds(target, digest, len(data)):
+            return name
+        log.warning(
+            "stored file %s (%s bytes) does not hold its %s bytes with SHA-256 %s; rewriting it",
+            name,
+            target.stat().st_size,
+            len(data),
+            digest,
+        )
+    folder = target.parent
+    _make_folder(folder)
+    tag = f"r{release_id}" if release_id is not None else "r-"
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{digest}.{tag}-", suffix=PARTIAL_SUFFIX, dir=folder
+    )
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if not _holds(Path(temporary), digest, len(data)):
+            raise StorageError(f"{name}: the written bytes do not read back the same")
+        if settings.FILE_UPLOAD_PERMISSIONS is not None:
+            os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _flush_folder(folder)
     return name
+
+
+def _inside_media_root(name: str) -> Path:
+    """The path of a storage name, refused unless it lies inside MEDIA_ROOT."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = Path(default_storage.path(name)).resolve()
+    if root not in path.parents:
+        raise StorageError(f"{name} is not inside the media root")
+    return path
+
+
+def _holds(path: Path, digest: str, size: int) -> bool:
+    """Whether the file has exactly these bytes: its size first (cheap), then its hash."""
+    try:
+        if path.stat().st_size != size:
+            return False
+        hashed = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                hashed.update(chunk)
+    except OSError:
+        return False
+    return hashed.hexdigest() == digest
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the folder and any missing parent, flushing each new entry to disk, so a renamed
+    file is never in a folder that a crash forgets."""
+    if folder.is_dir():
+        return
+    _make_folder(folder.parent)
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir()
+        _flush_folder(folder.parent)
+
+
+def _flush_folder(folder: Path) -> None:
+    """fsync a folder: makes a rename or a new entry in it durable (POSIX)."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove_unfinished_writes(request_id: int, release_id: int) -> int:
+    """Remove the temporary files a cut-short run of this release left (a worker killed in the
+    middle of a write). Only its own: the run holds the release's claim, so no other run of it
+    is writing; other releases' runs use other names. Returns how many were removed."""
+    folder = _inside_media_root(f"documents/{request_id}")
+    removed = 0
+    for leftover in folder.glob(f"*/.*.r{release_id}-*{PARTIAL_SUFFIX}"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+            removed += 1
+    if removed:
+        log.warning("removed %s unfinished write(s) of release %s", removed, release_id)
+    return removed
 
 
 def _plausible(moment: datetime.datetime | None, document: Document) -> datetime.datetime | None:
@@ -411,7 +515,9 @@ def _ingest_unit(
         return
     if document.kind == Kind.PDF and (blank := _pages_without_text(document)):
         outcome.problems.append(("warning", unit.source, blank))
-    document.file.name = _store(release.request_id, document.sha256, unit.data)
+    document.file.name = _store(
+        release.request_id, document.sha256, unit.data, release_id=release.pk
+    )
     # Every value was made here (lengths cut, dates checked, keys ours): the database's own
     # constraints are the check, and a refusal is this unit's error (see _store_one).
     if pending is None:
@@ -507,17 +613,101 @@ def _store_one(release: Release, unit: Unit, report: IngestReport, known: dict[s
     outcome.account(report)
 
 
+# The advisory lock a run holds on PostgreSQL, with the release's id as its second key ("rels").
+RUN_LOCK = 0x72656C73
+
+
+class RunInProgress(Exception):
+    """Another run is ingesting into this release right now."""
+
+
+@contextlib.contextmanager
+def _run_claimed(release_id: int) -> Iterator[bool]:
+    """Claim the release's run: True when this process may ingest into it, False while a live
+    run holds it. On PostgreSQL the claim is a session advisory lock, held by the run's
+    connection until the run ends, or until its process dies: the server lets go of the lock
+    with the connection, so a worker killed mid-run (its whole host even, once the connection is
+    seen gone) never keeps the release from being resumed, and no two runs ever overlap.
+    SQLite has no worker (runs happen in the request that uploads) and no such lock."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_lock(%s::integer, %s::integer)", [RUN_LOCK, release_id]
+        )
+        (claimed,) = cursor.fetchone()
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            # A connection lost meanwhile (the database restarted) lost the lock with it.
+            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s::integer, %s::integer)", [RUN_LOCK, release_id]
+                )
+
+
 def release_ingest(
     *,
     release_id: int,
     paths: Sequence[Path | str],
     progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
-    """Ingest the files at `paths` into a release. Safe to run again, or after a crash."""
+    """Ingest the files at `paths` into a release. Safe to run again, or after a crash (a run
+    cut short is carried on, its counts with it); refused with RunInProgress while another run
+    ingests into the same release."""
+    with _run_claimed(release_id) as claimed:
+        if not claimed:
+            raise RunInProgress(f"release {release_id} is being ingested by another run")
+        return _run(release_id, [str(p) for p in paths], progress)
+
+
+def release_ingest_staged(*, release_id: int) -> IngestReport | None:
+    """What the ingestion task does: ingest every upload the release still has staged, under the
+    release's claim. Idempotent by state: with nothing staged (a late redelivery of a run that
+    finished) or the claim held by a live run (a resume while it runs) it does nothing at all,
+    and the release's status and counts stay as they are. The holder of the claim looks at the
+    staged list again after letting go, so an upload staged while it ran is never left waiting
+    by a task that found the claim taken. Returns the last run's report, None when none ran."""
+    report = None
+    while True:
+        with _run_claimed(release_id) as claimed:
+            if not claimed:
+                return report
+            staged = Release.objects.filter(pk=release_id).values_list("staged", flat=True)
+            paths = [str(p) for p in (staged.first() or [])]
+            if not paths:
+                return report
+            report = _run(release_id, paths, None)
+
+
+def _run(
+    release_id: int, paths: list[str], progress: Callable[[int, int], None] | None
+) -> IngestReport:
+    """One run over `paths`, the caller holding the release's claim.
+
+    Each batch commits its rows together with where the run stands (`ingest_counts["run"]`:
+    its paths, units gone through, documents ingested, units already there, warnings), so a
+    run cut short (a worker killed) is carried on by the next run over the same paths: the
+    units it went through count once, as the first run counted them, and the upload's figures
+    come out as if it had never stopped. Errors and duplicates are not kept: their units have
+    no rows, so the next run meets them again and says so again."""
+    release = Release.objects.select_related("request").get(pk=release_id)
+    counts = dict(release.ingest_counts or {})
+    earlier = counts.pop("run", None)
+    if release.ingestion == Release.Ingestion.INGESTING or earlier:
+        # A run was cut short: what it was writing when it stopped is not an original.
+        _remove_unfinished_writes(release.request_id, release_id)
     report = IngestReport()
+    skip = 0
+    if earlier and earlier.get("paths") == paths[: len(earlier.get("paths", []))]:
+        report.ingested = earlier["ingested"]
+        report.already = earlier["already"]
+        report.problems = list(earlier["warnings"])
+        skip = earlier["position"]
     done = 0
     Release.objects.filter(pk=release_id).update(ingestion=Release.Ingestion.INGESTING)
-    release = Release.objects.select_related("request").get(pk=release_id)
     done_sources = set(release.documents.values_list("source", flat=True))
     known = dict(
         Document.objects.filter(request_id=release.request_id)
@@ -536,16 +726,18 @@ def release_ingest(
                 _relax_commit()
                 batch, fresh = 0, []
                 for unit in units:
-                    if unit.source in done_sources:
-                        report.already += 1
-                    else:
-                        fresh.append(unit)
                     done += 1
                     batch += 1
+                    if unit.source not in done_sources:
+                        fresh.append(unit)
+                    elif done > skip:  # up to `skip`, the cut-short run counted it
+                        report.already += 1
                     if batch == COMMIT_EVERY:
                         break
                 _write_batch(release, fresh, report, known)
-                Release.objects.filter(pk=release_id).update(files_done=done)
+                Release.objects.filter(pk=release_id).update(
+                    files_done=done, ingest_counts={**counts, "run": _standing(paths, done, report)}
+                )
             if progress:
                 progress(done, total)
             if batch < COMMIT_EVERY:
@@ -557,6 +749,17 @@ def release_ingest(
         raise
     _finish(release_id, report, None, done=done, paths=paths, units=done)
     return report
+
+
+def _standing(paths: list[str], done: int, report: IngestReport) -> dict[str, Any]:
+    """Where a run stands after a committed batch, for the run that may carry it on."""
+    return {
+        "paths": paths,
+        "position": done,
+        "ingested": report.ingested,
+        "already": report.already,
+        "warnings": report.warnings,
+    }
 
 
 def _relax_commit() -> None:
@@ -579,13 +782,22 @@ def _finish(
     units: int,
 ) -> None:
     """Record the run: its problems replace earlier ones about the same files, others stay; its
-    counts become the release's last ones and add to its totals; the staged uploads it finished
-    are no longer needed."""
+    counts become the release's last ones and, when it finished, add to its totals; the staged
+    uploads it finished are no longer needed.
+
+    A staged upload is deleted only here, after the commit that records every unit of it as
+    stored (each file written and verified by _store first), and that commit is an ordinary,
+    flushed one. A run that failed keeps its uploads staged and where it stood, to be resumed."""
     finished = {str(p) for p in paths}
     with transaction.atomic():
         release = Release.objects.select_for_update().get(pk=release_id)
         mentioned = {p["file"] for p in report.problems}
-        kept = [p for p in release.errors if p.get("file") not in mentioned]
+        kept = [
+            p
+            for p in release.errors
+            # A run that finished makes an earlier run's "stopped" moot.
+            if p.get("file") not in mentioned and (state or p.get("file") != "(ingestion)")
+        ]
         release.errors = kept + report.problems
         has_errors = any(p.get("kind", "error") == "error" for p in release.errors)
         release.ingestion = state or (
@@ -593,11 +805,13 @@ def _finish(
         )
         release.staged = [p for p in release.staged if p not in finished]
         last = report.counts(units)
-        total = release.ingest_counts.get("total", {})
-        release.ingest_counts = {
-            "last": last,
-            "total": {key: total.get(key, 0) + value for key, value in last.items()},
-        }
+        counts = dict(release.ingest_counts or {})
+        if state is None:
+            counts.pop("run", None)
+            total = counts.get("total", {})
+            counts["total"] = {key: total.get(key, 0) + value for key, value in last.items()}
+        counts["last"] = last
+        release.ingest_counts = counts
         fields = ["errors", "ingestion", "staged", "ingest_counts"]
         if done is not None:
             release.files_total = release.files_done = done

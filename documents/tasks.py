@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from core.tasks import AfterCommitTask
 
@@ -13,14 +14,22 @@ from core.tasks import AfterCommitTask
     time_limit=6 * 3600,
     soft_time_limit=6 * 3600 - 60,
     ignore_result=True,
+    # The database gone for a while (restarted, failed over): the run stops on its first query
+    # and is tried again when it may be back, carrying on where its last commit left it.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    max_retries=20,
 )
 def release_ingest(release_id: int, paths: list[str]) -> None:
-    """Ingest staged uploads into a release. At-least-once: a redelivered or re-run task skips
-    what is already stored (see services.release_ingest), so running twice is harmless."""
+    """Ingest a release's staged uploads. At-least-once and idempotent by state (see
+    services.release_ingest_staged): the run takes every upload still staged, `paths` (this
+    message's own) among them until they are finished; a redelivery after the run finished, or
+    a second task while it runs, does nothing."""
     # Here, not at the top: documents.services imports this module to enqueue this task.
     from documents import services  # noqa: PLC0415
 
-    services.release_ingest(release_id=release_id, paths=paths)
+    services.release_ingest_staged(release_id=release_id)
 
 
 @shared_task(base=AfterCommitTask, acks_late=True, time_limit=12 * 3600, ignore_result=True)

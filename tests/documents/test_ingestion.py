@@ -141,10 +141,17 @@ def test_resuming_after_a_crash_half_way_leaves_exactly_one_copy(release, tmp_pa
     assert half == 2  # the committed batch of two whole messages, nothing of the third
     monkeypatch.setattr(services, "_ingest_unit", real)
     report = services.release_ingest(release_id=release.pk, paths=paths)
-    assert report.already == 2
     messages = Document.objects.filter(parent__isnull=True)
     assert messages.count() + report.duplicates == 5
     assert messages.values("source").distinct().count() == messages.count()
+    # The resumed run carries on the one cut short: the upload's figures are those of one run
+    # (the two messages of the first batch are its own, not "already in the release").
+    assert report.already == 0
+    assert report.ingested == Document.objects.count()
+    release.refresh_from_db()
+    assert release.ingest_counts["last"] == release.ingest_counts["total"]
+    assert release.ingest_counts["last"]["ingested"] == Document.objects.count()
+    assert "run" not in release.ingest_counts
 
 
 def test_the_same_bytes_twice_in_a_request_are_stored_once(release, tmp_path):

@@ -27,9 +27,12 @@ class Command(BaseCommand):
         for path in paths:
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
-        report = services.release_ingest(
-            release_id=release_id, paths=paths, progress=self._progress
-        )
+        try:
+            report = services.release_ingest(
+                release_id=release_id, paths=paths, progress=self._progress
+            )
+        except services.RunInProgress as exc:
+            raise CommandError(f"{exc}; try again when it has finished.") from exc
         if self._bar_shown:
             self.stderr.write("")
         for problem in report.problems:
