@@ -16,6 +16,7 @@ file that the re-run reuses.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime
 import hashlib
 import io
@@ -288,7 +289,14 @@ class StorageError(Exception):
     """Bytes could not be stored as they are (what was written does not read back the same)."""
 
 
-def _store(request_id: int, digest: str, data: bytes, *, release_id: int | None = None) -> str:
+def _store(
+    request_id: int,
+    digest: str,
+    data: bytes,
+    *,
+    release_id: int | None = None,
+    batch: _Writes | None = None,
+) -> str:
     """Content-addressed storage: the name is made of the hash alone (no input names a path).
 
     A file counts as stored only once it is there in full: written under a temporary name in
@@ -296,7 +304,8 @@ def _store(request_id: int, digest: str, data: bytes, *, release_id: int | None 
     into place in one step and the folder flushed, so a crash at any moment leaves either the
     whole original or none under its name. A file already at the address counts only if its
     size and hash match; anything else (a 0-byte or cut-short file from an older write) is
-    rewritten, and said in the log."""
+    rewritten, and said in the log. With `batch`, the flushes, checks and renames are done
+    together for the batch's files by `_Writes.settle`, before its rows are committed."""
     name = f"documents/{request_id}/{digest[:2]}/{digest}"
     target = _inside_media_root(name)
     if target.exists():
@@ -309,28 +318,116 @@ def _store(request_id: int, digest: str, data: bytes, *, release_id: int | None 
             len(data),
             digest,
         )
-    folder = target.parent
-    _make_folder(folder)
+    _make_folder(target.parent)
     tag = f"r{release_id}" if release_id is not None else "r-"
     handle, temporary = tempfile.mkstemp(
-        prefix=f".{digest}.{tag}-", suffix=PARTIAL_SUFFIX, dir=folder
+        prefix=f".{digest}.{tag}-", suffix=PARTIAL_SUFFIX, dir=target.parent
     )
+    write = _Write(Path(temporary), target, digest, len(data))
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
-        if not _holds(Path(temporary), digest, len(data)):
-            raise StorageError(f"{name}: the written bytes do not read back the same")
-        if settings.FILE_UPLOAD_PERMISSIONS is not None:
-            os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS)
-        os.replace(temporary, target)
+            if batch is None:
+                os.fsync(out.fileno())
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        write.abandon()
         raise
-    _flush_folder(folder)
+    if batch is not None:
+        batch.pending.append(write)
+        return name
+    try:
+        write.put_in_place()
+    except BaseException:
+        write.abandon()
+        raise
+    _fsync(target.parent)
     return name
+
+
+@dataclass(frozen=True)
+class _Write:
+    """A file written under its temporary name, on its way to its content address."""
+
+    temporary: Path
+    target: Path
+    digest: str
+    size: int
+
+    def put_in_place(self) -> None:
+        """Check the written bytes, then rename them to their address in one step."""
+        if not _holds(self.temporary, self.digest, self.size):
+            raise StorageError(f"{self.target.name}: the written bytes do not read back the same")
+        if settings.FILE_UPLOAD_PERMISSIONS is not None:
+            os.chmod(self.temporary, settings.FILE_UPLOAD_PERMISSIONS)
+        os.replace(self.temporary, self.target)
+
+    def abandon(self) -> None:
+        with contextlib.suppress(OSError):
+            self.temporary.unlink()
+
+
+@dataclass
+class _Writes:
+    """The files of one batch: one flush to disk makes all of them durable before any is renamed
+    into place, and one more makes the renames durable, before the batch's rows are committed.
+    (A flush per file costs a journal commit each: five times the whole ingestion, measured.)"""
+
+    pending: list[_Write] = field(default_factory=list)
+
+    def settle(self) -> None:
+        writes, self.pending = self.pending, []
+        if not writes:
+            return
+        try:
+            _flush_to_disk([write.temporary for write in writes])
+            for write in writes:
+                write.put_in_place()
+        except BaseException:
+            for write in writes:
+                write.abandon()  # those already in place have no temporary name any more
+            raise
+        _flush_to_disk(sorted({write.target.parent for write in writes}))
+
+
+def _flush_to_disk(paths: Sequence[Path]) -> None:
+    """Make what was written to these files or folders durable: one syncfs(2) per file system
+    where Linux offers it (one journal commit for them all), else an fsync of each."""
+    if _syncfs is None:
+        for path in paths:
+            _fsync(path)
+        return
+    devices: dict[int, Path] = {}
+    for path in paths:
+        devices.setdefault(path.stat().st_dev, path)
+    for path in devices.values():
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            if _syncfs(descriptor) != 0:
+                error = ctypes.get_errno()
+                raise OSError(error, os.strerror(error), str(path))
+        finally:
+            os.close(descriptor)
+
+
+def _find_syncfs() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - no C library to load
+        return None
+    return getattr(libc, "syncfs", None)
+
+
+_syncfs = _find_syncfs()
+
+
+def _fsync(path: Path) -> None:
+    """fsync a file or a folder (for a folder: makes a rename or a new entry in it durable)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _inside_media_root(name: str) -> Path:
@@ -364,16 +461,7 @@ def _make_folder(folder: Path) -> None:
     _make_folder(folder.parent)
     with contextlib.suppress(FileExistsError):
         folder.mkdir()
-        _flush_folder(folder.parent)
-
-
-def _flush_folder(folder: Path) -> None:
-    """fsync a folder: makes a rename or a new entry in it durable (POSIX)."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+        _fsync(folder.parent)
 
 
 def _remove_unfinished_writes(request_id: int, release_id: int) -> int:
@@ -482,6 +570,7 @@ def _ingest_unit(
     *,
     parent: Document | None = None,
     pending: list[tuple[Document, Document | None]] | None = None,
+    writes: _Writes | None = None,
 ) -> None:
     """Store one unit (and, for an email, its attachments) in one go, or record why not.
 
@@ -516,7 +605,7 @@ def _ingest_unit(
     if document.kind == Kind.PDF and (blank := _pages_without_text(document)):
         outcome.problems.append(("warning", unit.source, blank))
     document.file.name = _store(
-        release.request_id, document.sha256, unit.data, release_id=release.pk
+        release.request_id, document.sha256, unit.data, release_id=release.pk, batch=writes
     )
     # Every value was made here (lengths cut, dates checked, keys ours): the database's own
     # constraints are the check, and a refusal is this unit's error (see _store_one).
@@ -528,7 +617,9 @@ def _ingest_unit(
     outcome.hashes.append(document.sha256)
     outcome.ingested += 1
     for attachment in attachments:
-        _ingest_unit(release, attachment, outcome, known, parent=document, pending=pending)
+        _ingest_unit(
+            release, attachment, outcome, known, parent=document, pending=pending, writes=writes
+        )
 
 
 def _pages_without_text(document: Document) -> str:
@@ -554,17 +645,20 @@ def _write_batch(
     INSERT per level (messages, then their attachments). If the database refuses the batch, it is
     redone unit by unit in savepoints, so a refusal stays the error of the one unit it concerns."""
     prepared: list[tuple[Unit, _Outcome, list[tuple[Document, Document | None]]]] = []
+    writes = _Writes()
     for unit in units:
         outcome = _Outcome()
         rows: list[tuple[Document, Document | None]] = []
         try:
-            _ingest_unit(release, unit, outcome, known, pending=rows)
+            _ingest_unit(release, unit, outcome, known, pending=rows, writes=writes)
         except Exception as exc:  # one bad file must not stop the batch; say what it was
             outcome.forget(known)
             log.exception("could not read %s", unit.source)
             report.error(unit.source, f"could not be read: {type(exc).__name__}: {exc}"[:500])
             continue
         prepared.append((unit, outcome, rows))
+    # Every file of the batch durable and in place before any of its rows is written.
+    writes.settle()
     try:
         with transaction.atomic():
             _insert_levels([row for _, _, rows in prepared for row in rows])

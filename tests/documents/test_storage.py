@@ -94,15 +94,21 @@ def test_only_a_file_with_other_bytes_of_the_same_size_is_rewritten(release, tmp
     assert not [p for p in media.rglob(".*") if p.is_file()]  # no temporary file stays
 
 
-def test_a_write_that_does_not_read_back_the_same_is_refused(release, tmp_path, monkeypatch):
-    """The check after the write is real: bytes the disk gave back wrong are never renamed in."""
-    real = services._holds
+def test_a_write_that_does_not_read_back_the_same_stops_the_run(release, sent, monkeypatch):
+    """The check after the write is real: bytes the disk gave back wrong are never renamed in,
+    no row points at them, and the upload stays staged."""
+    staged = services.release_stage_uploads(release=release, files=uploads("a", "b"))
     monkeypatch.setattr(services, "_holds", lambda path, digest, size: False)
-    with pytest.raises(services.StorageError):
-        services._store(release.request_id, "0" * 64, b"bytes", release_id=release.pk)
-    monkeypatch.setattr(services, "_holds", real)
-    folder = tmp_path / "media" / "documents" / str(release.request_id) / "00"
-    assert list(folder.iterdir()) == []  # neither the original nor the temporary file
+
+    with pytest.raises(services.StorageError), sent():
+        tasks.release_ingest.delay(release.pk, staged)
+
+    release.refresh_from_db()
+    assert release.ingestion == Release.Ingestion.FAILED
+    assert not Document.objects.exists()
+    assert all(Path(p).exists() for p in staged)
+    media = Path(services.staging_root()).parent / "documents"
+    assert not [p for p in media.rglob("*") if p.is_file()]  # no original, no temporary file
 
 
 def test_what_a_killed_run_was_writing_is_removed_by_the_next_run_and_never_taken(
