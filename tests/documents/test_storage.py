@@ -186,7 +186,7 @@ def test_staged_uploads_stay_until_their_run_finished(release, sent, monkeypatch
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(services, "_write_batch", disk_full)
-    with pytest.raises(OSError), sent():
+    with pytest.raises(OSError, match="No space left"), sent():
         tasks.release_ingest.delay(release.pk, staged)
     release.refresh_from_db()
     assert release.ingestion == Release.Ingestion.FAILED
