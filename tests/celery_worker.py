@@ -20,10 +20,17 @@ def new_queue() -> str:
 
 
 def start_worker(
-    queue: str, env: dict[str, str], *, frozen_clock: bool = False, include: Sequence[str] = ()
+    queue: str,
+    env: dict[str, str],
+    *,
+    frozen_clock: bool = False,
+    include: Sequence[str] = (),
+    prefork: bool = False,
 ) -> subprocess.Popen:
     """A solo-pool worker on `queue`; with `frozen_clock`, its clock starts at env FROZEN_NOW
-    (tests/frozen_clock.py); `include` names modules of test-only tasks it loads as well."""
+    (tests/frozen_clock.py); `include` names modules of test-only tasks it loads as well. With
+    `prefork`, a main process and one child, as deployed, in a process group of their own (its
+    id is the main process's), so a test can kill the whole worker at once."""
     runner = [sys.executable, "tests/frozen_clock.py"] if frozen_clock else [sys.executable]
     return subprocess.Popen(
         [
@@ -33,7 +40,7 @@ def start_worker(
             "-A",
             "foiatracker",
             "worker",
-            "--pool=solo",
+            *(["--pool=prefork", "--concurrency=1"] if prefork else ["--pool=solo"]),
             "--loglevel=WARNING",
             "-Q",
             queue,
@@ -46,6 +53,7 @@ def start_worker(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=prefork,
     )
 
 
