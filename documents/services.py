@@ -33,7 +33,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import Error as DatabaseFailure
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 
 from documents import tasks
 from documents.ingest.archives import ArchiveEntry, ArchiveError, ArchiveLimits, iter_zip
@@ -286,7 +287,15 @@ PARTIAL_SUFFIX = ".partial"
 
 
 class StorageError(Exception):
-    """Bytes could not be stored as they are (what was written does not read back the same)."""
+    """Bytes could not be stored as they are: the disk refused them (full, read-only, failing),
+    or what was written does not read back the same."""
+
+
+# A part failing, not a unit being bad: the disk, or the connection to the database. These stop
+# the run (its uploads stay staged, the task tries again when the database may be back) rather
+# than become the error of each unit met while the part is down, which would finish the release
+# with those units reported unreadable and their upload deleted.
+PART_FAILURES = (StorageError, OperationalError, InterfaceError)
 
 
 def _store(
@@ -306,6 +315,15 @@ def _store(
     size and hash match; anything else (a 0-byte or cut-short file from an older write) is
     rewritten, and said in the log. With `batch`, the flushes, checks and renames are done
     together for the batch's files by `_Writes.settle`, before its rows are committed."""
+    try:
+        return _write_stored(request_id, digest, data, release_id, batch)
+    except OSError as exc:
+        raise StorageError(f"the bytes of {digest} could not be stored: {exc}") from exc
+
+
+def _write_stored(
+    request_id: int, digest: str, data: bytes, release_id: int | None, batch: _Writes | None
+) -> str:
     name = f"documents/{request_id}/{digest[:2]}/{digest}"
     target = _inside_media_root(name)
     if target.exists():
@@ -383,11 +401,13 @@ class _Writes:
             _flush_to_disk([write.temporary for write in writes])
             for write in writes:
                 write.put_in_place()
-        except BaseException:
+            _flush_to_disk(sorted({write.target.parent for write in writes}))
+        except BaseException as exc:
             for write in writes:
                 write.abandon()  # those already in place have no temporary name any more
+            if isinstance(exc, OSError):
+                raise StorageError(f"the batch's files could not be stored: {exc}") from exc
             raise
-        _flush_to_disk(sorted({write.target.parent for write in writes}))
 
 
 def _flush_to_disk(paths: Sequence[Path]) -> None:
@@ -651,6 +671,8 @@ def _write_batch(
         rows: list[tuple[Document, Document | None]] = []
         try:
             _ingest_unit(release, unit, outcome, known, pending=rows, writes=writes)
+        except PART_FAILURES:
+            raise
         except Exception as exc:  # one bad file must not stop the batch; say what it was
             outcome.forget(known)
             log.exception("could not read %s", unit.source)
@@ -662,6 +684,8 @@ def _write_batch(
     try:
         with transaction.atomic():
             _insert_levels([row for _, _, rows in prepared for row in rows])
+    except PART_FAILURES:
+        raise
     except Exception:
         log.warning("batch insert refused; storing its units one by one", exc_info=True)
         for _, outcome, _ in prepared:
@@ -699,6 +723,8 @@ def _store_one(release: Release, unit: Unit, report: IngestReport, known: dict[s
         else:
             report.error(unit.source, "could not be stored: the release changed meanwhile")
         return
+    except PART_FAILURES:
+        raise
     except Exception as exc:  # one bad file must not stop the batch; say what it was
         outcome.forget(known)
         log.exception("could not store %s", unit.source)
@@ -736,7 +762,7 @@ def _run_claimed(release_id: int) -> Iterator[bool]:
     finally:
         if claimed:
             # A connection lost meanwhile (the database restarted) lost the lock with it.
-            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            with contextlib.suppress(DatabaseFailure), connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT pg_advisory_unlock(%s::integer, %s::integer)", [RUN_LOCK, release_id]
                 )

@@ -111,6 +111,27 @@ def test_a_write_that_does_not_read_back_the_same_stops_the_run(release, sent, m
     assert not [p for p in media.rglob("*") if p.is_file()]  # no original, no temporary file
 
 
+def test_a_disk_that_refuses_writes_stops_the_run_instead_of_failing_each_file(
+    release, sent, monkeypatch
+):
+    """A full or failing disk is a part down, not every file being unreadable: the run stops,
+    the upload stays staged to be resumed, and no file is reported as bad."""
+    staged = services.release_stage_uploads(release=release, files=uploads("a", "b", "c"))
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(services, "_write_stored", disk_full)
+    with pytest.raises(services.StorageError, match="No space left"), sent():
+        tasks.release_ingest.delay(release.pk, staged)
+
+    release.refresh_from_db()
+    assert release.ingestion == Release.Ingestion.FAILED
+    assert [p["file"] for p in release.errors] == ["(ingestion)"]
+    assert release.staged == staged
+    assert all(Path(p).exists() for p in staged)
+
+
 def test_what_a_killed_run_was_writing_is_removed_by_the_next_run_and_never_taken(
     release, tmp_path
 ):

@@ -35,7 +35,11 @@ def wait_for(
             said = worker.stdout.read() if worker.stdout else ""
             pytest.fail(f"the worker exited: {said}")
         time.sleep(poll)
-    pytest.fail(f"not so within {within} s")
+    said = ""
+    if worker is not None:  # stopped, so that what it said can be read to the end
+        worker.terminate()
+        said = worker.communicate(timeout=30)[0] or ""
+    pytest.fail(f"not so within {within} s; the worker said: {said[-5000:]}")
 
 
 def forget_queue(queue: str) -> None:

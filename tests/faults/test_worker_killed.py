@@ -147,9 +147,7 @@ def test_a_worker_killed_mid_release_loses_and_duplicates_nothing(workers, setti
     # changes. A small upload behind it tells when the worker has taken it (one at a time).
     finished = (release.ingestion, release.files_done, release.ingest_counts, release.errors)
     tasks.release_ingest.delay(release.pk, staged)
-    later = services.release_create(
-        request=release.request, released_on=datetime.date(2020, 7, 1)
-    )
+    later = services.release_create(request=release.request, released_on=datetime.date(2020, 7, 1))
     services.release_upload(
         release=later, files=[SimpleUploadedFile("one.eml", message(MESSAGES + 1))]
     )
