@@ -139,7 +139,7 @@ def test_a_worker_killed_mid_release_loses_and_duplicates_nothing(workers, setti
     assert release.staged == []
     assert not any(Path(p).exists() for p in staged)
     media = Path(settings.MEDIA_ROOT)
-    assert not [p for p in media.rglob(f"*{services.PARTIAL_SUFFIX}")]
+    assert not list(media.rglob(f"*{services.PARTIAL_SUFFIX}"))
     stored = [p for p in (media / "documents").rglob("*") if p.is_file()]
     assert len(stored) == MESSAGES  # nothing stored twice, no stray file
 
