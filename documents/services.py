@@ -10,7 +10,10 @@ leaves whole committed batches only, and the next run carries on. The same bytes
 a request are stored once and reported as duplicates.
 Guarantee: exactly one document per (release, source) and per (request, bytes), enforced by
 unique constraints; a crash between storing bytes and writing the row leaves an unreferenced
-file that the re-run reuses.
+file that the re-run checks and reuses. Stored bytes cannot lie (see _store): a file is in place
+under its address only whole and verified, before any row names it. A run is idempotent by
+state (see release_ingest_staged): one run per release at a time, and a task for a release with
+nothing staged does nothing.
 """
 
 from __future__ import annotations
