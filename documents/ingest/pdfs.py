@@ -152,11 +152,15 @@ def _open(data: bytes, warnings: list[str]) -> tuple[int, Iterator[str]]:
 def _limit_reached(
     texts: list[str], page_count: int, max_pages: int, max_text: int | None
 ) -> PdfStop | None:
-    """Whether to read no further after the pages in ``texts`` (cutting the text if too long)."""
-    if max_text is not None and sum(len(text) for text in texts) >= max_text:
-        before = sum(len(text) for text in texts[:-1])
-        texts[-1] = texts[-1][: max(0, max_text - before)]
-        return PdfStop.TEXT if len(texts) < page_count or before + len(texts[-1]) else None
+    """Whether to read no further after the pages in ``texts`` (cutting the last page's text so
+    the joined text, separators included, holds no more than ``max_text`` characters)."""
+    joined = sum(len(text) for text in texts) + len(texts) - 1
+    if max_text is not None and joined >= max_text:
+        over = joined - max_text
+        if over:
+            texts[-1] = texts[-1][: max(0, len(texts[-1]) - over)]
+        if over or len(texts) < page_count:
+            return PdfStop.TEXT
     if len(texts) >= max_pages and len(texts) < page_count:
         return PdfStop.PAGES
     return None

@@ -211,3 +211,14 @@ def test_the_page_cap_says_where_it_stopped():
     parsed = parse_pdf(read("three_pages.pdf"), max_pages=2)
 
     assert (parsed.stopped, parsed.stopped_at) == (PdfStop.PAGES, 3)
+
+
+def test_the_text_cap_counts_the_page_separators():
+    whole = parse_pdf(read("three_pages.pdf")).text
+    cap = len(PAGE_TEXTS[0]) + 1 + 10  # page 1, its separator, ten characters of page 2
+
+    parsed = parse_pdf(read("three_pages.pdf"), max_text=cap)
+
+    assert parsed.text == whole[:cap]
+    assert (parsed.stopped, parsed.stopped_at) == (PdfStop.TEXT, 3)
+    assert parse_pdf(read("three_pages.pdf"), max_text=len(whole)).stopped is None
