@@ -51,8 +51,10 @@ from requests_app.models import RecordsRequest
 
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 200  # units per transaction during ingestion
-#: Lengths of Document.source and Document.original_name.
+#: Lengths of Document.source (in characters, and in UTF-8 bytes for its index) and
+#: Document.original_name.
 SOURCE_LENGTH = 1000
+SOURCE_BYTES = 2000
 NAME_LENGTH = 500
 #: A whole PDF gets this many times the time of one page before its reading is cut short: a
 #: file whose every page is just under the page limit must not take hours either.
@@ -190,11 +192,15 @@ class Unit:
 def source_key(source: str) -> str:
     """The source as stored: whole when it fits the column, else cut with a hash of the whole
     after it, so two long sources that share their beginning (archive members named alike up
-    to the limit) stay two keys, and the same source always gives the same key."""
-    if len(source) <= SOURCE_LENGTH:
+    to the limit) stay two keys, and the same source always gives the same key. Bounded in
+    UTF-8 bytes too: PostgreSQL's unique index on it takes no entry over about 2,700 bytes."""
+    encoded = source.encode("utf-8", "surrogatepass")
+    if len(source) <= SOURCE_LENGTH and len(encoded) <= SOURCE_BYTES:
         return source
-    digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"{source[: SOURCE_LENGTH - len(digest) - 3]}…#{digest}"
+    digest = hashlib.sha256(encoded).hexdigest()[:32]
+    room = SOURCE_LENGTH - len(digest) - 2
+    head = source[:room].encode("utf-8", "surrogatepass")[: SOURCE_BYTES - len(digest) - 4]
+    return f"{head.decode('utf-8', 'ignore')}…#{digest}"
 
 
 def display_name(name: str, length: int = NAME_LENGTH) -> str:
