@@ -191,6 +191,9 @@ def _parsed(
 
 #: The folder that holds the ``documents`` package, for the child's import path.
 _CODE_ROOT = Path(__file__).resolve().parents[2]
+#: How long the child may take to start (an interpreter and pypdf): generous, a loaded machine
+#: can be slow; not the PDF's time.
+_START_SECONDS = 120
 
 
 def _parse_in_child(
@@ -202,8 +205,9 @@ def _parse_in_child(
     total_seconds: float | None,
 ) -> ParsedPdf:
     """The same reading as ``_parse_here``, done by a child that is killed when a page (or the
-    whole) takes too long; the child's messages are JSON lines: its page count, each page's
-    text, then its warnings, or the error that stopped it."""
+    whole) takes too long; the child's messages are JSON lines: that it is ready, its page
+    count, each page's text, then its warnings, or the error that stopped it. The clocks start
+    once it is ready: starting an interpreter on a busy machine is no fault of the PDF's."""
     child = subprocess.Popen(
         [sys.executable, "-m", "documents.ingest.pdfs"],  # run from its folder: -m finds it
         stdin=subprocess.PIPE,
@@ -211,16 +215,20 @@ def _parse_in_child(
         stderr=subprocess.DEVNULL,
         cwd=_CODE_ROOT,
     )
-    started = time.monotonic()
     try:
         if child.stdin is None or child.stdout is None:  # pragma: no cover - both are pipes
-            raise PdfUnreadable("could not talk to the process reading the PDF")
+            raise ChildProcessError("no pipes to the process reading the PDF")
+        messages = _Messages(child.stdout)
+        if messages.next(timeout=_START_SECONDS) != {"ready": True}:
+            raise ChildProcessError(
+                f"the process reading PDFs did not start within {_START_SECONDS} s"
+            )
         try:
             child.stdin.write(data)
             child.stdin.close()
         except BrokenPipeError:
             pass  # it died reading; its exit is reported below
-        messages = _Messages(child.stdout)
+        started = time.monotonic()
         page_count = 0
         texts: list[str] = []
         warnings: list[str] = []
@@ -288,12 +296,14 @@ class _Messages:
 
 def _child_main() -> None:
     """The child: reads the PDF from stdin, writes its messages to stdout (see above)."""
-    data = sys.stdin.buffer.read()
     out = sys.stdout
 
     def send(message: dict[str, Any]) -> None:
         out.write(json.dumps(message) + "\n")
         out.flush()
+
+    send({"ready": True})
+    data = sys.stdin.buffer.read()
 
     warnings: list[str] = []
 
