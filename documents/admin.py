@@ -8,6 +8,7 @@ from typing import Any
 
 from celery import current_app
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
@@ -76,6 +77,28 @@ def upload_help_text() -> str:
 
 class ReleaseForm(forms.ModelForm):
     uploads = MultipleFileField(required=False, help_text=UPLOAD_KINDS)
+
+    def clean_uploads(self) -> list[Any]:
+        """Refuses files over UPLOAD_MAX_FILE_BYTES, or together over UPLOAD_MAX_REQUEST_BYTES:
+        the form is then invalid, so neither the release nor any file is saved."""
+        uploads: list[Any] = self.cleaned_data.get("uploads") or []
+        per_file, per_request = settings.UPLOAD_MAX_FILE_BYTES, settings.UPLOAD_MAX_REQUEST_BYTES
+        too_large = [upload for upload in uploads if upload.size > per_file]
+        if too_large:
+            raise forms.ValidationError(
+                [
+                    f"{services.display_name(upload.name or '', 100)} is {upload.size:,} bytes, "
+                    f"over the limit of {per_file:,} bytes per file."
+                    for upload in too_large
+                ]
+            )
+        total = sum(upload.size for upload in uploads)
+        if total > per_request:
+            raise forms.ValidationError(
+                f"These files come to {total:,} bytes, over the limit of {per_request:,} bytes "
+                "per upload: upload them in parts."
+            )
+        return uploads
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -40,16 +40,30 @@ from django.db import Error as DatabaseFailure
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 
 from documents import tasks
-from documents.ingest.archives import ArchiveEntry, ArchiveError, ArchiveLimits, iter_zip
+from documents.ingest.archives import (
+    ArchiveEntry,
+    ArchiveError,
+    ArchiveLimits,
+    ArchiveProblem,
+    iter_zip,
+)
 from documents.ingest.charsets import decode_text
 from documents.ingest.emails import EmptyInput, ParseError, iter_mbox, parse_email
-from documents.ingest.pdfs import PAGE_SEPARATOR, PdfEncrypted, PdfError, parse_pdf
+from documents.ingest.pdfs import PAGE_SEPARATOR, PdfEncrypted, PdfError, PdfStop, parse_pdf
 from documents.ingest.sniff import sniff
 from documents.models import Document, Exemption, Release
 from requests_app.models import RecordsRequest
 
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 200  # units per transaction during ingestion
+#: Lengths of Document.source (in characters, and in UTF-8 bytes for its index) and
+#: Document.original_name.
+SOURCE_LENGTH = 1000
+SOURCE_BYTES = 2000
+NAME_LENGTH = 500
+#: A whole PDF gets this many times the time of one page before its reading is cut short: a
+#: file whose every page is just under the page limit must not take hours either.
+PDF_PAGES_OF_TIME = 30
 
 Kind = Document.Kind
 
@@ -180,6 +194,37 @@ class Unit:
     data: bytes
 
 
+def source_key(source: str) -> str:
+    """The source as stored: whole when it fits the column, else cut with a hash of the whole
+    after it, so two long sources that share their beginning (archive members named alike up
+    to the limit) stay two keys, and the same source always gives the same key. Bounded in
+    UTF-8 bytes too: PostgreSQL's unique index on it takes no entry over about 2,700 bytes."""
+    encoded = source.encode("utf-8", "surrogatepass")
+    if len(source) <= SOURCE_LENGTH and len(encoded) <= SOURCE_BYTES:
+        return source
+    digest = hashlib.sha256(encoded).hexdigest()[:32]
+    room = SOURCE_LENGTH - len(digest) - 2
+    head = source[:room].encode("utf-8", "surrogatepass")[: SOURCE_BYTES - len(digest) - 4]
+    return f"{head.decode('utf-8', 'ignore')}…#{digest}"
+
+
+def display_name(name: str, length: int = NAME_LENGTH) -> str:
+    """An original name cut to ``length`` for display, keeping its end (the extension says what
+    the file is) and marking the cut."""
+    if len(name) <= length:
+        return name
+    tail = name[-40:]
+    return f"{name[: length - len(tail) - 1]}…{tail}"
+
+
+#: The setting that sets each archive limit, named in the release's problem when it is hit.
+_ARCHIVE_SETTINGS = {
+    ArchiveProblem.TOO_LARGE: "DOCUMENT_MAX_FILE_BYTES",
+    ArchiveProblem.TOO_MANY_FILES: "DOCUMENT_MAX_ARCHIVE_FILES",
+    ArchiveProblem.TOTAL_TOO_LARGE: "DOCUMENT_MAX_ARCHIVE_BYTES",
+}
+
+
 def _limits() -> ArchiveLimits:
     return ArchiveLimits(
         max_file_bytes=settings.DOCUMENT_MAX_FILE_BYTES,
@@ -226,7 +271,9 @@ def expand(paths: Sequence[Path | str], report: IngestReport) -> Iterator[Unit]:
             report.error(name, f"cannot be read: {exc.strerror or exc}")
             continue
         if size > limit and container is None:
-            report.error(name, f"is {size:,} bytes, over the limit of {limit:,}")
+            report.error(
+                name, f"is {size:,} bytes, over the limit of {limit:,} (DOCUMENT_MAX_FILE_BYTES)"
+            )
             continue
         if container == "mbox":
             for index, message in iter_mbox(path):
@@ -234,14 +281,22 @@ def expand(paths: Sequence[Path | str], report: IngestReport) -> Iterator[Unit]:
                 if _is_empty_message(message):
                     report.error(source, f"message {index + 1} of {name} is empty")
                 elif len(message) > limit:
-                    report.error(source, f"message of {len(message):,} bytes is over the limit")
+                    report.error(
+                        source,
+                        f"message of {len(message):,} bytes is over the limit of {limit:,} "
+                        "(DOCUMENT_MAX_FILE_BYTES)",
+                    )
                 else:
                     yield Unit(source, f"{name} message {index + 1}", message)
             continue
         if container == "zip":
             for item in iter_zip(path, _limits()):
                 if isinstance(item, ArchiveError):
-                    report.error(f"{key}/{item.path}" if item.path else key, item.reason)
+                    setting = _ARCHIVE_SETTINGS.get(item.problem)
+                    report.error(
+                        f"{key}/{item.path}" if item.path else key,
+                        f"{item.reason} ({setting})" if setting else item.reason,
+                    )
                 else:
                     yield from _archive_member(key, item, report)
             continue
@@ -513,16 +568,18 @@ def _plausible(moment: datetime.datetime | None, document: Document) -> datetime
 
 def _document(
     release: Release, unit: Unit, *, parent: Document | None, warnings: list[str]
-) -> tuple[Document, list[Unit]]:
-    """Build (unsaved) the document of a unit, with the units of its attachments."""
+) -> tuple[Document, list[Unit], list[str]]:
+    """Build (unsaved) the document of a unit, with the units of its attachments and, in words
+    naming the setting, each limit it met (what was left out of it)."""
     digest = hashlib.sha256(unit.data).hexdigest()
     sniffed = sniff(unit.data, unit.name)
+    limited: list[str] = []
     document = Document(
         release=release,
         request_id=release.request_id,
         parent=parent,
-        original_name=unit.name[:500],
-        source=unit.source[:1000],
+        original_name=display_name(unit.name),
+        source=source_key(unit.source),
         size=len(unit.data),
         sha256=digest,
         media_type=sniffed.media_type,
@@ -530,7 +587,13 @@ def _document(
     )
     attachments: list[Unit] = []
     if sniffed.kind == "email":
-        parsed = parse_email(unit.data)
+        parts = settings.INGEST_MAX_PARTS
+        parsed = parse_email(unit.data, max_attachments=parts)
+        if parsed.attachments_found > len(parsed.attachments):
+            limited.append(
+                f"message has {parsed.attachments_found:,} attachments; only the first "
+                f"{len(parsed.attachments):,} were kept (INGEST_MAX_PARTS)"
+            )
         document.kind = Kind.EMAIL
         document.sender = parsed.sender[:500]
         document.recipients = ", ".join(parsed.to)
@@ -545,11 +608,20 @@ def _document(
             name = attachment.filename or f"attachment-{index + 1}"
             attachments.append(Unit(f"{unit.source}/attachment/{index}", name, attachment.data))
     elif sniffed.kind == "pdf":
-        pdf = parse_pdf(unit.data)
+        page_seconds = settings.INGEST_PDF_PAGE_SECONDS
+        pdf = parse_pdf(
+            unit.data,
+            max_pages=settings.INGEST_MAX_PDF_PAGES,
+            max_text=settings.INGEST_MAX_TEXT_CHARS,
+            page_seconds=page_seconds,
+            total_seconds=page_seconds * PDF_PAGES_OF_TIME,
+        )
         document.kind = Kind.PDF
         document.page_count = pdf.page_count
         document.text = pdf.text
         document.warnings += pdf.warnings
+        if pdf.stopped is not None:
+            limited.append(_pdf_stop(pdf.stopped, pdf.stopped_at, pdf.page_count))
     elif sniffed.kind == "text":
         document.kind = Kind.TEXT
         document.text = decode_text(unit.data).text
@@ -557,7 +629,37 @@ def _document(
         document.kind = Kind.OTHER
     # PostgreSQL text cannot hold NUL characters; they carry no meaning in extracted text.
     document.text = document.text.replace("\x00", "")
-    return document, attachments
+    cap = settings.INGEST_MAX_TEXT_CHARS
+    if len(document.text) > cap:
+        limited.append(
+            f"text of {len(document.text):,} characters; only the first {cap:,} were kept "
+            "(INGEST_MAX_TEXT_CHARS)"
+        )
+        document.text = document.text[:cap]
+    document.warnings += limited
+    return document, attachments, limited
+
+
+def _pdf_stop(stop: PdfStop, page: int, page_count: int) -> str:
+    """Why a PDF's text stops at ``page``, in words naming the setting."""
+    kept = f"text taken from the first {page - 1:,} of {page_count:,} pages"
+    if stop is PdfStop.PAGES:
+        return f"{kept} (INGEST_MAX_PDF_PAGES)"
+    if stop is PdfStop.TEXT:
+        return (
+            f"text reached {settings.INGEST_MAX_TEXT_CHARS:,} characters at page {page - 1:,} "
+            f"of {page_count:,}; the rest was not read (INGEST_MAX_TEXT_CHARS)"
+        )
+    seconds = settings.INGEST_PDF_PAGE_SECONDS
+    if stop is PdfStop.PAGE_TIME:
+        return (
+            f"page {page:,} took longer than {seconds:,} s to read; {kept} "
+            "(INGEST_PDF_PAGE_SECONDS)"
+        )
+    return (
+        f"reading took longer than {seconds * PDF_PAGES_OF_TIME:,} s in all "
+        f"({PDF_PAGES_OF_TIME} times INGEST_PDF_PAGE_SECONDS); {kept}"
+    )
 
 
 class _Outcome:
@@ -610,7 +712,7 @@ def _ingest_unit(
         )
         return
     try:
-        document, attachments = _document(release, unit, parent=parent, warnings=[])
+        document, attachments, limited = _document(release, unit, parent=parent, warnings=[])
     except PdfEncrypted:
         outcome.problems.append(
             ("error", unit.source, "is an encrypted PDF: ask the agency for an unencrypted copy")
@@ -625,6 +727,8 @@ def _ingest_unit(
             ("duplicate", unit.source, f"same bytes as the document from {seen}: stored once")
         )
         return
+    for reason in limited:
+        outcome.problems.append(("warning", unit.source, reason))
     if document.kind == Kind.PDF and (blank := _pages_without_text(document)):
         outcome.problems.append(("warning", unit.source, blank))
     document.file.name = _store(
@@ -721,7 +825,7 @@ def _store_one(release: Release, unit: Unit, report: IngestReport, known: dict[s
             _ingest_unit(release, unit, outcome, known)
     except IntegrityError:
         outcome.forget(known)
-        if Document.objects.filter(release=release, source=unit.source).exists():
+        if Document.objects.filter(release=release, source=source_key(unit.source)).exists():
             report.already += 1  # a concurrent run stored it first
         else:
             report.error(unit.source, "could not be stored: the release changed meanwhile")
@@ -845,25 +949,30 @@ def _run(
             # Units are committed in batches (see _write_batch): one commit per batch instead of
             # one per file, and a crash loses at most the batch in flight, which the next run
             # redoes (its sources are not stored yet).
+            # A batch also ends once its units hold INGEST_MAX_MEMORY_BYTES: two hundred
+            # archive members of a few megabytes each, with their text, would otherwise take
+            # gigabytes at once.
             with transaction.atomic():
                 _relax_commit()
-                batch, fresh = 0, []
+                batch, held, fresh = 0, 0, []
                 for unit in units:
                     done += 1
                     batch += 1
-                    if unit.source not in done_sources:
+                    if source_key(unit.source) not in done_sources:
                         fresh.append(unit)
+                        held += len(unit.data)
                     elif done > skip:  # up to `skip`, the cut-short run counted it
                         report.already += 1
-                    if batch == COMMIT_EVERY:
+                    if batch == COMMIT_EVERY or held >= settings.INGEST_MAX_MEMORY_BYTES:
                         break
                 _write_batch(release, fresh, report, known)
+                del fresh
                 Release.objects.filter(pk=release_id).update(
                     files_done=done, ingest_counts={**counts, "run": _standing(paths, done, report)}
                 )
             if progress:
                 progress(done, total)
-            if batch < COMMIT_EVERY:
+            if batch < COMMIT_EVERY and held < settings.INGEST_MAX_MEMORY_BYTES:
                 break
     except Exception as exc:
         log.exception("ingestion of release %s failed", release_id)

@@ -47,14 +47,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     )
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} is below its minimum of {minimum}")
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -376,8 +379,25 @@ LOGGING = {
 # Document ingestion limits: one file, and everything an archive may expand to.
 DOCUMENT_MAX_FILE_BYTES = env_int("DOCUMENT_MAX_FILE_BYTES", 100 * 1024 * 1024)
 DOCUMENT_MAX_ARCHIVE_BYTES = env_int("DOCUMENT_MAX_ARCHIVE_BYTES", 2 * 1024 * 1024 * 1024)
-DOCUMENT_MAX_ARCHIVE_FILES = env_int("DOCUMENT_MAX_ARCHIVE_FILES", 50_000)
+DOCUMENT_MAX_ARCHIVE_FILES = env_int("DOCUMENT_MAX_ARCHIVE_FILES", 50_000, minimum=1)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 1000)
+# Large uploads go to a temporary file named without the client's file name (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "core.uploads.TemporaryFileUploadHandler",
+]
+# What one ingestion run may hold and spend, so no upload can take a worker's memory or hours of
+# its time (documents/services.py names the setting in the release's problem when one is hit).
+INGEST_MAX_MEMORY_BYTES = env_int("INGEST_MAX_MEMORY_BYTES", 64 * 1024 * 1024, minimum=1)
+INGEST_MAX_PARTS = env_int("INGEST_MAX_PARTS", 1000, minimum=1)
+INGEST_MAX_PDF_PAGES = env_int("INGEST_MAX_PDF_PAGES", 2000, minimum=1)
+INGEST_PDF_PAGE_SECONDS = env_int("INGEST_PDF_PAGE_SECONDS", 10, minimum=1)
+INGEST_MAX_TEXT_CHARS = env_int("INGEST_MAX_TEXT_CHARS", 2_000_000, minimum=1)
+# What one upload may carry: each file, and all files of one request together.
+UPLOAD_MAX_FILE_BYTES = env_int("UPLOAD_MAX_FILE_BYTES", 2 * 1024 * 1024 * 1024, minimum=1)
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 4 * 1024 * 1024 * 1024, minimum=1)
+if UPLOAD_MAX_REQUEST_BYTES < UPLOAD_MAX_FILE_BYTES:
+    raise ImproperlyConfigured("UPLOAD_MAX_REQUEST_BYTES must be at least UPLOAD_MAX_FILE_BYTES")
 
 # Where `import_agencies` looks when no path is given, and the demo data finds its agencies.
 AGENCY_DIRECTORY_DIR = Path(

@@ -88,6 +88,24 @@ def test_reminder_settings_that_make_no_sense_stop_start_up(tmp_path, env, messa
 
 
 @pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"INGEST_MAX_PARTS": "0"}, "INGEST_MAX_PARTS='0' is below its minimum of 1"),
+        ({"INGEST_PDF_PAGE_SECONDS": "-5"}, "INGEST_PDF_PAGE_SECONDS='-5' is below its minimum"),
+        ({"INGEST_MAX_MEMORY_BYTES": "64MB"}, "INGEST_MAX_MEMORY_BYTES='64MB' is not a whole"),
+        (
+            {"UPLOAD_MAX_FILE_BYTES": "2000", "UPLOAD_MAX_REQUEST_BYTES": "1000"},
+            "UPLOAD_MAX_REQUEST_BYTES must be at least UPLOAD_MAX_FILE_BYTES",
+        ),
+    ],
+)
+def test_ingestion_limits_that_make_no_sense_stop_start_up(tmp_path, env, message):
+    done = run_manage("check", env={**PRODUCTION, **env, "FOIATRACKER_VAR_DIR": str(tmp_path)})
+    assert done.returncode != 0
+    assert message in done.stderr
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [("1", True), ("TRUE", True), ("on", True), ("no", False), ("0", False), ("", False)],
 )

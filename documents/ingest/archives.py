@@ -1,8 +1,11 @@
-"""Walk a zip archive, and the zips inside it, in memory, refusing what is hostile.
+"""Walk a zip archive, and the zips inside it, refusing what is hostile.
 
-A release often arrives as one zip of mail folders, sometimes zips within the zip. Nothing here
-touches the disk: each member is read into memory (within limits) and handed to the caller, which
-alone decides where to store it, under its storage root and under names of its own.
+A release often arrives as one zip of mail folders, sometimes zips within the zip. Each member is
+read (within limits) and handed to the caller as bytes, which alone decides where to store it,
+under its storage root and under names of its own. Only one member is held at a time: it is
+decompressed into an anonymous temporary file (never named, gone when closed) and read from
+there once, so a member costs its own size in memory, not twice; a nested archive is walked
+straight from its temporary file and is never held in memory at all.
 
 What is refused, each with an :class:`ArchiveError` and the walk going on with the next entry:
 names that climb out (``../x``, ``a/../../x``), absolute names (``/etc/passwd``, ``C:\\x``,
@@ -11,8 +14,11 @@ encrypted entries, entries bigger than ``max_file_bytes`` (declared or actually)
 and zips nested deeper than ``max_depth``. A nested zip is recognised by its bytes, not its name;
 office documents and e-books that are zips inside (``.docx``, ``.odt``, ``.epub``) stay files.
 
-What stops the whole walk, with one last ``ArchiveError`` whose ``fatal`` is true: more entries than
-``max_files``, more than ``max_total_bytes`` expanded in all, or an archive bomb, i.e. an entry that
+More entries than ``max_files`` (counted over the archive and every archive nested in it): the
+first ones are read, and one ``ArchiveError`` (``TOO_MANY_FILES``) says how many were left out.
+
+What stops the whole walk, with one last ``ArchiveError`` whose ``fatal`` is true: more than
+``max_total_bytes`` expanded in all, or an archive bomb, i.e. an entry that
 expands more than ``max_ratio`` times its compressed size (or the archive as a whole more than that
 times its own size). Sizes are counted on the bytes actually decompressed, read in chunks, so a
 header that lies about sizes gains nothing. The limits are shared by the archive and every archive
@@ -27,6 +33,7 @@ import io
 import os
 import re
 import stat
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,7 +41,7 @@ from enum import StrEnum
 from os import PathLike
 from typing import BinaryIO, NoReturn
 
-from documents.ingest.sniff import sniff
+from documents.ingest.sniff import office_media_type, sniff
 
 __all__ = [
     "ArchiveEntry",
@@ -46,6 +53,7 @@ __all__ = [
 
 _MB = 1024 * 1024
 _CHUNK_BYTES = 64 * 1024
+_SNIFF_BYTES = 64 * 1024
 _DRIVE = re.compile(r"[A-Za-z]:")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 #: General-purpose flag bits (APPNOTE 4.4.4): 0 encrypted, 6 strong encryption.
@@ -153,19 +161,18 @@ class _Walk:
             self.outer_size = size
         with archive:
             members = [info for info in archive.infolist() if not _is_directory(info)]
-            if self.files + len(members) > self.limits.max_files:
-                raise _Stop(
-                    ArchiveError(
-                        path,
-                        f"{len(members)} files in this archive, {self.files} before it: more "
-                        f"than the limit of {self.limits.max_files} files",
-                        ArchiveProblem.TOO_MANY_FILES,
-                        fatal=True,
-                    )
-                )
-            for info in members:
+            room = max(0, self.limits.max_files - self.files)
+            for info in members[:room]:
                 self.files += 1
                 yield from self._member(archive, info, path, size, depth=depth)
+            if len(members) > room:
+                yield ArchiveError(
+                    path,
+                    f"archive has {len(members):,} files; only the first {room:,} were read "
+                    f"(a limit of {self.limits.max_files:,} files in all, nested archives "
+                    "included)",
+                    ArchiveProblem.TOO_MANY_FILES,
+                )
 
     def _member(
         self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, prefix: str, size: int, *, depth: int
@@ -181,21 +188,26 @@ class _Walk:
             problem, reason = refusal
             yield ArchiveError(path, reason, problem)
             return
-        try:
-            data = self._read(archive, info, path, size)
-        except _Refused as refused:
-            yield ArchiveError(path, refused.reason, refused.problem)
-            return
-        if sniff(data).kind != "zip":  # by the bytes; and a .docx is a zip that stays a file
-            yield ArchiveEntry(path, data)
-        elif depth + 1 > self.limits.max_depth:
-            yield ArchiveError(
-                path,
-                f"archive nested more than {self.limits.max_depth} deep; not opened",
-                ArchiveProblem.TOO_DEEP,
-            )
-        else:
-            yield from self.archive(data, path, depth=depth + 1)
+        with tempfile.TemporaryFile() as expanded:
+            try:
+                self._read(archive, info, path, size, into=expanded)
+            except _Refused as refused:
+                yield ArchiveError(path, refused.reason, refused.problem)
+                return
+            # By the bytes; and a .docx is a zip that stays a file.
+            if not _is_archive(expanded):
+                expanded.seek(0)
+                data = expanded.read()
+                expanded.close()  # its disk space back before the caller takes its time
+                yield ArchiveEntry(path, data)
+            elif depth + 1 > self.limits.max_depth:
+                yield ArchiveError(
+                    path,
+                    f"archive nested more than {self.limits.max_depth} deep; not opened",
+                    ArchiveProblem.TOO_DEEP,
+                )
+            else:
+                yield from self.archive(expanded, path, depth=depth + 1)
 
     def _refuse_by_header(self, info: zipfile.ZipInfo) -> tuple[ArchiveProblem, str] | None:
         file_type = stat.S_IFMT(info.external_attr >> 16)
@@ -213,13 +225,18 @@ class _Walk:
         return None
 
     def _read(
-        self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, archive_size: int
-    ) -> bytes:
+        self,
+        archive: zipfile.ZipFile,
+        info: zipfile.ZipInfo,
+        path: str,
+        archive_size: int,
+        *,
+        into: BinaryIO,
+    ) -> None:
         limits = self.limits
         # A lying header can claim a huge compressed size to hide a bomb's ratio; it cannot
         # exceed the archive that holds it.
         compressed = max(1, min(info.compress_size, archive_size))
-        chunks: list[bytes] = []
         expanded = 0
         try:
             with archive.open(info) as stream:
@@ -260,7 +277,7 @@ class _Walk:
                             f"expands past the limit of {limits.max_file_bytes} bytes per file "
                             f"(declared {info.file_size})",
                         )
-                    chunks.append(chunk)
+                    into.write(chunk)
         except (_Stop, _Refused):
             raise
         except NotImplementedError as exc:
@@ -269,7 +286,6 @@ class _Walk:
             raise _Refused(ArchiveProblem.DAMAGED_ENTRY, f"damaged: {_describe(exc)}") from exc
         finally:
             self.total_bytes += expanded
-        return b"".join(chunks)
 
     def _stop(self, path: str, reason: str, problem: ArchiveProblem) -> NoReturn:
         raise _Stop(ArchiveError(path, reason, problem, fatal=True))
@@ -313,6 +329,21 @@ def _normalise(name: str) -> tuple[str, tuple[ArchiveProblem, str] | None]:
     if not parts:
         return "", (ArchiveProblem.INVALID_NAME, "empty name")
     return "/".join(parts), None
+
+
+def _is_archive(stream: BinaryIO) -> bool:
+    """Whether an expanded member is a zip to walk, by its bytes: an office document or e-book is
+    a zip that stays a file. Judged on its first bytes and its member names, never read whole."""
+    stream.seek(0)
+    if sniff(stream.read(_SNIFF_BYTES)).kind != "zip":  # ODF and EPUB show in their first bytes
+        return False
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as inner:
+            names = inner.namelist()
+    except Exception:  # damaged: the walk into it reports why
+        return True
+    return office_media_type(names) is None
 
 
 def _is_directory(info: zipfile.ZipInfo) -> bool:

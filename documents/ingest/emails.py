@@ -9,7 +9,9 @@ plain text, with a warning. Only empty input (:class:`EmptyInput`), binary data 
 and structures too deep for the parser (:class:`ParseError`) are refused.
 
 Attached messages (``message/rfc822``) are not looked into: they are returned as attachments of kind
-``email`` carrying their own bytes, so the caller ingests each as a document of its own.
+``email`` carrying their own bytes, so the caller ingests each as a document of its own. Only the
+first ``max_attachments`` are decoded and returned; ``ParsedEmail.attachments_found`` counts them
+all, so the caller can say how many were left out.
 
 Plain Python, no Django.
 """
@@ -127,9 +129,11 @@ class ParsedEmail:
     text: str = ""
     attachments: list[Attachment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Every attachment the message holds, including those beyond ``max_attachments``.
+    attachments_found: int = 0
 
 
-def parse_email(data: bytes) -> ParsedEmail:
+def parse_email(data: bytes, *, max_attachments: int | None = None) -> ParsedEmail:
     """Parse the bytes of one message; see the module docstring for what is tolerated."""
     if not data:
         raise EmptyInput("empty file")
@@ -143,7 +147,7 @@ def parse_email(data: bytes) -> ParsedEmail:
     if headerless and b"\x00" in data[:8192]:
         raise ParseError("binary data with no header fields: not an email message")
     try:
-        parsed = _read(message)
+        parsed = _read(message, max_attachments)
     except RecursionError as exc:
         raise ParseError("MIME structure nested too deeply to read") from exc
     except Exception as exc:  # a parser bug must cost one file, not the whole ingestion
@@ -153,7 +157,7 @@ def parse_email(data: bytes) -> ParsedEmail:
     return parsed
 
 
-def _read(message: Message) -> ParsedEmail:
+def _read(message: Message, max_attachments: int | None) -> ParsedEmail:
     warnings: list[str] = []
     headers = _Headers(message, warnings)
     senders = headers.addresses("From")
@@ -169,7 +173,7 @@ def _read(message: Message) -> ParsedEmail:
     )
     if len(senders) > 1:
         warnings.append(f"From holds {len(senders)} addresses; the first is taken as the sender")
-    body = _BodyWalker(parsed)
+    body = _BodyWalker(parsed, max_attachments)
     pieces = body.walk(message, depth=0, body=True)
     parsed.text = _clean("\n\n".join(piece.strip("\n") for piece in pieces if piece.strip()))
     parsed.warnings = list(dict.fromkeys(_clean(warning) for warning in warnings))
@@ -306,9 +310,17 @@ def _display_address(display: str, addr: str) -> str:
 class _BodyWalker:
     """Walks the MIME tree: returns body text pieces, appends attachments and defect warnings."""
 
-    def __init__(self, parsed: ParsedEmail) -> None:
+    def __init__(self, parsed: ParsedEmail, max_attachments: int | None) -> None:
         self._parsed = parsed
         self._warnings = parsed.warnings
+        self._max_attachments = max_attachments
+
+    def _room_for_one_more(self) -> bool:
+        """Counts an attachment; False when it is beyond the limit (then it is not decoded)."""
+        self._parsed.attachments_found += 1
+        return (
+            self._max_attachments is None or len(self._parsed.attachments) < self._max_attachments
+        )
 
     def walk(self, part: Message, *, depth: int, body: bool) -> list[str]:
         """Body text of ``part`` (only if ``body``); attachments are collected either way."""
@@ -361,6 +373,8 @@ class _BodyWalker:
         return text
 
     def _attach_leaf(self, part: Message, content_type: str) -> None:
+        if not self._room_for_one_more():
+            return
         data = _payload_bytes(part)
         filename = _safe_filename(_filename(part))
         if not filename:
@@ -369,6 +383,8 @@ class _BodyWalker:
         self._parsed.attachments.append(Attachment(filename, content_type, data))
 
     def _attach_message(self, part: Message) -> None:
+        if not self._room_for_one_more():
+            return
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
         if isinstance(inner, Message):

@@ -14,9 +14,17 @@ import io
 import re
 import struct
 import zipfile
+from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
-__all__ = ["MEDIA_TYPES", "MediaKind", "Sniffed", "looks_like_header_block", "sniff"]
+__all__ = [
+    "MEDIA_TYPES",
+    "MediaKind",
+    "Sniffed",
+    "looks_like_header_block",
+    "office_media_type",
+    "sniff",
+]
 
 MediaKind = Literal["pdf", "zip", "mbox", "email", "text", "other"]
 
@@ -156,7 +164,14 @@ def _zipped_document_type(data: bytes) -> str | None:
             names = archive.namelist()
     except Exception:  # damaged: the archive walker reports it
         return None
-    if "[Content_Types].xml" in names:  # Office Open XML (ECMA-376 part 2)
+    return office_media_type(names)
+
+
+def office_media_type(names: Iterable[str]) -> str | None:
+    """The media type of an Office Open XML document (ECMA-376 part 2) with these member names,
+    or None: a zip holding ``[Content_Types].xml`` and a ``word/``, ``xl/`` or ``ppt/`` folder."""
+    names = list(names)
+    if "[Content_Types].xml" in names:
         for folder, media_type in _OOXML_TYPES.items():
             if any(name.startswith(folder) for name in names):
                 return media_type

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
 from pathlib import Path
 
 import pytest
-from pypdf import PageObject
+from pypdf import PageObject, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from documents.ingest.pdfs import PdfEncrypted, PdfError, PdfUnreadable, parse_pdf
+from documents.ingest.pdfs import (
+    PdfEncrypted,
+    PdfError,
+    PdfStop,
+    PdfUnreadable,
+    parse_pdf,
+)
 
 PDF = Path(__file__).parent / "fixtures" / "pdf"
 HAS_CRYPTOGRAPHY = importlib.util.find_spec("cryptography") is not None
@@ -131,3 +139,86 @@ def test_any_pypdf_failure_becomes_a_pdf_error(monkeypatch):
 
 def test_fixtures_are_small():
     assert all(path.stat().st_size < 50 * 1024 for path in PDF.iterdir())
+
+
+# -- bounds: pages, text, time ---------------------------------------------------------------------
+
+
+def slow_second_page_pdf(operators: int = 200_000) -> bytes:
+    """Three pages; the second's content stream repeats one text operator ``operators`` times.
+    Deflated it is 17 KB; pypdf spends over 30 seconds on that page (measured: 35 s), where a
+    page normally takes milliseconds."""
+    writer = PdfWriter()
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    for number in (1, 2, 3):
+        page = writer.add_blank_page(200, 200)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+        body = b"BT /F1 12 Tf 10 10 Td (page %d) Tj ET\n" % number
+        if number == 2:
+            body += b"BT /F1 12 Tf 10 10 Td (x) Tj ET\n" * operators
+        content = DecodedStreamObject()
+        content.set_data(body)
+        page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_page_over_its_time_is_not_waited_for_and_the_pages_before_it_are_kept():
+    # One second against a page that takes thirty: the margin makes the outcome certain.
+    parsed = parse_pdf(slow_second_page_pdf(), page_seconds=1)
+
+    assert parsed.page_count == 3
+    assert parsed.text == "page 1"
+    assert (parsed.stopped, parsed.stopped_at) == (PdfStop.PAGE_TIME, 2)
+
+
+def test_the_whole_document_has_a_time_limit_too():
+    parsed = parse_pdf(slow_second_page_pdf(), page_seconds=60, total_seconds=1)
+
+    assert parsed.text == "page 1"
+    assert (parsed.stopped, parsed.stopped_at) == (PdfStop.TOTAL_TIME, 2)
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in PDF.iterdir()))
+def test_a_child_process_reads_a_pdf_as_this_process_does(name):
+    def outcome(**limits):
+        try:
+            return parse_pdf(read(name), **limits)
+        except PdfError as exc:
+            return type(exc), str(exc)
+
+    assert outcome(page_seconds=60) == outcome()
+
+
+def test_text_stops_at_its_cap_and_no_further_page_is_read():
+    parsed = parse_pdf(read("three_pages.pdf"), max_text=50)
+
+    assert parsed.text == PAGE_TEXTS[0][:50]
+    assert (parsed.stopped, parsed.stopped_at) == (PdfStop.TEXT, 2)
+    assert parse_pdf(read("three_pages.pdf"), max_text=50, page_seconds=60) == parsed
+
+
+def test_the_page_cap_says_where_it_stopped():
+    parsed = parse_pdf(read("three_pages.pdf"), max_pages=2)
+
+    assert (parsed.stopped, parsed.stopped_at) == (PdfStop.PAGES, 3)
+
+
+def test_the_text_cap_counts_the_page_separators():
+    whole = parse_pdf(read("three_pages.pdf")).text
+    cap = len(PAGE_TEXTS[0]) + 1 + 10  # page 1, its separator, ten characters of page 2
+
+    parsed = parse_pdf(read("three_pages.pdf"), max_text=cap)
+
+    assert parsed.text == whole[:cap]
+    assert (parsed.stopped, parsed.stopped_at) == (PdfStop.TEXT, 3)
+    assert parse_pdf(read("three_pages.pdf"), max_text=len(whole)).stopped is None

@@ -87,7 +87,9 @@ def release_ingest_batched(
             problem = f"is {len(unit.data):,} bytes, over the limit"
         else:
             try:
-                document, attachments = services._document(release, unit, parent=None, warnings=[])
+                document, attachments, _ = services._document(
+                    release, unit, parent=None, warnings=[]
+                )
             except PdfEncrypted:
                 problem = "is an encrypted PDF: ask the agency for an unencrypted copy"
             except (PdfError, ParseError, EmptyInput) as exc:
