@@ -42,10 +42,10 @@ def smtp(settings):
     server.stop()
 
 
-def due_today(title: str = "Visitor logs", **owner) -> Reminder:
+def due_today(title: str = "Visitor logs", **owner) -> None:
     owner.setdefault("email", f"{owner.get('username', 'owner')}@example.org")
     request = RecordsRequestFactory(title=title, owner=UserFactory(**owner))
-    return DeadlineFactory(request=request, due_on=FROZEN.date())
+    DeadlineFactory(request=request, due_on=FROZEN.date())
 
 
 def send_reminders() -> tuple[str, CommandError | None]:
