@@ -42,8 +42,8 @@ def statement_timeout_message() -> str:
 
 class _StatementTimeout:
     """A database execute wrapper: before the request's first statement, limit the session's
-    statements to ``milliseconds``. Sent on the driver's cursor, not Django's: it is no query
-    of the page's, and query counts stay those of the page."""
+    statements to ``milliseconds``. Sent on the driver's connection, not through Django: it is
+    no query of the page's, and query counts stay those of the page."""
 
     def __init__(self, milliseconds: int) -> None:
         self.milliseconds = milliseconds
@@ -53,9 +53,12 @@ class _StatementTimeout:
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict
     ) -> Any:
         if not self.applied:
-            context["cursor"].cursor.execute(
-                "SELECT set_config('statement_timeout', %s, false)", [f"{self.milliseconds}ms"]
-            )
+            # A cursor of its own: the statement's may be a server-side one (.iterator()).
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, false)",
+                    [f"{self.milliseconds}ms"],
+                )
             self.applied = True
         return execute(sql, params, many, context)
 
