@@ -486,7 +486,7 @@ class SendOutcome:
 def _deliver(build: Callable[[], EmailMultiAlternatives], token: str) -> SendOutcome:
     """Build and send outside any transaction, then record the result with a targeted update.
 
-    Whatever goes wrong between the claim and the send is recorded on the claimed rows, never
+    Whatever goes wrong building or sending the message is recorded on the claimed rows, never
     left to the caller: an exception escaping here would leave them in ``sending`` with no
     error, re-queued as "worker lost" on every sweep and never failed."""
     try:
@@ -494,7 +494,7 @@ def _deliver(build: Callable[[], EmailMultiAlternatives], token: str) -> SendOut
     except TRANSIENT_ERRORS as error:
         log.warning("Reminder send failed (claim %s): %s", token, error)
         return SendOutcome(State.FAILED, _record_failure(token, error, timezone.now()))
-    except PermanentFailure as error:
+    except PermanentFailure as error:  # expected (no address): the row says why, no traceback
         return SendOutcome(State.FAILED, _record_failure(token, error, timezone.now()))
     except Exception as error:
         log.exception("Reminder could not be sent (claim %s)", token)
