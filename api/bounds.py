@@ -65,6 +65,22 @@ class KeyChoiceField(forms.ModelChoiceField):
         return super().to_python(key)
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A row by a text key (a jurisdiction's code, a topic's name). A NUL character is refused
+    before any query, a 400 naming the field as for any other text: PostgreSQL cannot hold one
+    in text (SQLite can), so the database would answer an error instead of "no such row"."""
+
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "null_characters": "Null characters are not allowed.",
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")
+        return super().to_internal_value(data)
+
+
 def key_number(**kwargs: Any) -> serializers.IntegerField:
     """An id taken as a number (no lookup), refused outside the keys' range like the others."""
     message = f"Expected an id from 1 to {MAX_KEY}."

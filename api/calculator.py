@@ -22,7 +22,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -264,7 +264,22 @@ def _bad_request(errors: Mapping[str, Sequence[Any]]) -> Response:
 _EXAMPLE = compute(("US", "response"), date(2019, 1, 16)).as_dict()
 
 
-class DeadlineCalculateView(APIView):
+class CalculatorView(APIView):
+    """The calculator's endpoints answer every 400 in their own shape, even one raised before the
+    view runs (an unknown ``?format=``, refused by the content negotiation)."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ValidationError) and isinstance(exc.detail, dict):
+            return _bad_request(
+                {
+                    name: found if isinstance(found, list) else [found]
+                    for name, found in exc.detail.items()
+                }
+            )
+        return super().handle_exception(exc)
+
+
+class DeadlineCalculateView(CalculatorView):
     """``GET /api/v1/deadlines/calculate/?jurisdiction=US&rule=response&start=2019-01-16``.
 
     Any login may use it (no role needed): it shows the law, no records."""
@@ -311,7 +326,7 @@ class DeadlineCalculateView(APIView):
         return Response(explanation.as_dict())
 
 
-class DeadlineRuleListView(APIView):
+class DeadlineRuleListView(CalculatorView):
     """``GET /api/v1/deadlines/rules/``: every rule, optionally of one ``jurisdiction``.
     Any login may use it, like the calculator."""
 

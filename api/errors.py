@@ -9,7 +9,8 @@
 field at fault, ``fields`` maps each of them to what is wrong with it (empty when the error is not
 about a field). Domain errors from the services are mapped here, so views never catch them:
 ``django.core.exceptions.ValidationError`` → 400, ``TransitionNotAllowed`` → 409, a database
-constraint that still fired (a race) → 409.
+constraint that still fired (a race) → 409, a statement cut off by the web requests' time limit
+(``WEB_STATEMENT_TIMEOUT_MS``) → 503 ``timeout``.
 
 The deadline calculator keeps its older top-level ``{"code", "message", "errors"}`` (a stable
 interface, docs/design.md) and carries this ``error`` object beside it.
@@ -35,6 +36,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
+from core.middleware import API_PATH_PREFIX, is_statement_timeout, statement_timeout_message
 from requests_app.workflow import TransitionNotAllowed
 
 #: Every ``code`` the API may answer, for the schema.
@@ -51,11 +53,10 @@ ERROR_CODES = (
     "throttled",
     "transition_not_allowed",
     "conflict",
+    "timeout",
     "server_error",
 )
 
-#: Where the API lives: the error handlers answer JSON for paths under it.
-API_PATH_PREFIX = "/api/"
 
 _NON_FIELD = "non_field_errors"
 
@@ -131,6 +132,11 @@ def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
         set_rollback()
         message = "This conflicts with a record saved at the same time; reload and try again."
         return Response(error_body("conflict", message), status=409)
+    if is_statement_timeout(exc):
+        # The web requests' time limit (core/middleware.py) cut a statement off: the caller can
+        # narrow the query, which is no server fault.
+        set_rollback()
+        return Response(error_body("timeout", statement_timeout_message()), status=503)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -43,7 +43,9 @@ class StrictBooleanField(forms.Field):
             return True
         if text in ("false", "0", "no"):
             return False
-        raise forms.ValidationError(f"Expected true or false; got {value!r}.", code="invalid")
+        raise forms.ValidationError(
+            "Expected true or false; got %(value)r.", code="invalid", params={"value": value}
+        )
 
 
 class StrictBooleanFilter(filters.Filter):

@@ -2,7 +2,8 @@
 
 - Pages: ``?page=N&page_size=M`` (default 50, at most 100); a page size or page that is not a
   positive whole number, a page size over 100 or a page over ``api.bounds.MAX_KEY``, is a 400
-  naming it; a page past the end is 404.
+  naming it; a page past the end is 404. A search (``?search=``) pages no deeper than its
+  first ``core.paging.SEARCH_MAX_RESULTS`` matches: a page past them is a 400 naming ``page``.
 - Order: ``?ordering=field,-other`` from the view's ``ordering_fields``; an unknown field is a 400
   naming ``ordering``. The primary key always breaks ties, so pages never overlap or skip.
 - Filters: django-filter FilterSets (``api.filters``); an invalid value is a 400 naming the
@@ -19,25 +20,24 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import translate_validation
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.generics import GenericAPIView
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.bounds import MAX_KEY, integer_schema, parse_whole_number
 from api.csv_export import csv_response
+from api.negotiation import StrictContentNegotiation
+from core.paging import search_last_page, search_too_deep
 
 MAX_PAGE_SIZE = 100
 CSV_CHUNK = 500
@@ -51,6 +51,14 @@ def _positive_int(request: Request, name: str, maximum: int) -> int | None:
         return parse_whole_number(raw, minimum=1, maximum=maximum)
     except ValueError as exc:
         raise exceptions.ValidationError({name: [str(exc)]}) from None
+
+
+def _searching(request: Request, view: Any) -> bool:
+    """Whether the list is a search (``?search=``), which pages no deeper than core.paging."""
+    param = StrictSearchFilter.search_param
+    return bool(getattr(view, "search_fields", None)) and bool(
+        request.query_params.get(param, "").strip()
+    )
 
 
 class CountSparingPaginator(Paginator):
@@ -84,7 +92,11 @@ class ApiPagination(PageNumberPagination):
         return _positive_int(request, "page_size", MAX_PAGE_SIZE) or self.page_size
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
-        _positive_int(request, "page", MAX_KEY)
+        page = _positive_int(request, "page", MAX_KEY)
+        if page is not None and _searching(request, view):
+            last = search_last_page(self.get_page_size(request))
+            if page > last:
+                raise exceptions.ValidationError({"page": [search_too_deep(last)]})
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
@@ -112,7 +124,12 @@ class NamedFilterBackend(DjangoFilterBackend):
         kwargs = self.get_filterset_kwargs(request, queryset, view)
         filterset = _narrowed(filterset_class, named)(**kwargs)
         if not filterset.is_valid() and self.raise_exception:
-            raise translate_validation(filterset.errors)
+            # Each message as the form formats it. django-filter's translate_validation applies
+            # ``%`` to every message, params or not, so a value with a percent sign quoted in
+            # its message (``?overdue=%``) crashed it.
+            raise exceptions.ValidationError(
+                {name: list(messages) for name, messages in filterset.errors.items()}
+            )
         return filterset.qs
 
 
@@ -218,29 +235,6 @@ class StrictSearchFilter(SearchFilter):
                 keys.insert(0, rows.filter(matches).values("pk"))
             queryset = queryset.filter(pk__in=keys[0].union(*keys[1:]))
         return queryset
-
-
-class StrictContentNegotiation(DefaultContentNegotiation):
-    """``?format=`` names a format we have (json, csv) or is a 400 naming it (DRF says 404).
-
-    A format suffix in the path (``/requests/1.json/``) that names no format is a path that names
-    nothing (``/appeals/0.5/``): 404, as for any other unmatched path."""
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> Any:
-        if format_suffix and not any(r.format == format_suffix for r in renderers):
-            raise exceptions.NotFound()
-        return super().select_renderer(request, renderers, format_suffix)
-
-    def filter_renderers(self, renderers: Iterable[BaseRenderer], format: str) -> list[Any]:
-        matched = [renderer for renderer in renderers if renderer.format == format]
-        if not matched:
-            known = ", ".join(sorted({r.format for r in renderers}))
-            raise exceptions.ValidationError(
-                {"format": [f"Unknown format {format!r}; choose one of {known}."]}
-            )
-        return matched
 
 
 #: A selector turning a page of the filtered, ordered queryset into its rows as plain data.

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from api.bounds import KeyRelatedField
+from api.bounds import CodeRelatedField, KeyRelatedField
 from api.csv_export import csv_response
 from api.lists import ApiPagination, StrictContentNegotiation
 from reports import selectors, snapshots
@@ -41,7 +41,7 @@ def _agency() -> Any:
 
 
 def _jurisdiction() -> Any:
-    return serializers.SlugRelatedField(
+    return CodeRelatedField(
         slug_field="code",
         queryset=Jurisdiction.objects.all(),
         required=False,

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from api.bounds import CodeRelatedField
 from reminders.models import Reminder
 from requests_app.deadlines.selectors import is_overdue
 from requests_app.models import (
@@ -253,7 +254,7 @@ class RecordsRequestWriteSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=300)
     records_sought = serializers.CharField()
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
-    jurisdiction = serializers.SlugRelatedField(
+    jurisdiction = CodeRelatedField(
         slug_field="code",
         queryset=Jurisdiction.objects.all(),
         required=False,
@@ -283,7 +284,7 @@ class RecordsRequestWriteSerializer(serializers.Serializer[Any]):
     fees_paid = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=Decimal(0), required=False, allow_null=True
     )
-    topics = serializers.SlugRelatedField(
+    topics = CodeRelatedField(
         slug_field="name", queryset=Topic.objects.all(), many=True, required=False
     )
     assigned_staff = serializers.PrimaryKeyRelatedField(

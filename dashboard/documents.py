@@ -9,6 +9,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from core.paging import search_last_page, search_too_deep
 from dashboard.views import dashboard_page
 from documents import selectors
 from documents.models import Document, Exemption, Release
@@ -56,7 +57,12 @@ class SearchForm(forms.Form):
         error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
     )
     exemption = forms.ChoiceField(label="Exemption applied", required=False)
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=search_last_page(PAGE_SIZE),
+        error_messages={"max_value": search_too_deep(search_last_page(PAGE_SIZE))},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,6 +102,7 @@ def document_search(request: HttpRequest) -> HttpResponse:
     hits: list[selectors.SearchHit] = []
     searched = bool(request.GET)
     page, has_next = 1, False
+    search_ends_here = ""  # the last page a search reaches, while more matches remain
     if searched and form.is_valid():
         page = form.cleaned_data.get("page") or 1
         hits = selectors.document_search(
@@ -104,7 +111,10 @@ def document_search(request: HttpRequest) -> HttpResponse:
             offset=(page - 1) * PAGE_SIZE,
             **form.filters(),
         )
-        has_next = len(hits) > PAGE_SIZE
+        more = len(hits) > PAGE_SIZE
+        has_next = more and page < search_last_page(PAGE_SIZE)
+        if more and not has_next:
+            search_ends_here = search_too_deep(page)
         hits = hits[:PAGE_SIZE]
     query = request.GET.copy()
     query.pop("page", None)
@@ -115,6 +125,7 @@ def document_search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "first_number": (page - 1) * PAGE_SIZE + 1,
         "has_next": has_next,
+        "search_ends_here": search_ends_here,
         "query_string": query.urlencode(),
         "nav": "documents",
         "document_count": Document.objects.count() if not searched else None,

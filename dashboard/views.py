@@ -67,6 +67,15 @@ def home(request: HttpRequest) -> HttpResponse:
 _LITIGATION = {"": None, "yes": True, "no": False}
 
 
+def _whole_number(raw: str) -> int | None:
+    """A key or page number from the query: ASCII digits that fit a 64-bit key, else None.
+    (``str.isdigit`` alone takes "²", which int() refuses, and any length, which the database
+    cannot bind.)"""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    return None
+
+
 @dashboard_page
 def request_list(request: HttpRequest) -> HttpResponse:
     statuses = selectors.request_statuses()
@@ -77,7 +86,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if status and status not in dict(statuses):
         errors.append(f"“{status}” is not a request status: choose one from the list.")
         status = ""
-    owner_id = int(owner) if owner.isdigit() else None
+    owner_id = _whole_number(owner)
     if owner and owner_id is None:
         errors.append(f"“{owner}” is not a person: choose an owner from the list.")
     if litigation not in _LITIGATION:
@@ -89,7 +98,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         owner_id=owner_id,
         user=request.user if _mine(request) else None,
         in_litigation=_LITIGATION[litigation],
-        page=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
+        page=_whole_number(request.GET.get("page", "")) or 1,
     )
     filters = request.GET.copy()
     filters.pop("page", None)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.paging import SEARCH_MAX_RESULTS
 from documents.models import Document, Release
 
 # Markers that cannot occur in text (control characters): ts_headline marks matches with them,
@@ -99,9 +100,13 @@ def document_search(
     *, query: str, limit: int = 50, offset: int = 0, **filters: Any
 ) -> list[SearchHit]:
     """Documents matching `query` (words, "quoted phrases", -excluded, or), best first, each with
-    a highlighted snippet. PostgreSQL uses the GIN-indexed tsvector and ranks the newest
-    `SEARCH_RANK_WINDOW` matches (all of them when there are fewer); SQLite matches the same
-    columns word by word, newest first."""
+    a highlighted snippet; no deeper than ``core.paging.SEARCH_MAX_RESULTS`` (ValueError past
+    it: one more is allowed, to tell whether another page follows). PostgreSQL uses the
+    GIN-indexed tsvector and ranks the newest `SEARCH_RANK_WINDOW` matches (all of them when
+    there are fewer); SQLite matches the same columns word by word, newest first."""
+    if offset + limit > SEARCH_MAX_RESULTS + 1:
+        # The doors check the page first (core.paging); this keeps a new door from paging deep.
+        raise ValueError(f"A search reads at most {SEARCH_MAX_RESULTS} matches (and one more).")
     documents = _filtered(**filters)
     query = query.strip()
     if not query:

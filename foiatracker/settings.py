@@ -151,6 +151,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that queries (sessions, auth): every statement of the request is limited.
+    "core.middleware.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,6 +160,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: it needs the resolved view, to tell the admin's pages from the others.
+    "core.middleware.NulCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "foiatracker.urls"
@@ -204,6 +208,14 @@ else:
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
+
+# PostgreSQL cancels any statement of a web request that runs longer than this (milliseconds;
+# 0: no limit), answered 503 with what to do instead of holding the web worker until gunicorn's
+# 30-second timeout kills it. Web requests only (core/middleware.py): workers, beat, migrations
+# and management commands are not limited. No effect on SQLite.
+WEB_STATEMENT_TIMEOUT_MS = env_int("WEB_STATEMENT_TIMEOUT_MS", 20_000)
+if WEB_STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured("WEB_STATEMENT_TIMEOUT_MS must be 0 (no limit) or more")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (Index.include) are PostgreSQL's; on SQLite they are plain indexes, as meant.
@@ -323,6 +335,8 @@ REST_FRAMEWORK = {
     ],
     # One error shape for every 4xx: {"error": {"code", "message", "fields"}}.
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # ?format= names a format the endpoint has, or is a 400 naming it (DRF's default says 404).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.StrictContentNegotiation",
 }
 # Failed token authentications allowed per client IP within the window before it gets 429.
 API_TOKEN_FAILURE_LIMIT = env_int("API_TOKEN_FAILURE_LIMIT", 10)

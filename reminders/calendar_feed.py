@@ -9,6 +9,7 @@ subscriber's calendar instead of adding a second one.
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 from typing import Any
 
@@ -64,9 +65,14 @@ def calendar_feed_url(*, user: Any) -> str | None:
     return absolute_url(reverse("calendar-feed", args=[token]))
 
 
+#: What ``calendar_feed_issue`` makes (``secrets.token_urlsafe``): anything else opens nothing,
+#: and is not handed to the database (PostgreSQL refuses a NUL character in text outright).
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def feed_owner(token: str) -> ReminderPreference | None:
     """The preference row a token opens, if it is current and its person active."""
-    if not token:
+    if not _TOKEN.fullmatch(token):
         return None
     return (
         ReminderPreference.objects.select_related("user")

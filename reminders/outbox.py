@@ -10,7 +10,10 @@ Delivery guarantee — **at least once, with one window for a duplicate.**
    ('queued', 'failed')`` that must change exactly one row: of two tasks for the same row (two
    sweeps, a redelivered message) one wins and the other does nothing.
 3. The email goes out outside any transaction and row lock; then a targeted update marks the row
-   sent and keeps its Message-ID. An SMTP error marks it failed, to be retried with backoff.
+   sent and keeps its Message-ID. An SMTP or network error marks it failed, to be retried with
+   backoff; any other error in building or sending the message (a bug, data no mail server would
+   take) marks it failed at once with the error, not retried: the same row would fail the same
+   way, and the admin's retry sends it again once it is fixed. No send leaves its row claimed.
 4. A row left in ``sending`` longer than ``REMINDER_SENDING_TIMEOUT`` (a worker killed, a
    machine lost) is put back in the queue by the next sweep.
 
@@ -28,9 +31,11 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -398,6 +403,10 @@ class PermanentFailure(Exception):
     """A send that retrying cannot fix (no address on file)."""
 
 
+#: What a mail server or network may fix by the next attempt; anything else is permanent.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
 def _backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.REMINDER_RETRY_BASE_SECONDS * 3 ** (attempts - 1))
 
@@ -455,8 +464,8 @@ def _record_failure(
     message = f"{timezone.localtime(now):%Y-%m-%d %H:%M:%S}, attempt {attempts}: "
     message += f"{type(error).__name__}: {error}"
     retry_at: datetime.datetime | None = None
-    if isinstance(error, PermanentFailure):
-        message += " — not retried"
+    if not isinstance(error, TRANSIENT_ERRORS):
+        message += " — not retried; retry it from the admin once the cause is fixed"
     elif attempts >= settings.REMINDER_MAX_ATTEMPTS:
         message += f" — gave up after {attempts} attempts; retry it from the admin"
     else:
@@ -474,12 +483,21 @@ class SendOutcome:
     retry_at: datetime.datetime | None = None
 
 
-def _deliver(message: EmailMultiAlternatives, token: str) -> SendOutcome:
-    """Send outside any transaction, then record the result with a targeted update."""
+def _deliver(build: Callable[[], EmailMultiAlternatives], token: str) -> SendOutcome:
+    """Build and send outside any transaction, then record the result with a targeted update.
+
+    Whatever goes wrong building or sending the message is recorded on the claimed rows, never
+    left to the caller: an exception escaping here would leave them in ``sending`` with no
+    error, re-queued as "worker lost" on every sweep and never failed."""
     try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
+        build().send()
+    except TRANSIENT_ERRORS as error:
         log.warning("Reminder send failed (claim %s): %s", token, error)
+        return SendOutcome(State.FAILED, _record_failure(token, error, timezone.now()))
+    except PermanentFailure as error:  # expected (no address): the row says why, no traceback
+        return SendOutcome(State.FAILED, _record_failure(token, error, timezone.now()))
+    except Exception as error:
+        log.exception("Reminder could not be sent (claim %s)", token)
         return SendOutcome(State.FAILED, _record_failure(token, error, timezone.now()))
     Reminder.objects.filter(claim=token, state=State.SENDING).update(
         state=State.SENT, sent_at=timezone.now(), last_error=""
@@ -500,11 +518,7 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> 
             last_error="Cancelled at send time: the deadline no longer needs this reminder.",
         )
         return SendOutcome(State.CANCELLED)
-    try:
-        message = reminder_email(reminder=reminder, today=organisation_today(now))
-    except PermanentFailure as error:
-        return SendOutcome(State.FAILED, _record_failure(token, error, now))
-    return _deliver(message, token)
+    return _deliver(lambda: reminder_email(reminder=reminder, today=organisation_today(now)), token)
 
 
 def _digest_sent_today(recipient_id: int, now: datetime.datetime) -> bool:
@@ -536,11 +550,7 @@ def reminder_digest_send(*, recipient_id: int, now: datetime.datetime | None = N
         )
     if not needed:
         return SendOutcome(State.CANCELLED)
-    try:
-        message = digest_email(reminders=needed, today=organisation_today(now))
-    except PermanentFailure as error:
-        return SendOutcome(State.FAILED, _record_failure(token, error, now))
-    return _deliver(message, token)
+    return _deliver(lambda: digest_email(reminders=needed, today=organisation_today(now)), token)
 
 
 def _load(queryset: Any) -> list[Reminder]:
@@ -617,10 +627,41 @@ def _item(reminder: Reminder, today: datetime.date) -> dict[str, Any]:
     }
 
 
+#: Unicode categories that break a header line or are invisible control: C0/C1 controls (CR,
+#: LF, NEL U+0085, NUL, tab…), the line separator U+2028 and the paragraph separator U+2029.
+#: Python's email package splits headers on several of these, so one in a subject would either
+#: be refused at send time or start a header of its own.
+_LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+HEADER_LIMIT = 250
+
+
+def header_text(value: str, *, limit: int = HEADER_LIMIT) -> str:
+    """``value`` as one header line: every control or line-separator character becomes a space,
+    runs of whitespace one space, at most ``limit`` characters. Every header a reminder carries
+    (subject, names, addresses, Message-ID) is built through here; the email package folds the
+    result into lines of the right length when it writes the message."""
+    text = "".join(" " if unicodedata.category(ch) in _LINE_BREAKING else ch for ch in value)
+    return " ".join(text.split())[:limit]
+
+
+def _mailbox(name: str, address: str) -> str:
+    """``Name <address>``; an address header_text would change is refused, never rewritten:
+    mail must not go to an address other than the one on file."""
+    if not address or header_text(address) != address or " " in address:
+        raise PermanentFailure(f"{address!r} is not an email address")
+    return formataddr((header_text(name), address))
+
+
 def _address(reminder: Reminder) -> str:
-    if not reminder.recipient.email:
-        raise PermanentFailure(f"{reminder.recipient} has no email address on file")
-    return reminder.recipient.email
+    recipient = reminder.recipient
+    if not recipient.email:
+        raise PermanentFailure(f"{recipient} has no email address on file")
+    return _mailbox(recipient.get_full_name(), recipient.email)
+
+
+def _sender() -> str:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return _mailbox(name, address)
 
 
 def reminder_email(*, reminder: Reminder, today: datetime.date) -> EmailMultiAlternatives:
@@ -672,10 +713,11 @@ def _message(
     *, subject: str, to: str, template: str, context: dict[str, Any], message_id: str
 ) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=subject.replace("\n", " ")[:250],
+        subject=header_text(subject),
         body=render_to_string(f"{template}.txt", context),
+        from_email=_sender(),
         to=[to],
-        headers={"Message-ID": message_id},
+        headers={"Message-ID": header_text(message_id)},
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message

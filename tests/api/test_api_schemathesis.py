@@ -5,7 +5,8 @@ authenticated with that role's token), generates requests for every operation fr
 and checks that no response is a server error and that every response (status code, content type
 and body) is one the schema documents. Two of schemathesis' phases run for each operation:
 
-- coverage (for the superuser, who reaches every operation's validation): deterministic cases at
+- coverage (for the superuser, who reaches every operation's validation; the test fails if it
+  yields no cases): deterministic cases at
   every boundary the schema declares: each integer at its minimum and maximum and one past each
   (0 and 2**63 for a key, 101 for ``page_size``), values of the wrong type, a missing required
   parameter, a path id that names nothing, methods the path does not allow. A bound the code does
@@ -121,6 +122,7 @@ def test_the_api_keeps_to_its_schema(role, wsgi_app):
     headers = {"Authorization": f"Token {token.key}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app, headers=headers)
     failures = []
+    coverage_cases = 0
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 30
 
@@ -138,6 +140,7 @@ def test_the_api_keeps_to_its_schema(role, wsgi_app):
                 ),
                 *_boundary_cases(operation, schema, headers),
             ]
+        coverage_cases += len(coverage)
         for case in coverage:
             try:
                 response = case.call(headers=headers)
@@ -164,4 +167,8 @@ def test_the_api_keeps_to_its_schema(role, wsgi_app):
             exercise()
         except Exception as exc:  # collect all operations' failures, then report them together
             failures.append(f"{label}: {exc}")
+    if role in COVERAGE_ROLES:
+        # The coverage phase really ran: a schemathesis upgrade that quietly yields no cases
+        # (or a schema it cannot read) fails here instead of passing on fuzzing alone.
+        assert coverage_cases > 10 * len(operations), coverage_cases
     assert not failures, "\n\n".join(failures)

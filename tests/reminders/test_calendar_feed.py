@@ -178,6 +178,14 @@ def test_a_wrong_or_revoked_token_is_a_plain_404():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("token", ["%00", "a%00b", "%25", "%E2%80%A8", "x" * 300, "a.b"])
+def test_a_token_no_link_could_carry_is_a_404_not_a_database_error(token):
+    # PostgreSQL refuses a NUL character in text; SQLite would look it up. Both answer 404.
+    client = Client(raise_request_exception=False)
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
+@pytest.mark.django_db
 def test_regenerating_the_link_stops_the_old_one():
     owner = UserFactory()
     old = calendar_feed_issue(user=owner)

@@ -7,29 +7,25 @@ Monday 30 November 2026, 09:00 in New York, the day the deadlines are due.
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import datetime
-import email
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import zoneinfo
 from pathlib import Path
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.db import connection
 
 from reminders import outbox, tasks
 from reminders.models import Reminder
 from tests.celery_worker import new_queue, sending_to, start_worker, stop
 from tests.factories import DeadlineFactory, RecordsRequestFactory, UserFactory
+from tests.reminders.smtp_server import Inbox, SMTPServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FROZEN = datetime.datetime(2026, 11, 30, 9, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
@@ -45,48 +41,6 @@ pytestmark = [
         reason="needs REDIS_URL and PostgreSQL shared with other processes (the CI run sets both)",
     ),
 ]
-
-
-class Inbox:
-    """What the SMTP server accepted, in order; each message parsed."""
-
-    def __init__(self, delay: float = 0.0) -> None:
-        self.delay = delay
-        self.messages: list[email.message.Message] = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        with self._lock:
-            self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-    def message_ids(self) -> list[str]:
-        with self._lock:
-            return [m["Message-ID"] for m in self.messages]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class SMTPServer:
-    def __init__(self, inbox: Inbox, port: int) -> None:
-        self.inbox, self.port = inbox, port
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        controller.start()
-        self.controller = controller
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
 
 
 @pytest.fixture
