@@ -3,12 +3,15 @@ clients, and the settings every test runs under."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from django.apps import apps
 from django.test import Client
 
 from api.access import token_failures_reset
 from documents.exemptions import federal_exemptions_seed
+from foiatracker.celery import app as celery_app
 from requests_app.jurisdictions import jurisdictions_seed
 from requests_app.models import Jurisdiction
 from tests.factories import UserFactory
@@ -117,3 +120,18 @@ def _migration_data_after_flush(request):
         return
     jurisdictions_seed(apps)
     federal_exemptions_seed(apps)
+
+
+@pytest.fixture
+def broker_unreachable():
+    """Tasks go through a broker that is down (a Redis port nothing listens on), not in-process."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    conf = celery_app.conf
+    before = conf.broker_url, conf.task_always_eager
+    conf.broker_url, conf.task_always_eager = f"redis://127.0.0.1:{port}/0", False
+    celery_app._pool = celery_app.amqp._producer_pool = None  # pools made from the old URL
+    yield
+    conf.broker_url, conf.task_always_eager = before
+    celery_app._pool = celery_app.amqp._producer_pool = None
