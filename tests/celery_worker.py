@@ -84,6 +84,26 @@ def sending_to(queue: str) -> Iterator[None]:
         conf.task_default_queue, conf.task_always_eager, conf.queue_prefix = before
 
 
+@contextlib.contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Tasks this process enqueues go to the broker at `url` (not run eagerly)."""
+    conf = celery_app.conf
+    before = conf.broker_url, conf.task_always_eager
+    conf.update(broker_url=url, task_always_eager=False)
+    _fresh_connections()
+    try:
+        yield
+    finally:
+        conf.update(broker_url=before[0], task_always_eager=before[1])
+        _fresh_connections()
+
+
+def _fresh_connections() -> None:
+    # Celery keeps its broker connections in pools made from the broker URL it saw first.
+    celery_app._pool = None  # type: ignore[attr-defined]
+    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()

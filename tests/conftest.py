@@ -11,9 +11,9 @@ from django.test import Client
 
 from api.access import token_failures_reset
 from documents.exemptions import federal_exemptions_seed
-from foiatracker.celery import app as celery_app
 from requests_app.jurisdictions import jurisdictions_seed
 from requests_app.models import Jurisdiction
+from tests.celery_worker import broker_at
 from tests.factories import UserFactory
 
 
@@ -128,10 +128,5 @@ def broker_unreachable():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    conf = celery_app.conf
-    before = conf.broker_url, conf.task_always_eager
-    conf.broker_url, conf.task_always_eager = f"redis://127.0.0.1:{port}/0", False
-    celery_app._pool = celery_app.amqp._producer_pool = None  # pools made from the old URL
-    yield
-    conf.broker_url, conf.task_always_eager = before
-    celery_app._pool = celery_app.amqp._producer_pool = None
+    with broker_at(f"redis://127.0.0.1:{port}/0"):
+        yield

@@ -8,7 +8,6 @@ release over again and the worker ingests it. And the queues: a worker reading o
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
@@ -29,10 +28,16 @@ from rest_framework.test import APIClient
 from core.tasks import waiting_work_requeue
 from documents import services
 from documents.models import Document, Release
-from foiatracker.celery import app as celery_app
 from reminders import tasks as reminder_tasks
 from requests_app.workflow import RequestStatus
-from tests.celery_worker import new_queue, routed_queue, sending_to, start_worker, stop
+from tests.celery_worker import (
+    broker_at,
+    new_queue,
+    routed_queue,
+    sending_to,
+    start_worker,
+    stop,
+)
 from tests.documents.fixture_files import FIXTURES, upload
 from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
 from tests.reminders.test_reminder_delivery import (
@@ -97,24 +102,6 @@ def own_redis() -> Iterator[RedisServer]:
     server.start()
     yield server
     server.stop()
-
-
-def _fresh_connections() -> None:
-    # Celery keeps its broker connections in a pool made from the broker URL it saw first.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@contextlib.contextmanager
-def broker_at(url: str) -> Iterator[None]:
-    before = celery_app.conf.broker_url
-    celery_app.conf.broker_url = url
-    _fresh_connections()
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_url = before
-        _fresh_connections()
 
 
 def _release_form(request, lawsuit) -> dict:

@@ -33,9 +33,7 @@ def ours() -> dict:
 
 def test_each_task_goes_to_the_queue_of_its_kind():
     assert set(ROUTES) == set(ours())
-    routed = {
-        name: celery_app.amqp.router.route({}, name, (), {})["queue"].name for name in ROUTES
-    }
+    routed = {name: celery_app.amqp.router.route({}, name, (), {})["queue"].name for name in ROUTES}
     assert routed == ROUTES
 
 

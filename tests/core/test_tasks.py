@@ -19,9 +19,9 @@ from django.db import connection, transaction
 from core import requeue
 from core.tasks import AfterCommitTask, waiting_work_requeue
 from foiatracker.celery import app as celery_app
+from requests_app.models import Agency
 from tests.celery_worker import new_queue, sending_to, start_worker, stop
 from tests.core.probe_tasks import agency_read, log
-from requests_app.models import Agency
 from tests.factories import AgencyFactory
 
 # Real commits: the test's own transaction would hold every on_commit callback back.

@@ -80,9 +80,7 @@ def test_the_sweep_hands_over_releases_pending_longer_than_the_threshold(
 def test_a_copy_of_the_message_after_the_run_finished_does_nothing(suit_and_request, eager):
     _, request = suit_and_request
     release = services.release_create(request=request, released_on=datetime.date(2020, 6, 17))
-    staged = services.release_stage_uploads(
-        release=release, files=[upload("pdf/three_pages.pdf")]
-    )
+    staged = services.release_stage_uploads(release=release, files=[upload("pdf/three_pages.pdf")])
     tasks.release_ingest(release.pk, staged)
     release.refresh_from_db()
     before = (release.ingestion, release.errors, release.ingest_counts)
