@@ -6,6 +6,7 @@ place, and so does the sizing of the broker's visibility timeout.
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import timedelta
 from typing import Any
@@ -17,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foiatracker.settings")
+
+log = logging.getLogger(__name__)
 
 app = Celery("foiatracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -133,6 +136,11 @@ def visibility_timeout_size(celery: Celery) -> int:
 
 
 @worker_init.connect
-def _visibility_outlasts_every_task(sender: Any, **kwargs: Any) -> None:
-    # At the worker's start, before it connects: the tasks are registered by now.
-    visibility_timeout_size(sender.app)
+def visibility_outlasts_every_task(sender: Any, **kwargs: Any) -> None:
+    """At a worker's start, before it connects. Celery logs and swallows an exception a signal
+    handler raises, so a bad size stops the worker with SystemExit instead."""
+    try:
+        timeout = visibility_timeout_size(sender.app)
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"worker not started: {exc}") from exc
+    log.info("broker visibility timeout: %d s (the longest task's hard limit + margin)", timeout)

@@ -5,6 +5,7 @@ from the longest hard time limit and checked at a worker's start."""
 from __future__ import annotations
 
 import pytest
+from celery.signals import worker_init
 from django.core.exceptions import ImproperlyConfigured
 
 from foiatracker.celery import app as celery_app
@@ -67,3 +68,16 @@ def test_a_visibility_timeout_shorter_than_a_task_stops_the_worker_starting(monk
     monkeypatch.setitem(celery_app.conf, "broker_transport_options", {"visibility_timeout": 3600})
     with pytest.raises(ImproperlyConfigured, match="must exceed the longest task"):
         visibility_timeout_size(celery_app)
+
+
+def test_the_worker_start_hook_stops_the_worker_rather_than_logging(monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {"visibility_timeout": 60})
+    worker = Worker()
+    with pytest.raises(SystemExit, match="worker not started: the broker's visibility timeout"):
+        worker_init.send(sender=worker)
+
+
+class Worker:
+    """What the hook reads of Celery's WorkController."""
+
+    app = celery_app
