@@ -125,11 +125,20 @@ def releases_requeue(handed_over_before: datetime.datetime) -> int:
     given moment (core.requeue calls this): its message never reached a worker, or was lost.
     A copy meeting the original in the queue is harmless: the task ingests only files still
     staged, and a run skips what the release already has."""
-    waiting = list(selectors.releases_waiting_for_worker(handed_over_before=handed_over_before))
-    for release in waiting:
-        log.info("release %s: handing its staged files to the worker again", release.pk)
-        release_resume(release=release)
-    return len(waiting)
+    sent = 0
+    for release in selectors.releases_waiting_for_worker(handed_over_before=handed_over_before):
+        # Claimed first: a release a worker started meanwhile, or that a concurrent sweep took,
+        # changes no row here and is not sent again.
+        claimed = Release.objects.filter(
+            pk=release.pk,
+            ingestion=Release.Ingestion.PENDING,
+            ingestion_queued_at=release.ingestion_queued_at,
+        ).update(ingestion_queued_at=timezone.now())
+        if claimed:
+            log.info("release %s: handing its staged files to the worker again", release.pk)
+            tasks.release_ingest.delay(release.pk, list(release.staged))
+            sent += 1
+    return sent
 
 
 def document_record_by_hand(*, document: Document) -> Document:

@@ -89,3 +89,20 @@ def test_a_copy_of_the_message_after_the_run_finished_does_nothing(suit_and_requ
     tasks.release_ingest(release.pk, staged)  # the requeued copy, its files long discarded
     release.refresh_from_db()
     assert (release.ingestion, release.errors, release.ingest_counts) == before
+
+
+def test_a_release_a_worker_started_meanwhile_is_not_sent_again(
+    suit_and_request, eager, monkeypatch
+):
+    _, request = suit_and_request
+    release = services.release_create(request=request, released_on=datetime.date(2020, 6, 17))
+    services.release_stage_uploads(release=release, files=[upload("pdf/three_pages.pdf")])
+    found = list(selectors.releases_waiting_for_worker(handed_over_before=NOW))
+    assert found == [release]
+    # Between the sweep's read and its send, a worker takes the original message.
+    Release.objects.filter(pk=release.pk).update(ingestion=Ingestion.INGESTING)
+    monkeypatch.setattr(selectors, "releases_waiting_for_worker", lambda **kwargs: found)
+    sent = []
+    monkeypatch.setattr(tasks.release_ingest, "delay", lambda *args: sent.append(args))
+    assert services.releases_requeue(NOW) == 0
+    assert sent == []
