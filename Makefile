@@ -47,8 +47,8 @@ demo: $(STAMP) .env  ## import the agency directory and load the demo case (idem
 	$(BIN)/python manage.py import_agencies
 	$(BIN)/python manage.py seed_demo
 
-worker: $(STAMP) .env  ## run a Celery worker (needs REDIS_URL)
-	$(BIN)/celery -A foiatracker worker --loglevel=INFO
+worker: $(STAMP) .env  ## run a Celery worker on every queue, or on WORKER_QUEUES=ingestion,... (needs REDIS_URL)
+	$(BIN)/celery -A foiatracker worker --loglevel=INFO $(if $(WORKER_QUEUES),-Q $(WORKER_QUEUES))
 
 beat: $(STAMP) .env  ## run Celery beat, the one place the periodic schedule lives (needs REDIS_URL)
 	$(BIN)/celery -A foiatracker beat --loglevel=INFO --schedule=var/celerybeat-schedule

@@ -9,12 +9,15 @@ is this, written out; ``tests/api/test_api_permissions.py`` walks every endpoint
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import F
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
@@ -23,6 +26,15 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from core.roles import ROLES
+
+log = logging.getLogger(__name__)
+
+# Where failures are counted while the shared cache (Redis) cannot be reached: this process's
+# memory. Fail open, not to the database: a valid token is checked against the database anyway,
+# so it is never refused because Redis is down; guessing stays bounded (the limit times the web
+# processes) without turning each guess into a database write; and the counters' own short
+# window makes forgetting them when Redis comes back harmless.
+_counted_here = LocMemCache("api-token-failures", {})
 
 
 def client_ip(request: Any) -> str:
@@ -36,22 +48,41 @@ def _failure_key(ip: str) -> str:
     return f"api-token-failures:{ip}"
 
 
+def _with_counters[Answer](operation: Callable[[BaseCache], Answer]) -> Answer:
+    """`operation` on the shared counters, or on this process's when the cache fails."""
+    try:
+        return operation(cache)
+    except Exception as exc:  # whatever the cache backend raises: refused, timed out, auth…
+        log.warning(
+            "token-failure counters: the cache is unreachable (%s: %s); counting in this "
+            "process until it is back",
+            type(exc).__name__,
+            exc,
+        )
+        return operation(_counted_here)
+
+
 def token_failures(ip: str) -> int:
-    return int(cache.get(_failure_key(ip), 0))
+    return int(_with_counters(lambda counters: counters.get(_failure_key(ip), 0)))
 
 
 def token_failures_reset(ip: str) -> None:
-    cache.delete(_failure_key(ip))
+    """Forget an address's failures, wherever they were counted."""
+    _counted_here.delete(_failure_key(ip))
+    _with_counters(lambda counters: counters.delete(_failure_key(ip)))
 
 
 def _count_failure(ip: str) -> None:
-    key = _failure_key(ip)
+    _with_counters(lambda counters: _count_in(counters, _failure_key(ip)))
+
+
+def _count_in(counters: BaseCache, key: str) -> None:
     # The window starts at the first failure: add() only sets a missing key.
-    cache.add(key, 0, timeout=settings.API_TOKEN_FAILURE_WINDOW)
+    counters.add(key, 0, timeout=settings.API_TOKEN_FAILURE_WINDOW)
     try:
-        cache.incr(key)
+        counters.incr(key)
     except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=settings.API_TOKEN_FAILURE_WINDOW)
+        counters.set(key, 1, timeout=settings.API_TOKEN_FAILURE_WINDOW)
 
 
 class ThrottledTokenAuthentication(TokenAuthentication):

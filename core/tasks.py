@@ -14,17 +14,32 @@ sending it, so there it runs right after the commit, in the committing process.
 
 Celery's `Task.retry()` also goes through `apply_async`: call it outside any atomic block, or the
 rollback its exception causes drops the retry with the transaction.
+
+A broker that cannot be reached (Redis down) does not undo or fail what was committed: the error
+is logged and the caller carries on, as after a send. The work is not lost, because what a task
+is for is recorded in its rows before it is sent (a release `pending` with staged files), and
+the periodic requeue (core.requeue, `waiting_work_requeue` below) sends it again once the broker
+answers. So a request that saved a release answers success, never a 500 after the save.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+from datetime import timedelta
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 from celery.result import AsyncResult
 from celery.utils import uuid
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from core import requeue
+
+log = logging.getLogger(__name__)
 
 
 class AfterCommitTask(Task):
@@ -38,10 +53,43 @@ class AfterCommitTask(Task):
         *more: Any,
         **options: Any,
     ) -> AsyncResult[Any]:
-        if not transaction.get_connection().in_atomic_block:
-            return super().apply_async(args, kwargs, task_id, *more, **options)
         # The id is chosen now, so the caller holds the result handle of the message to come.
         task_id = task_id or uuid()
-        send = functools.partial(super().apply_async, args, kwargs, task_id, *more, **options)
+        send = functools.partial(self._send, args, kwargs, task_id, *more, **options)
+        if not transaction.get_connection().in_atomic_block:
+            return send()
         transaction.on_commit(send)
         return self.AsyncResult(task_id)
+
+    def _send(
+        self,
+        args: tuple[Any, ...] | None,
+        kwargs: dict[str, Any] | None,
+        task_id: str,
+        *more: Any,
+        **options: Any,
+    ) -> AsyncResult[Any]:
+        if self.app.conf.task_always_eager:
+            # No broker: the task runs here, and what it raises is its own, never a send error.
+            return super().apply_async(args, kwargs, task_id, *more, **options)
+        try:
+            return super().apply_async(args, kwargs, task_id, *more, **options)
+        except OperationalError as exc:  # kombu's word for "the broker did not take it"
+            log.error(
+                "broker unreachable: %s(%s) not sent; its rows wait for the requeue sweep (%s)",
+                self.name,
+                ", ".join(repr(a) for a in args or ()),
+                exc,
+            )
+            return self.AsyncResult(task_id)
+
+
+# Maintenance: on the default queue (foiatracker/celery.py routes the others).
+@shared_task(base=AfterCommitTask, acks_late=True, time_limit=300, ignore_result=True)
+def waiting_work_requeue() -> str:
+    """Send again the work every app registered (core.requeue) that was handed to the broker
+    more than `REQUEUE_AFTER_MINUTES` ago and that no worker has started. Idempotent: each kind's
+    task finds nothing to do when a copy already did it."""
+    before = timezone.now() - timedelta(minutes=settings.REQUEUE_AFTER_MINUTES)
+    sent = requeue.requeue_waiting(handed_over_before=before)
+    return ", ".join(f"{kind}: {count}" for kind, count in sent.items()) or "nothing registered"

@@ -311,8 +311,13 @@ class ReleaseAdmin(admin.ModelAdmin):
         uploads = form.cleaned_data.get("uploads") or []
         if uploads:
             services.release_upload(release=form.instance, files=uploads)
+            # Saved is the promise: the files are read once a worker is reachable, even if the
+            # broker is down now (core.tasks, core.requeue).
             self.message_user(
-                request, f"{len(uploads)} file(s) queued for ingestion.", messages.INFO
+                request,
+                f"{len(uploads)} file(s) saved; they will be read in the background as soon as "
+                "a worker is reachable (the release shows Pending until then).",
+                messages.INFO,
             )
 
     def get_urls(self) -> list[Any]:

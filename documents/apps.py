@@ -17,3 +17,10 @@ class DocumentsConfig(AppConfig):
     role_grants: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {
         STAFF: {"release": FULL, "document": EDIT},
     }
+
+    def ready(self) -> None:
+        # Releases whose ingestion message never reached a worker are sent again by core's sweep.
+        from core.requeue import requeue_register  # noqa: PLC0415
+        from documents.services import releases_requeue  # noqa: PLC0415
+
+        requeue_register("release ingestion", releases_requeue)

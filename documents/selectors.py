@@ -318,3 +318,15 @@ def release_progress(*, release: Release) -> dict[str, Any]:
         "duplicates": sum(1 for p in problems if p.get("kind") == "duplicate"),
         "warnings": sum(1 for p in problems if p.get("kind") == "warning"),
     }
+
+
+def releases_waiting_for_worker(*, handed_over_before: datetime.datetime) -> QuerySet[Release]:
+    """Releases whose staged files were handed to the broker before the given moment and that
+    no worker has started on since: still pending, files still staged. (A release pending from
+    before the hand-over time was recorded counts as handed over long ago.)"""
+    return (
+        Release.objects.filter(ingestion=Release.Ingestion.PENDING)
+        .exclude(staged=[])
+        .filter(Q(ingestion_queued_at__lt=handed_over_before) | Q(ingestion_queued_at__isnull=True))
+        .order_by("pk")
+    )

@@ -38,8 +38,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import Error as DatabaseFailure
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.utils import timezone
 
-from documents import tasks
+from documents import selectors, tasks
 from documents.ingest.archives import (
     ArchiveEntry,
     ArchiveError,
@@ -115,9 +116,14 @@ def release_stage_uploads(*, release: Release, files: Sequence[UploadedFile]) ->
 
 
 def release_upload(*, release: Release, files: Sequence[UploadedFile]) -> list[str]:
-    """Stage uploaded files and hand them to the worker once the release is committed."""
+    """Stage uploaded files and hand them to the worker once the release is committed.
+
+    Saved is done: the release is pending with its files staged before anything is sent, so a
+    broker that is down loses nothing (core.tasks logs it; the requeue sweep sends it later)."""
     staged = release_stage_uploads(release=release, files=files)
-    Release.objects.filter(pk=release.pk).update(ingestion=Release.Ingestion.PENDING)
+    Release.objects.filter(pk=release.pk).update(
+        ingestion=Release.Ingestion.PENDING, ingestion_queued_at=timezone.now()
+    )
     # Sent only after the commit (core.tasks), so the worker finds the release and its staged list.
     tasks.release_ingest.delay(release.pk, staged)
     return staged
@@ -128,8 +134,30 @@ def release_resume(*, release: Release) -> bool:
     staged = list(release.staged)
     if not staged:
         return False
+    Release.objects.filter(pk=release.pk).update(ingestion_queued_at=timezone.now())
     tasks.release_ingest.delay(release.pk, staged)
     return True
+
+
+def releases_requeue(handed_over_before: datetime.datetime) -> int:
+    """Hand back to the worker every release still pending that was handed over before the
+    given moment (core.requeue calls this): its message never reached a worker, or was lost.
+    A copy meeting the original in the queue is harmless: the task ingests only files still
+    staged, and a run skips what the release already has."""
+    sent = 0
+    for release in selectors.releases_waiting_for_worker(handed_over_before=handed_over_before):
+        # Claimed first: a release a worker started meanwhile, or that a concurrent sweep took,
+        # changes no row here and is not sent again.
+        claimed = Release.objects.filter(
+            pk=release.pk,
+            ingestion=Release.Ingestion.PENDING,
+            ingestion_queued_at=release.ingestion_queued_at,
+        ).update(ingestion_queued_at=timezone.now())
+        if claimed:
+            log.info("release %s: handing its staged files to the worker again", release.pk)
+            tasks.release_ingest.delay(release.pk, list(release.staged))
+            sent += 1
+    return sent
 
 
 def document_record_by_hand(*, document: Document) -> Document:

@@ -8,6 +8,8 @@ from django.db import InterfaceError, OperationalError
 from core.tasks import AfterCommitTask
 
 
+# Routed to the `ingestion` queue (foiatracker/celery.py): a long upload there never delays a
+# reminder. The longest hard limit of all tasks; the broker's visibility timeout is sized from it.
 @shared_task(
     base=AfterCommitTask,
     acks_late=True,

@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -288,9 +289,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis redelivers an unacknowledged task after the visibility timeout: it must outlast the
-# longest task (ingestion may run 6 hours), or a long task would run twice at once.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7 * 3600}
+# Redis redelivers an unacknowledged task after the visibility timeout; foiatracker/celery.py
+# sizes it from the tasks' hard time limits when a worker starts, and checks it.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
+# Prepended to every routed queue's name (foiatracker/celery.py), so that several installations
+# or test runs can share one Redis database.
+TASK_QUEUE_PREFIX = os.environ.get("TASK_QUEUE_PREFIX", "")
+# Work handed to the broker that no worker started (the broker was down, or lost it) is sent
+# again by a sweep every REQUEUE_SWEEP_MINUTES once it is REQUEUE_AFTER_MINUTES old (core.requeue).
+REQUEUE_AFTER_MINUTES = env_int("REQUEUE_AFTER_MINUTES", 30)
+REQUEUE_SWEEP_MINUTES = env_int("REQUEUE_SWEEP_MINUTES", 10)
+for _name, _minutes in [
+    ("REQUEUE_AFTER_MINUTES", REQUEUE_AFTER_MINUTES),
+    ("REQUEUE_SWEEP_MINUTES", REQUEUE_SWEEP_MINUTES),
+]:
+    if _minutes < 1:
+        raise ImproperlyConfigured(f"{_name}={_minutes} must be at least 1 (minutes)")
 # A worker killed mid-task (OOM, SIGKILL) hands the task back instead of dropping it.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -349,6 +363,9 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "foiatracker-cache",
+            # A Redis that stops answering costs a request a second at most (api.access then
+            # counts in the process), never a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     base=AfterCommitTask,
     name="requests_app.tasks.reminders_sweep",
     acks_late=True,
-    time_limit=900,
+    # Short, like every task on the `reminders` queue (foiatracker/celery.py): the sweep only
+    # writes rows and hands each to a send task.
+    time_limit=600,
     ignore_result=True,
 )
 def reminders_sweep() -> str:

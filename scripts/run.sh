@@ -89,6 +89,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 if [ -n "${REDIS_URL:-}" ]; then
   mkdir -p var
+  # One worker on every queue (foiatracker/celery.py): no -Q.
   .venv/bin/celery -A foiatracker worker --loglevel=INFO --concurrency=2 >var/worker.log 2>&1 &
   pids+=($!)
   .venv/bin/celery -A foiatracker beat --loglevel=INFO --schedule=var/celerybeat-schedule >var/beat.log 2>&1 &

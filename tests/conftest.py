@@ -3,6 +3,8 @@ clients, and the settings every test runs under."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from django.apps import apps
 from django.test import Client
@@ -11,6 +13,7 @@ from api.access import token_failures_reset
 from documents.exemptions import federal_exemptions_seed
 from requests_app.jurisdictions import jurisdictions_seed
 from requests_app.models import Jurisdiction
+from tests.celery_worker import broker_at
 from tests.factories import UserFactory
 
 
@@ -117,3 +120,13 @@ def _migration_data_after_flush(request):
         return
     jurisdictions_seed(apps)
     federal_exemptions_seed(apps)
+
+
+@pytest.fixture
+def broker_unreachable():
+    """Tasks go through a broker that is down (a Redis port nothing listens on), not in-process."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with broker_at(f"redis://127.0.0.1:{port}/0"):
+        yield

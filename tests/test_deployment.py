@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 from celery import Celery
 
+from foiatracker.celery import queue_names
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -23,7 +25,14 @@ def command(service: dict) -> str:
 
 
 def test_the_five_services():
-    assert set(compose()["services"]) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(compose()["services"]) == {
+        "web",
+        "worker",
+        "worker-ingestion",
+        "beat",
+        "postgres",
+        "redis",
+    }
 
 
 def test_web_serves_the_wsgi_application_with_gunicorn():
@@ -35,7 +44,7 @@ def test_web_serves_the_wsgi_application_with_gunicorn():
 
 def test_worker_and_beat_run_the_project_celery_app():
 
-    for name, verb in [("worker", "worker"), ("beat", "beat")]:
+    for name, verb in [("worker", "worker"), ("worker-ingestion", "worker"), ("beat", "beat")]:
         cmd = command(compose()["services"][name])
         app_module = re.search(r"celery -A (\S+) " + verb, cmd).group(1)
         app = importlib.import_module(app_module).celery_app
@@ -45,7 +54,7 @@ def test_worker_and_beat_run_the_project_celery_app():
 
 def test_app_services_get_database_and_broker_from_the_data_services():
     services = compose()["services"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-ingestion", "beat"):
         env = services[name]["environment"]
         assert "@postgres:5432/" in env["DATABASE_URL"]
         assert env["REDIS_URL"].startswith("redis://redis:6379")
@@ -69,5 +78,17 @@ def test_production_never_runs_with_a_developers_env_file():
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert ".env" in ignored
     assert ".venv/" in ignored
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-ingestion", "beat"):
         assert compose()["services"][name]["environment"]["DEBUG"] == "false"
+
+
+def test_the_workers_together_read_every_queue_and_ingestion_has_its_own():
+    """Every queue a task can be routed to (foiatracker/celery.py) is read by a worker, and
+    release ingestion by a worker of its own, so two slow uploads never stop reminders."""
+    services = compose()["services"]
+    read = {}
+    for name in ("worker", "worker-ingestion"):
+        queues = re.search(r" -Q (\S+)", command(services[name])).group(1).split(",")
+        read[name] = set(queues)
+    assert read["worker"] | read["worker-ingestion"] == set(queue_names())
+    assert read["worker-ingestion"] == {"ingestion"}

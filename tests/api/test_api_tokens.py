@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from api.access import token_failures
+from api.access import token_failures, token_failures_reset
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,31 @@ def test_a_superusers_token_holds_every_role_without_groups():
     superuser.is_active = False
     superuser.save()
     assert client.get("/api/v1/jurisdictions/").status_code == 401
+
+
+@pytest.fixture
+def cache_unreachable(settings):
+    """The failure counters' Redis is down: a port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+@pytest.mark.usefixtures("cache_unreachable")
+def test_with_the_cache_down_a_valid_token_works_and_failures_are_still_limited(settings, caplog):
+    settings.API_TOKEN_FAILURE_LIMIT = 2
+    good = Token.objects.create(user=UserFactory(roles=["reporting"])).key
+    assert _with_token(good) == 200  # never refused because the counters are unreachable
+    assert "the cache is unreachable" in caplog.text
+    # Counted in this process meanwhile, so guessing is still bounded.
+    assert [_with_token("wrong", ip="10.0.0.9") for _ in range(3)] == [401, 401, 429]
+    assert _with_token(good, ip="10.0.0.9") == 429
+    assert _with_token(good) == 200
+    token_failures_reset("10.0.0.9")

@@ -6,16 +6,20 @@ the database, the agency each run sees."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 import uuid
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from core.tasks import AfterCommitTask
+from core import requeue
+from core.tasks import AfterCommitTask, waiting_work_requeue
 from foiatracker.celery import app as celery_app
+from requests_app.models import Agency
 from tests.celery_worker import new_queue, sending_to, start_worker, stop
 from tests.core.probe_tasks import agency_read, log
 from tests.factories import AgencyFactory
@@ -78,6 +82,7 @@ def test_every_periodic_job_names_a_task_that_exists():
         "requests_app.tasks.court_schedules_extend",
         "requests_app.tasks.reports_refresh",
         "documents.tasks.documents_verify",
+        "core.tasks.waiting_work_requeue",
     }
     assert scheduled <= set(celery_app.tasks)
 
@@ -202,3 +207,34 @@ def test_a_real_worker_gets_a_task_sent_outside_a_transaction_and_the_retries_it
     wait_for(lambda: len(log(key)) == 3, "the run and its two retries", worker)
     handled_so_far(worker, agency)
     assert log(key) == ["Federal Bureau of Investigation"] * 3
+
+
+# --- the broker down -----------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("broker_unreachable")
+def test_a_broker_that_is_down_neither_fails_nor_undoes_the_commit(key, caplog):
+    with transaction.atomic():
+        agency = AgencyFactory(name="Federal Bureau of Investigation")
+        agency_read.delay(key, agency.pk)
+    assert Agency.objects.filter(pk=agency.pk).exists()
+    agency_read.delay(key, agency.pk)  # outside a block, sent at once: the same
+    assert caplog.text.count("broker unreachable: tests.core.probe_tasks.agency_read") == 2
+    assert log(key) == []
+
+
+def test_the_requeue_sweep_asks_every_registered_kind_and_one_failing_stops_no_other(
+    monkeypatch,
+):
+    asked = []
+
+    def broken(before):
+        raise RuntimeError("its table is gone")
+
+    monkeypatch.setattr(requeue, "_kinds", {})
+    requeue.requeue_register("mail", lambda before: asked.append(before) or 2)
+    requeue.requeue_register("ocr", broken)
+    with time_machine.travel(datetime.datetime(2026, 12, 7, 12, tzinfo=datetime.UTC), tick=False):
+        assert waiting_work_requeue() == "mail: 2, ocr: 0"
+    # Handed over more than REQUEUE_AFTER_MINUTES (30) ago.
+    assert asked == [datetime.datetime(2026, 12, 7, 11, 30, tzinfo=datetime.UTC)]
