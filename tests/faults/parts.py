@@ -12,6 +12,9 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
+from foiatracker.celery import QUEUE_GROUPS
+from tests.celery_worker import routed_queue
+
 
 def database_url() -> str:
     s = connection.settings_dict
@@ -45,16 +48,17 @@ def wait_for(
 def forget_queue(queue: str) -> None:
     """Drop what the broker still holds for a test's queue: its waiting messages, and those a
     killed worker took and never acknowledged (Redis keeps them aside, to put back in the
-    queue when the visibility timeout ends, hours after the test)."""
+    queue when the visibility timeout ends, hours after the test); its routed queues too
+    (tests.celery_worker.routed_queue)."""
     import redis  # noqa: PLC0415 - only the tests that run with a broker need it
 
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
-    client.delete(queue)
+    client.delete(queue, *(routed_queue(queue, group) for group in QUEUE_GROUPS))
     for tag, payload in client.hscan_iter("unacked"):
         try:
             routing_key = json.loads(payload)[2]
         except (ValueError, IndexError, TypeError):
             continue
-        if routing_key == queue:
+        if routing_key == queue or routing_key.startswith(routed_queue(queue, "")):
             client.hdel("unacked", tag)
             client.zrem("unacked_index", tag)

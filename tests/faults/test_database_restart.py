@@ -25,7 +25,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.celery_worker import ROOT, new_queue, start_worker, stop
+from tests.celery_worker import ROOT, new_queue, routed_queue, start_worker, stop
 from tests.faults.parts import forget_queue, wait_for
 
 BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
@@ -145,6 +145,9 @@ def test_the_database_stopped_mid_release_and_started_again_loses_nothing(cluste
         "SECRET_KEY": "cluster-test",
         "FOIATRACKER_ENV_FILE": "",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        # The upload below is sent from a shell of its own: its ingestion task goes to the
+        # test's own ingestion queue only with the same prefix as the worker's.
+        "TASK_QUEUE_PREFIX": routed_queue(queue, ""),
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
     manage(env, "migrate", "--no-input", "-v", "0")
