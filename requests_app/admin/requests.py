@@ -278,6 +278,7 @@ class RecordsRequestForm(forms.ModelForm):
             "acknowledged_on",
             "determined_on",
             "closed_on",
+            "request_kind",
             "expedited_processing",
             "fee_waiver",
             "fees_estimated",
@@ -383,7 +384,19 @@ class RecordsRequestAdmin(HistoryAdmin):
     inlines = [RequestDeadlineInline, TrackingNumberInline, AppealInline, RequestEventInline]
     actions = ["assign_owner", "record_acknowledgment"]
     fieldsets = [
-        (None, {"fields": ["title", "records_sought", "jurisdiction", "agency", "topics"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "records_sought",
+                    "jurisdiction",
+                    "agency",
+                    "request_kind",
+                    "topics",
+                ]
+            },
+        ),
         ("People", {"fields": ["owner", "assigned_staff"]}),
         (
             "Status and dates",

@@ -7,12 +7,13 @@ shows their messages instead of failing at the database.
 
 from requests_app.models.agencies import Agency, Jurisdiction, Topic, validate_supported_year
 from requests_app.models.appeals import Appeal
-from requests_app.models.deadlines import ClosureDay, CourtSchedule, Deadline
-from requests_app.models.lawsuits import Lawsuit
+from requests_app.models.deadlines import CalendarFingerprint, ClosureDay, CourtSchedule, Deadline
+from requests_app.models.lawsuits import District, Lawsuit, district_forum
 from requests_app.models.requests import (
     ProcessingChoice,
     RecordsRequest,
     RequestEvent,
+    RequestKind,
     TrackingNumber,
 )
 
@@ -26,6 +27,8 @@ AppealOutcome = Appeal.Outcome
 __all__ = [
     "Agency",
     "Appeal",
+    "CalendarFingerprint",
+    "District",
     "AppealOutcome",
     "ClosureDay",
     "CourtSchedule",
@@ -39,6 +42,8 @@ __all__ = [
     "ProcessingChoice",
     "RecordsRequest",
     "RequestEvent",
+    "RequestKind",
+    "district_forum",
     "Topic",
     "TrackingNumber",
     "validate_supported_year",
