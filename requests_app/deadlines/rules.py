@@ -2,8 +2,8 @@
 
 Each row of ``RULES`` is one row of the table in docs/design.md ("Deadline rules"):
 who (jurisdiction), what (code and label), the source (citation) and how to count. Adding a state
-is one more ``DeadlineRule`` row here plus one line mapping its code to a holiday source in
-``calendars._LIBRARY_SUBDIVISION``.
+is one more ``DeadlineRule`` row here plus its holiday law, written from the statute, in
+``holiday_law`` (registered in ``holiday_law.LAWS``).
 
 Plain Python, no Django; tested without a database.
 """
@@ -26,6 +26,7 @@ from requests_app.deadlines.calendars import (
     calendar_for,
     deemed_receipt,
     observance_choices,
+    roll_last_working_day,
     working_days_between,
 )
 
@@ -471,7 +472,9 @@ def compute(
         receipt = deemed_receipt(cal, trigger)
         start, before = receipt.due, receipt.skipped
     if rule.counting == "working":
-        counted = add_working_days(cal, start, rule.days)
+        # Illinois rolls the last business day past a statutory holiday on which offices are
+        # open (5 ILCS 70/1.11); elsewhere this changes nothing.
+        counted = roll_last_working_day(cal, add_working_days(cal, start, rule.days))
     else:
         counted = add_calendar_days(cal, start, rule.days, roll_forward=rule.roll_forward)
     return Explanation(
@@ -541,9 +544,10 @@ def resume(cal: WorkingCalendar, resumed_on: date, days_left: int) -> Computatio
 
     The clock resumes with the days that were left (552(a)(6)(A)(ii)): R itself is not counted, like
     any trigger day, so the new due date is the ``days_left``-th working day after R. ``skipped``
-    lists the non-working days between R and the new due date.
+    lists the non-working days between R and the new due date (and any day the last day rolled
+    past where the jurisdiction's law rolls a count of business days).
     """
-    return add_working_days(cal, resumed_on, days_left)
+    return roll_last_working_day(cal, add_working_days(cal, resumed_on, days_left))
 
 
 # --- Stored bases: how a saved deadline was counted, so that it can be recounted ---------------

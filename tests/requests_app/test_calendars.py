@@ -174,7 +174,8 @@ def test_which_days_are_off(
         assert reason is None
         assert cal.is_working_day(day)
     else:
-        assert reason == NonWorkingDay(day, name, kind)  # type: ignore[arg-type]
+        assert reason is not None
+        assert (reason.date, reason.name, reason.kind) == (day, name, kind)
         assert not cal.is_working_day(day)
 
 
@@ -609,7 +610,7 @@ def test_library_names_mlk_day_differently_from_the_statute() -> None:
     assert holidays.US(years=2021)[day] == "Martin Luther King Jr. Day"
     # 5 U.S.C. 6103(a): "Birthday of Martin Luther King, Jr."
     assert calendar_for("US").non_working_reason(day) == NonWorkingDay(
-        day, "Birthday of Martin Luther King, Jr.", "holiday"
+        day, "Birthday of Martin Luther King, Jr.", "holiday", "5 U.S.C. 6103(a)"
     )
 
 
@@ -656,7 +657,10 @@ def test_library_lists_the_weekend_date_of_a_moved_holiday() -> None:
         date(2020, 7, 4), "Saturday", "weekend"
     )
     assert cal.non_working_reason(date(2020, 7, 3)) == NonWorkingDay(
-        date(2020, 7, 3), "Independence Day (observed)", "holiday"
+        date(2020, 7, 3),
+        "Independence Day (observed)",
+        "holiday",
+        "5 U.S.C. 6103(a)-(b); E.O. 11582",
     )
 
 
@@ -666,7 +670,10 @@ def test_library_files_new_years_observed_under_the_previous_year() -> None:
     assert date(2021, 12, 31) in holidays.US(years=2021)
     assert date(2021, 12, 31) not in holidays.US(years=2022, expand=False)
     assert calendar_for("US").non_working_reason(date(2021, 12, 31)) == NonWorkingDay(
-        date(2021, 12, 31), "New Year's Day (observed)", "holiday"
+        date(2021, 12, 31),
+        "New Year's Day (observed)",
+        "holiday",
+        "5 U.S.C. 6103(a)-(b); E.O. 11582",
     )
 
 

@@ -461,7 +461,12 @@ def test_as_dict_is_json_ready() -> None:
     assert data["deemed_trigger"] == "2019-03-04"
     assert data["counting"] == "working"
     assert data["days"] == 10
-    assert data["skipped"][0] == {"date": "2019-03-02", "name": "Saturday", "kind": "weekend"}
+    assert data["skipped"][0] == {
+        "date": "2019-03-02",
+        "name": "Saturday",
+        "kind": "weekend",
+        "citation": "",
+    }
     assert len(data["skipped"]) == 6
     assert data["summary"].startswith("Due 2019-03-18")
 
