@@ -1,9 +1,8 @@
 """The domain core: agencies, requests, appeals, lawsuits, deadlines and their workflow."""
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.apps import AppConfig
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import post_migrate
 
 from core.roles import EDIT, FULL, LAWYER, STAFF
@@ -50,25 +49,7 @@ class RequestsAppConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        post_migrate.connect(recount_changed_calendars, sender=self)
+        # Not at module level: the recount reads this app's models, not loaded when apps.py is.
+        from requests_app.deadlines.recount import deadlines_recount_after_migrate  # noqa: PLC0415
 
-
-def recount_changed_calendars(
-    *, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, stdout: Any = None, **_: Any
-) -> None:
-    """After `migrate`: calendars are code, so a release may have changed one. Recount the open
-    deadlines of each jurisdiction whose calendars differ from those they were last counted on
-    (requests_app.deadlines.recount), and say what moved."""
-    if using != DEFAULT_DB_ALIAS:
-        return
-    from requests_app.models import CalendarFingerprint, Deadline
-
-    tables = set(connections[using].introspection.table_names())
-    if not {CalendarFingerprint._meta.db_table, Deadline._meta.db_table} <= tables:
-        return  # migrated back past the tables: nothing to count
-    from requests_app.deadlines.recount import deadlines_recount_changed_calendars
-    from requests_app.management.commands.recount_deadlines import report_recounts
-
-    recounts = deadlines_recount_changed_calendars()
-    if verbosity >= 1 and stdout is not None and recounts:
-        report_recounts(recounts, stdout)
+        post_migrate.connect(deadlines_recount_after_migrate, sender=self)

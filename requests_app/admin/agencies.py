@@ -88,7 +88,19 @@ class AgencyForm(forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = "__all__"
+        fields = [
+            "name",
+            "abbreviation",
+            "parent",
+            "jurisdiction",
+            "observance",
+            "foia_email",
+            "request_url",
+            "mailing_address",
+            "phone",
+            "website",
+            "notes",
+        ]
 
 
 @admin.register(Agency)

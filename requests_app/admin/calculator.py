@@ -106,8 +106,7 @@ class DeadlineCalculatorForm(forms.Form):
                     self.add_error(
                         "extension",
                         forms.ValidationError(
-                            "%(jurisdiction)s %(rule)s (%(citation)s) has no statutory "
-                            "extension.",
+                            "%(jurisdiction)s %(rule)s (%(citation)s) has no statutory extension.",
                             code="no_extension",
                             params={
                                 "jurisdiction": jurisdiction,

@@ -156,9 +156,7 @@ def deadlines_recount_variant(
         ]
         # The bases first: the recount below reads them back and counts on the new variant.
         Deadline.objects.bulk_update(changed, ["basis"], batch_size=500)
-        moves += _recount_candidates(
-            own.filter(pk__in=[d.pk for d in changed]), jurisdiction.code
-        )
+        moves += _recount_candidates(own.filter(pk__in=[d.pk for d in changed]), jurisdiction.code)
     return moves
 
 

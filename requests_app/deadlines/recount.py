@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Max, Min
 
 from requests_app.deadlines.calendars import (
@@ -24,11 +25,11 @@ from requests_app.deadlines.calendars import (
     FORUMS,
     JURISDICTIONS,
     LAST_SUPPORTED_YEAR,
-    calendar_for,
     observance_choices,
+    year_listing,
 )
 from requests_app.deadlines.closures import Move, deadlines_recompute, open_computed_deadlines
-from requests_app.models import CalendarFingerprint, Jurisdiction
+from requests_app.models import CalendarFingerprint, Deadline, Jurisdiction
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,14 @@ def _variants(code: str) -> list[tuple[str | None, str | None]]:
 
 
 def calendar_fingerprint(code: str, first_year: int, last_year: int) -> str:
-    """SHA-256 of every day off (date and kind) of every calendar variant of ``code`` from
-    ``first_year`` through ``last_year``: what a count depends on, names and citations aside."""
+    """SHA-256 of every weekday off, or on which a period may not end (date and kind), of every
+    calendar variant of ``code`` from ``first_year`` through ``last_year``: what a count depends
+    on, names and citations aside."""
     digest = hashlib.sha256()
     for forum, observance in _variants(code):
-        cal = calendar_for(code, forum=forum, observance=observance)
         digest.update(f"[{forum}|{observance}]".encode())
         for year in range(first_year, last_year + 1):
-            for day in cal.days_off(year):
+            for day in year_listing(code, year, forum=forum, observance=observance):
                 digest.update(f"{day.date.isoformat()}:{day.kind};".encode())
     return digest.hexdigest()
 
@@ -127,6 +128,30 @@ def calendar_changed(jurisdiction: Jurisdiction) -> bool:
 def deadlines_recount_changed_calendars(*, dry_run: bool = False) -> list[Recount]:
     """``deadlines_recount`` for the jurisdictions whose calendars changed since their open
     deadlines were last counted (all that have open deadlines, the first time)."""
-    return [
-        _recount_one(j, dry_run=dry_run) for j in _jurisdictions(None) if calendar_changed(j)
-    ]
+    return [_recount_one(j, dry_run=dry_run) for j in _jurisdictions(None) if calendar_changed(j)]
+
+
+def report_recounts(recounts: list[Recount], out: Any) -> None:
+    """One line per deadline that moved, then one per jurisdiction (the command's and
+    `migrate`'s output)."""
+    for recount in recounts:
+        verb = "would move" if recount.dry_run else "moved"
+        for move in recount.moves:
+            out.write(f"{recount.jurisdiction}: {move}")
+        out.write(f"{recount.jurisdiction}: {len(recount.moves)} open deadline(s) {verb}.")
+
+
+def deadlines_recount_after_migrate(
+    *, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, stdout: Any = None, **_: Any
+) -> None:
+    """The post_migrate handler: a release may have changed a calendar, so recount the open
+    deadlines of each jurisdiction whose calendars differ from those they were last counted on,
+    and say what moved."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    tables = set(connections[using].introspection.table_names())
+    if not {CalendarFingerprint._meta.db_table, Deadline._meta.db_table} <= tables:
+        return  # migrated back past the tables: nothing to count
+    recounts = deadlines_recount_changed_calendars()
+    if verbosity >= 1 and stdout is not None and recounts:
+        report_recounts(recounts, stdout)

@@ -618,9 +618,7 @@ class CalendarVariant:
         )
 
     def calendar(self, jurisdiction: str, closures: Mapping[date, str] | None) -> WorkingCalendar:
-        return calendar_for(
-            jurisdiction, closures, forum=self.forum, observance=self.observance
-        )
+        return calendar_for(jurisdiction, closures, forum=self.forum, observance=self.observance)
 
     def reading(self, jurisdiction: str) -> str:
         """The sentence an explanation gives for the calendar it counted on (empty when the

@@ -21,7 +21,9 @@ def agency_deadlines_recount(*, agency: Agency) -> list[Move]:
     """Count the open computed deadlines of the agency's requests and their appeals on the
     observance it now has (the statute's default when none); returns the ones that moved."""
     return deadlines_recount_variant(
-        deadlines=Deadline.objects.filter(Q(request__agency=agency) | Q(appeal__request__agency=agency)),
+        deadlines=Deadline.objects.filter(
+            Q(request__agency=agency) | Q(appeal__request__agency=agency)
+        ),
         variant={"observance": agency.observance},
     )
 

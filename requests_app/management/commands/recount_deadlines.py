@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from requests_app.deadlines.calendars import JURISDICTIONS
-from requests_app.deadlines.recount import Recount, deadlines_recount
+from requests_app.deadlines.recount import deadlines_recount, report_recounts
 
 
 class Command(BaseCommand):
@@ -42,12 +42,3 @@ class Command(BaseCommand):
                 + ", ".join(JURISDICTIONS)
             )
         report_recounts(deadlines_recount(jurisdiction=code, dry_run=dry_run), self.stdout)
-
-
-def report_recounts(recounts: list[Recount], out: Any) -> None:
-    """One line per deadline that moved, then one per jurisdiction (also after `migrate`)."""
-    for recount in recounts:
-        verb = "would move" if recount.dry_run else "moved"
-        for move in recount.moves:
-            out.write(f"{recount.jurisdiction}: {move}")
-        out.write(f"{recount.jurisdiction}: {len(recount.moves)} open deadline(s) {verb}.")
