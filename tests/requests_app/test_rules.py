@@ -136,8 +136,11 @@ RULE_CASES = [
     pytest.param(
         "US-NY", "acknowledgment", date(2024, 2, 8), date(2024, 2, 16), id="ny-acknowledgment"
     ),
-    # Fri 2024-03-01 + 5 business: skip 2 3 and Casimir Pulaski Day Mon 4, 5-8(4) Mon 11(5).
-    pytest.param("US-IL", "response", date(2024, 3, 1), date(2024, 3, 11), id="il-response"),
+    # Fri 2024-03-01 + 5 business: skip Sat 2, Sun 3; Casimir Pulaski's Birthday, Mon 4, is a
+    # statutory holiday (205 ILCS 630/17) on which state offices are open (80 Ill. Adm. Code
+    # 303.190 does not list it), so it counts: 4-8(5), due Fri 8 (not itself a holiday, so
+    # 5 ILCS 70/1.11 does not roll it).
+    pytest.param("US-IL", "response", date(2024, 3, 1), date(2024, 3, 8), id="il-response"),
     # Mon 2024-11-18 + 10 business: 19-22(4) 25-27(7), skip Thanksgiving 28 and Friday After
     # Thanksgiving 29, 30, Dec 1, Dec 2 3 4(10).
     pytest.param(
