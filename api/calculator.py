@@ -86,6 +86,12 @@ class StrictBooleanField(serializers.Field[bool, bool, str, Any]):
 
     default_error_messages = {"invalid": "Expected true or false; got {value!r}."}
 
+    def get_value(self, dictionary: Any) -> Any:
+        # DRF reads an empty query value of an optional field as "not given"; here it is a typo.
+        if self.field_name in dictionary and dictionary[self.field_name] == "":
+            return ""
+        return super().get_value(dictionary)
+
     def to_internal_value(self, data: Any) -> bool:
         if data in ("true", True):
             return True

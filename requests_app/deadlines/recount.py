@@ -137,8 +137,8 @@ def report_recounts(recounts: list[Recount], out: Any) -> None:
     for recount in recounts:
         verb = "would move" if recount.dry_run else "moved"
         for move in recount.moves:
-            out.write(f"{recount.jurisdiction}: {move}")
-        out.write(f"{recount.jurisdiction}: {len(recount.moves)} open deadline(s) {verb}.")
+            out.write(f"{recount.jurisdiction}: {move}\n")
+        out.write(f"{recount.jurisdiction}: {len(recount.moves)} open deadline(s) {verb}.\n")
 
 
 def deadlines_recount_after_migrate(

@@ -111,9 +111,7 @@ def test_a_court_schedule_in_d_mass_rolls_past_patriots_day():
 
 
 def test_the_data_migration_reads_the_district_from_the_court_where_unambiguous():
-    migration = importlib.import_module(
-        "requests_app.migrations.0013_lawsuit_district_from_court"
-    )
+    migration = importlib.import_module("requests_app.migrations.0013_lawsuit_district_from_court")
     assert migration.district_named("U.S. District Court, D. Mass.") == "mad"
     assert migration.district_named("U.S. District Court for the District of Massachusetts") == (
         "mad"
@@ -188,6 +186,4 @@ def test_the_api_reads_and_writes_the_district(lawyer_user, staff_user):
 def test_the_dashboard_names_the_district(lawyer_client):
     lawsuit = LawsuitFactory(district=District.D_MASS)
     page = lawyer_client.get(reverse("dashboard:lawsuit", args=[lawsuit.pk]))
-    assert "D. Mass.: its state's legal holidays roll a last day too" in (
-        page.content.decode()
-    )
+    assert "D. Mass.: its state's legal holidays roll a last day too" in (page.content.decode())
