@@ -80,7 +80,7 @@ class IsoDateField(serializers.DateField):
             self.fail("invalid_date", value=value)
 
 
-class StrictBooleanField(serializers.Field[bool, bool, str, Any]):
+class StrictBooleanField(serializers.Field[bool, Any, bool, Any]):
     """``true`` or ``false``, exactly: DRF's BooleanField would also take 1, yes or on, and a
     lawyer's typo should be an error, not a different date."""
 

@@ -208,7 +208,9 @@ def _chains_started_or_recounted(
     touched: list[Deadline] = []
     for rule in started:
         chain = [d for d in rows if rules.base_rule(d.basis) == rule.code]
-        if not chain:
+        # A chain wholly superseded was replaced by another rule (the kind of request changed,
+        # then changed back): the rule starts afresh.
+        if all(d.status == Status.SUPERSEDED for d in chain):
             touched.append(
                 _computed(
                     record=request,

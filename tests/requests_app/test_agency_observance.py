@@ -28,7 +28,7 @@ TODAY = datetime.datetime(2020, 6, 25, 12, tzinfo=datetime.UTC)
 FRIDAY_MONDAY = "friday_monday"
 
 
-def texas_request(agency: Agency):
+def texas_request(agency):
     request = RecordsRequestFactory(
         agency=agency, status=RequestStatus.SUBMITTED, filed_on=D(2020, 6, 22)
     )

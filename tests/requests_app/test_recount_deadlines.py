@@ -23,7 +23,7 @@ D = datetime.date
 TODAY = datetime.datetime(2019, 1, 20, 12, tzinfo=datetime.UTC)
 
 
-def federal_response() -> Deadline:
+def federal_response():
     # 5 U.S.C. 552(a)(6)(A)(i): received Wed 2019-01-16, due Thu 2019-02-14 (20 working days,
     # skipping the Birthday of Martin Luther King, Jr., Mon Jan 21, 5 U.S.C. 6103(a)).
     request = RecordsRequestFactory(status=RequestStatus.SUBMITTED, filed_on=D(2019, 1, 16))

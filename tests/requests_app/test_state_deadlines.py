@@ -181,6 +181,11 @@ def test_saying_a_request_is_commercial_after_receipt_replaces_the_five_day_cloc
     assert old.superseded_by == request.deadlines.get(rule="commercial_response")
     assert "Records to be used for a commercial purpose" in old.note
 
+    # Not commercial after all: the five days of 3(d) run again from receipt (Tue Oct 8).
+    services.request_update(request=request, changes={"request_kind": RequestKind.STANDARD})
+    assert open_rules(request) == {"response": D(2019, 10, 8)}
+    assert request.deadlines.get(rule="commercial_response").status == Status.SUPERSEDED
+
 
 @time_machine.travel(TODAY, tick=False)
 def test_an_estimate_follows_the_kind_of_request():
