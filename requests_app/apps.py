@@ -26,7 +26,6 @@ class RequestsAppConfig(AppConfig):
         "closureday",
         "courtschedule",
         "deadline",
-        "calendarfingerprint",
     )
     role_grants: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {
         # Advocacy staff log requests, letters, tracking numbers, appeals and closure days.
