@@ -28,8 +28,8 @@ from requests_app.deadlines.calendars import (
 from requests_app.deadlines.rules import compute, extend
 
 
-def _reason(jurisdiction: str, day: date, **kwargs: str) -> tuple[str, str] | None:
-    reason = calendar_for(jurisdiction, **kwargs).last_day_reason(day)
+def _reason(jurisdiction: str, day: date) -> tuple[str, str] | None:
+    reason = calendar_for(jurisdiction).last_day_reason(day)
     return None if reason is None else (reason.kind, reason.name)
 
 

@@ -69,9 +69,8 @@ LAW = HolidayLaw(
     business_days_law=(
         "Legal holidays, G.L. c.4 §7 cl. 18 (Sunday -> Monday; a Saturday holiday is not moved)"
     ),
-    last_day_law="The same list: G.L. c.4 §9 extends a period ending on a Saturday, Sunday or "
-    "legal holiday; 950 CMR 32.06(2)(e) deems a request received on one received the next "
-    "business day",
+    last_day_law="The same list (G.L. c.4 §9; 950 CMR 32.06(2)(e) deems a request received on a "
+    "non-business day received the next business day)",
     sources=(
         "https://malegislature.gov/Laws/GeneralLaws/PartI/TitleI/Chapter4/Section7",
         "https://malegislature.gov/Laws/GeneralLaws/PartI/TitleI/Chapter4/Section9",
