@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers
@@ -80,6 +81,7 @@ class IsoDateField(serializers.DateField):
             self.fail("invalid_date", value=value)
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanField(serializers.Field[bool, Any, bool, Any]):
     """``true`` or ``false``, exactly: DRF's BooleanField would also take 1, yes or on, and a
     lawyer's typo should be an error, not a different date."""
