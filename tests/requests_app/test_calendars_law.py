@@ -366,6 +366,12 @@ def test_state_forum_rolls_past_the_states_declared_holidays() -> None:
     # N.D. Ill.: 31 days from Fri 2025-01-31 = Mon Mar 3, Casimir Pulaski's Birthday -> Tue 4.
     cal = calendar_for("US", forum="US-IL")
     assert add_calendar_days(cal, date(2025, 1, 31), 31).due == date(2025, 3, 4)
+    # S.D. Fla.: 30 days from Wed 2025-10-29 = Fri Nov 28, the Friday after Thanksgiving (a state
+    # holiday by Fla. Stat. §110.117, though not in §683.01) -> Sat, Sun -> Mon Dec 1; without the
+    # forum, Nov 28 is a federal business day and the answer is due then.
+    assert add_calendar_days(calendar_for("US"), date(2025, 10, 29), 30).due == date(2025, 11, 28)
+    cal = calendar_for("US", forum="US-FL")
+    assert add_calendar_days(cal, date(2025, 10, 29), 30).due == date(2025, 12, 1)
 
 
 def test_forums_and_unknown_forum() -> None:

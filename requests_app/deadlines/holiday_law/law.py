@@ -48,8 +48,9 @@ class HolidayLaw:
       holiday, so that a period may not END on them and the last day rolls to the next day. Only
       the days not already in the first list matter (offices open, but a last day rolls past them).
 
-    ``declared_holidays`` are the days the state declares a holiday, for FRCP 6(a)(6)(C) when a
-    federal court sits in the state.
+    ``declared_holidays``: a wider list of legal holidays, if the state has one; with both lists
+    it makes the days the state declares a holiday, for FRCP 6(a)(6)(C) when a federal court
+    sits in the state (:meth:`declared`).
     """
 
     jurisdiction: str
@@ -72,13 +73,15 @@ class HolidayLaw:
     uncertain: tuple[str, ...] = ()
 
     def declared(self, year: int, observance: str) -> Iterable[Holiday]:
-        """The days the jurisdiction declares a holiday (both lists unless given separately)."""
-        if self.declared_holidays is not None:
-            return self.declared_holidays(year, observance)
-        return [
+        """Every day the jurisdiction's statutes declare a holiday: both lists, and the wider
+        list of legal holidays where there is one (Florida §683.01, California §6700)."""
+        days = [
             *self.business_days_off(year, observance),
             *self.last_day_holidays(year, observance),
         ]
+        if self.declared_holidays is not None:
+            days += self.declared_holidays(year, observance)
+        return days
 
 
 def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
