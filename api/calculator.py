@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers
@@ -36,6 +37,7 @@ from requests_app.deadlines.calendars import (
 from requests_app.deadlines.rules import (
     RULES,
     DeadlineRule,
+    NoExtension,
     UnknownRule,
     compute,
     get_rule,
@@ -79,6 +81,30 @@ class IsoDateField(serializers.DateField):
             self.fail("invalid_date", value=value)
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanField(serializers.Field[bool, Any, bool, Any]):
+    """``true`` or ``false``, exactly: DRF's BooleanField would also take 1, yes or on, and a
+    lawyer's typo should be an error, not a different date."""
+
+    default_error_messages = {"invalid": "Expected true or false; got {value!r}."}
+
+    def get_value(self, dictionary: Any) -> Any:
+        # DRF reads an empty query value of an optional field as "not given"; here it is a typo.
+        if self.field_name in dictionary and dictionary[self.field_name] == "":
+            return ""
+        return super().get_value(dictionary)
+
+    def to_internal_value(self, data: Any) -> bool:
+        if data in ("true", True):
+            return True
+        if data in ("false", False):
+            return False
+        self.fail("invalid", value=data)
+
+    def to_representation(self, value: bool) -> bool:
+        return value
+
+
 class DeadlineQuerySerializer(serializers.Serializer[Any]):
     """The calculator's query parameters; checks the rule belongs to the jurisdiction."""
 
@@ -100,6 +126,13 @@ class DeadlineQuerySerializer(serializers.Serializer[Any]):
         help_text="The trigger date (receipt, determination, service...), YYYY-MM-DD. "
         "It is never counted itself."
     )
+    extension = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="true: the due date with the rule's longest statutory extension (see "
+        "extension_days in /api/v1/deadlines/rules/); a rule with none is a 400. "
+        "Only true or false.",
+    )
 
     def validate_jurisdiction(self, value: str) -> str:
         code = value.upper()
@@ -117,9 +150,16 @@ class DeadlineQuerySerializer(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         try:
-            get_rule(attrs["jurisdiction"], attrs["rule"])
+            rule = get_rule(attrs["jurisdiction"], attrs["rule"])
         except UnknownRule as exc:
             raise serializers.ValidationError({"rule": [str(exc)]}, code="unknown_rule") from exc
+        if attrs.get("extension"):
+            try:
+                rule.extension()
+            except NoExtension as exc:
+                raise serializers.ValidationError(
+                    {"extension": [ErrorDetail(str(exc), code="no_extension")]}
+                ) from exc
         return attrs
 
 
@@ -164,6 +204,9 @@ DEADLINE_CALCULATION = inline_serializer(
             allow_blank=True, help_text="How the trigger came about; empty for a plain rule."
         ),
         "summary": serializers.CharField(),
+        "extension": serializers.BooleanField(
+            help_text="Whether the date includes the rule's longest statutory extension."
+        ),
     },
 )
 
@@ -177,6 +220,7 @@ CALCULATOR_ERROR = inline_serializer(
                 "unknown_rule",
                 "invalid_date",
                 "unsupported_year",
+                "no_extension",
                 "invalid_parameter",
             ]
         ),
@@ -244,6 +288,7 @@ _TOP_LEVEL_CODES = {
     "invalid_format": "invalid_date",
     "invalid_date": "invalid_date",
     "unsupported_year": "unsupported_year",
+    "no_extension": "no_extension",
 }
 
 
@@ -261,7 +306,7 @@ def _bad_request(errors: Mapping[str, Sequence[Any]]) -> Response:
     )
 
 
-_EXAMPLE = compute(("US", "response"), date(2019, 1, 16)).as_dict()
+_EXAMPLE = {**compute(("US", "response"), date(2019, 1, 16)).as_dict(), "extension": False}
 
 
 class CalculatorView(APIView):
@@ -295,7 +340,9 @@ class DeadlineCalculateView(CalculatorView):
             "counted; working days skip weekends, the jurisdiction's legal holidays as observed "
             "and staff-entered closure days; court-style calendar-day rules roll a last day that "
             "is not a working day forward (FRCP 6(a)(1)(C)). `skipped` lists every non-working "
-            "day passed over. Any bad parameter is a 400 naming it in `errors`."
+            "day passed over. With `extension=true`, the due date after the rule's longest "
+            "statutory extension (a rule with none is a 400 naming `extension`). Any bad "
+            "parameter is a 400 naming it in `errors`."
         ),
         parameters=[DeadlineQuerySerializer],
         responses={200: DEADLINE_CALCULATION, 400: CALCULATOR_ERROR},
@@ -323,7 +370,7 @@ class DeadlineCalculateView(CalculatorView):
         if not query.is_valid():
             return _bad_request(query.errors)
         explanation = deadline_calculate(**query.validated_data)
-        return Response(explanation.as_dict())
+        return Response({**explanation.as_dict(), "extension": query.validated_data["extension"]})
 
 
 class DeadlineRuleListView(CalculatorView):

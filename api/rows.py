@@ -18,10 +18,12 @@ from requests_app.models import (
     Agency,
     Appeal,
     Deadline,
+    District,
     Jurisdiction,
     Lawsuit,
     RecordsRequest,
     RequestEvent,
+    RequestKind,
     TrackingNumber,
 )
 
@@ -150,6 +152,8 @@ REQUEST_COLUMNS = [
     ("topics", None),
     ("tracking_numbers", None),
     ("events", None),
+    ("request_kind", "request_kind"),
+    ("request_kind_label", None),
     ("owner_id", "owner_id"),
     ("agency_name", "agency__name"),
     ("deadlines", None),
@@ -194,6 +198,7 @@ def request_rows(
     for row in rows:
         row["fees_estimated"] = _money(row["fees_estimated"])
         row["fees_paid"] = _money(row["fees_paid"])
+        row["request_kind_label"] = RequestKind(row["request_kind"]).label
         for key in ("topics", "tracking_numbers", "events", "deadlines", "lawsuits", "releases"):
             row[key] = []
     if not by_id:
@@ -338,6 +343,8 @@ LAWSUIT_COLUMNS = [
     ("counsel", None),
     ("judge", "judge"),
     ("outcome", "outcome"),
+    ("district", "district"),
+    ("district_label", None),
 ]
 
 
@@ -348,6 +355,7 @@ def lawsuit_rows(lawsuits: QuerySet[Lawsuit]) -> list[dict[str, Any]]:
     by_id = {row["id"]: row for row in rows}
     for row in rows:
         row["defendant_agencies"], row["requests"], row["counsel"] = [], [], []
+        row["district_label"] = District(row["district"]).label if row["district"] else ""
     if not by_id:
         return rows
     ids = list(by_id)

@@ -16,11 +16,13 @@ from requests_app.models import (
     Agency,
     Appeal,
     Deadline,
+    District,
     Jurisdiction,
     Lawsuit,
     ProcessingChoice,
     RecordsRequest,
     RequestEvent,
+    RequestKind,
     Topic,
     TrackingNumber,
 )
@@ -118,6 +120,11 @@ class RecordsRequestSerializer(serializers.ModelSerializer[RecordsRequest]):
     topics: serializers.StringRelatedField[Any] = serializers.StringRelatedField(many=True)
     tracking_numbers = TrackingNumberSerializer(many=True, read_only=True)
     events = RequestEventSerializer(many=True, read_only=True)
+    request_kind_label = serializers.CharField(
+        source="get_request_kind_display",
+        read_only=True,
+        help_text="The kind of request in words.",
+    )
 
     class Meta:
         model = RecordsRequest
@@ -141,11 +148,18 @@ class RecordsRequestSerializer(serializers.ModelSerializer[RecordsRequest]):
             "topics",
             "tracking_numbers",
             "events",
+            "request_kind",
+            "request_kind_label",
         ]
 
 
 class LawsuitSerializer(serializers.ModelSerializer[Lawsuit]):
     counsel: serializers.StringRelatedField[Any] = serializers.StringRelatedField(many=True)
+    district_label = serializers.CharField(
+        source="get_district_display",
+        read_only=True,
+        help_text='The district as cited ("D. Mass."); empty when none is recorded.',
+    )
 
     class Meta:
         model = Lawsuit
@@ -163,6 +177,8 @@ class LawsuitSerializer(serializers.ModelSerializer[Lawsuit]):
             "counsel",
             "judge",
             "outcome",
+            "district",
+            "district_label",
         ]
 
 
@@ -277,6 +293,13 @@ class RecordsRequestWriteSerializer(serializers.Serializer[Any]):
     acknowledged_on = serializers.DateField(required=False, allow_null=True)
     determined_on = serializers.DateField(required=False, allow_null=True)
     expedited_processing = serializers.ChoiceField(choices=ProcessingChoice.choices, required=False)
+    request_kind = serializers.ChoiceField(
+        choices=RequestKind.choices,
+        required=False,
+        help_text="standard (default), commercial or recurrent: where the law gives such a "
+        "request its own time limit (Illinois: 5 ILCS 140/3.1, 3.2). Another law's request "
+        "can only be standard (a 400 naming request_kind).",
+    )
     fee_waiver = serializers.ChoiceField(choices=ProcessingChoice.choices, required=False)
     fees_estimated = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=Decimal(0), required=False, allow_null=True
@@ -381,6 +404,14 @@ class LawsuitWriteSerializer(serializers.Serializer[Any]):
         choices=Lawsuit.Status.choices, required=False, help_text="On update only."
     )
     outcome = serializers.CharField(required=False, allow_blank=True, help_text="On update only.")
+    district = serializers.ChoiceField(
+        choices=District.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The federal district (PACER id, e.g. mad for D. Mass.): its state's legal "
+        "holidays move a last day too (FRCP 6(a)(6)(C)). Empty: federal holidays only. "
+        "Changing it recounts the suit's open computed deadlines.",
+    )
 
 
 class CourtDeadlineWriteSerializer(serializers.Serializer[Any]):

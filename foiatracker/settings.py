@@ -390,6 +390,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "requests_app.workflow.RequestStatus",
         "ProcessingChoiceEnum": "requests_app.models.ProcessingChoice",
+        "RequestKindEnum": "requests_app.models.RequestKind",
+        "DistrictEnum": "requests_app.models.District",
         "EventKindEnum": "requests_app.models.EventKind",
         "LawsuitStatusEnum": "requests_app.models.LawsuitStatus",
         "DeadlineStatusEnum": "requests_app.models.DeadlineStatus",

@@ -3,6 +3,7 @@
 from typing import ClassVar
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 from core.roles import EDIT, FULL, LAWYER, STAFF
 
@@ -45,3 +46,9 @@ class RequestsAppConfig(AppConfig):
             "courtschedule": FULL,
         },
     }
+
+    def ready(self) -> None:
+        # Not at module level: the recount reads this app's models, not loaded when apps.py is.
+        from requests_app.deadlines.recount import deadlines_recount_after_migrate  # noqa: PLC0415
+
+        post_migrate.connect(deadlines_recount_after_migrate, sender=self)

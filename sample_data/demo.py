@@ -25,6 +25,7 @@ from requests_app.deadlines.closures import closure_day_add
 from requests_app.models import (
     Agency,
     ClosureDay,
+    District,
     Jurisdiction,
     Lawsuit,
     RecordsRequest,
@@ -216,6 +217,7 @@ def demo_seed(*, password: str) -> DemoReport:
         lawsuit = services.lawsuit_file(
             caption="ACLU v. DOJ, FBI and DEA",
             court="U.S. District Court for the District of Massachusetts",
+            district=District.D_MASS,
             plaintiffs="American Civil Liberties Union\nACLU of Massachusetts",
             filed_on=SUIT_FILED,
             defendant_agencies=[agencies["DOJ"], agencies["FBI"], agencies["DEA"]],
@@ -254,6 +256,7 @@ def demo_seed(*, password: str) -> DemoReport:
         dhs_suit = services.lawsuit_file(
             caption="ACLU v. DHS",
             court="U.S. District Court for the Southern District of New York",
+            district=District.S_D_N_Y,
             plaintiffs="American Civil Liberties Union\nAmerican Civil Liberties Union Foundation",
             filed_on=DHS_SUIT_FILED,
             defendant_agencies=[agencies["DHS"], agencies["CBP"]],

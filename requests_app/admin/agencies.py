@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from requests_app import services
+from requests_app.admin.deadlines import moves_message
 from requests_app.admin.history import HistoryAdmin
+from requests_app.deadlines.calendars import JURISDICTIONS
 from requests_app.models import (
     Agency,
     Jurisdiction,
     Topic,
 )
+from requests_app.models.agencies import jurisdiction_observances
 
 User = get_user_model()
 
@@ -62,8 +67,45 @@ class TopLevelFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _observance_choices() -> list[tuple[str, Any]]:
+    """The statute's default, then each jurisdiction's observances in a group of its own (the
+    model checks the one chosen belongs to the agency's jurisdiction)."""
+    groups: list[tuple[str, Any]] = [("", "The statute's default")]
+    for code in JURISDICTIONS:
+        choices = jurisdiction_observances(code)
+        if choices:
+            groups.append((code, list(choices.items())))
+    return groups
+
+
+class AgencyForm(forms.ModelForm):
+    observance = forms.ChoiceField(
+        label="Days observed",
+        choices=_observance_choices,
+        required=False,
+        help_text=Agency._meta.get_field("observance").help_text,
+    )
+
+    class Meta:
+        model = Agency
+        fields = [
+            "name",
+            "abbreviation",
+            "parent",
+            "jurisdiction",
+            "observance",
+            "foia_email",
+            "request_url",
+            "mailing_address",
+            "phone",
+            "website",
+            "notes",
+        ]
+
+
 @admin.register(Agency)
 class AgencyAdmin(HistoryAdmin):
+    form = AgencyForm
     list_display = [
         "name",
         "abbreviation",
@@ -78,7 +120,7 @@ class AgencyAdmin(HistoryAdmin):
     list_select_related = ["parent", "jurisdiction"]
     inlines = [ComponentInline]
     fieldsets = [
-        (None, {"fields": ["name", "abbreviation", "parent", "jurisdiction"]}),
+        (None, {"fields": ["name", "abbreviation", "parent", "jurisdiction", "observance"]}),
         (
             "How to reach the FOIA office",
             {"fields": ["foia_email", "request_url", "mailing_address", "phone", "website"]},
@@ -98,3 +140,10 @@ class AgencyAdmin(HistoryAdmin):
     @admin.display(description="requests", ordering="_requests")
     def requests_count(self, obj: Agency) -> int:
         return obj._requests  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "observance" in form.changed_data:
+            # Its requests' deadlines now count on the reading it observes: recount them.
+            moved = services.agency_deadlines_recount(agency=obj)
+            self.message_user(request, moves_message(moved), messages.INFO)

@@ -65,6 +65,12 @@ class DeadlineCalculatorForm(forms.Form):
         "counted itself. YYYY-MM-DD.",
         error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2019-01-16."},
     )
+    extension = forms.BooleanField(
+        label="With the longest statutory extension",
+        required=False,
+        help_text="The due date after the rule's longest extension (federal unusual "
+        "circumstances, California's 14 days, Illinois' 5 business days).",
+    )
 
     def clean_start(self) -> Any:
         start = self.cleaned_data["start"]
@@ -95,7 +101,20 @@ class DeadlineCalculatorForm(forms.Form):
                     ),
                 )
             else:
-                cleaned["rule"] = get_rule(jurisdiction, code)
+                rule = cleaned["rule"] = get_rule(jurisdiction, code)
+                if cleaned.get("extension") and rule.extension_days is None:
+                    self.add_error(
+                        "extension",
+                        forms.ValidationError(
+                            "%(jurisdiction)s %(rule)s (%(citation)s) has no statutory extension.",
+                            code="no_extension",
+                            params={
+                                "jurisdiction": jurisdiction,
+                                "rule": code,
+                                "citation": rule.citation,
+                            },
+                        ),
+                    )
         return cleaned
 
 
@@ -110,14 +129,17 @@ def deadline_calculator_view(request: HttpRequest, api_url_name: str = "") -> Ht
         if form.is_valid():
             rule: DeadlineRule = form.cleaned_data["rule"]
             start = form.cleaned_data["start"]
+            extension = form.cleaned_data["extension"]
             explanation = deadline_calculate(
-                jurisdiction=rule.jurisdiction, rule=rule.code, start=start
+                jurisdiction=rule.jurisdiction, rule=rule.code, start=start, extension=extension
             )
             query = {
                 "jurisdiction": rule.jurisdiction,
                 "rule": rule.code,
                 "start": start.isoformat(),
             }
+            if extension:
+                query["extension"] = "true"
             if api_url_name:
                 api_url = f"{reverse(api_url_name)}?{urlencode(query)}"
     else:

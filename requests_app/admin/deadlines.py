@@ -262,7 +262,7 @@ def _admin_url(record: Any) -> str:
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
 
 
-def _moves_message(moves: list[Move]) -> str:
+def moves_message(moves: list[Move]) -> str:
     if not moves:
         return "No open deadline moved."
     shown = "; ".join(str(m) for m in moves[:10])
@@ -289,16 +289,16 @@ class ClosureDayAdmin(HistoryAdmin):
                 jurisdiction=obj.jurisdiction, date=obj.date, reason=obj.reason
             )
         obj.pk = closure.pk
-        self.message_user(request, _moves_message(moves), messages.INFO)
+        self.message_user(request, moves_message(moves), messages.INFO)
 
     def delete_model(self, request: HttpRequest, obj: ClosureDay) -> None:
-        self.message_user(request, _moves_message(closure_day_remove(closure=obj)))
+        self.message_user(request, moves_message(closure_day_remove(closure=obj)))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ClosureDay]) -> None:
         moves: list[Move] = []
         for closure in queryset:
             moves += closure_day_remove(closure=closure)
-        self.message_user(request, _moves_message(moves))
+        self.message_user(request, moves_message(moves))
 
 
 class CourtDeadlineForm(forms.ModelForm):

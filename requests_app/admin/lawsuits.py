@@ -18,6 +18,7 @@ from requests_app.admin.deadlines import (
     CourtDeadlineInline,
     CourtScheduleInline,
     LawsuitDeadlineInline,
+    moves_message,
 )
 from requests_app.admin.history import HistoryAdmin
 from requests_app.admin.people import limit_pickers
@@ -46,6 +47,7 @@ class LawsuitForm(forms.ModelForm):
         fields = [
             "caption",
             "court",
+            "district",
             "docket_number",
             "judge",
             "status",
@@ -132,8 +134,16 @@ class LawsuitRequestInline(admin.TabularInline):
 @admin.register(Lawsuit)
 class LawsuitAdmin(HistoryAdmin):
     form = LawsuitForm
-    list_display = ["caption", "court", "docket_number", "status", "filed_on", "requests_count"]
-    list_filter = ["status", "court"]
+    list_display = [
+        "caption",
+        "court",
+        "district",
+        "docket_number",
+        "status",
+        "filed_on",
+        "requests_count",
+    ]
+    list_filter = ["status", "district", "court"]
     search_fields = ["caption", "docket_number", "court", "plaintiffs", "judge"]
     date_hierarchy = "filed_on"
     # Counsel is a plain select of the people who work here (requests_app.admin.people).
@@ -145,7 +155,7 @@ class LawsuitAdmin(HistoryAdmin):
         LawsuitRequestInline,
     ]
     fieldsets = [
-        (None, {"fields": ["caption", "court", "docket_number", "judge", "status"]}),
+        (None, {"fields": ["caption", "court", "district", "docket_number", "judge", "status"]}),
         ("Parties", {"fields": ["plaintiffs", "defendant_agencies", "counsel"]}),
         ("Dates", {"fields": ["filed_on", "served_on"]}),
         ("Requests", {"fields": ["requests"]}),
@@ -184,6 +194,10 @@ class LawsuitAdmin(HistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Lawsuit, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        if change and "district" in form.changed_data:
+            # Its state's holidays now roll a last day (FRCP 6(a)(6)(C)): recount what is open.
+            moved = services.lawsuit_deadlines_recount(lawsuit=obj)
+            self.message_user(request, moves_message(moved), messages.INFO)
         if "served_on" in form.changed_data and obj.served_on:
             # Service starts (or, corrected, recounts) the agency's answer deadline.
             services.lawsuit_record_service(lawsuit=obj, served_on=obj.served_on, by=actor(request))

@@ -32,6 +32,7 @@ from requests_app.models import (
     Lawsuit,
     RecordsRequest,
     RequestEvent,
+    RequestKind,
     TrackingNumber,
 )
 from requests_app.workflow import (
@@ -278,6 +279,7 @@ class RecordsRequestForm(forms.ModelForm):
             "acknowledged_on",
             "determined_on",
             "closed_on",
+            "request_kind",
             "expedited_processing",
             "fee_waiver",
             "fees_estimated",
@@ -287,6 +289,11 @@ class RecordsRequestForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_pickers(self, "owner", "assigned_staff")
+        # Most requests are standard; a form that leaves the kind out means that.
+        self.fields["request_kind"].required = False
+
+    def clean_request_kind(self) -> str:
+        return self.cleaned_data.get("request_kind") or RequestKind.STANDARD
 
     def clean_status(self) -> str:
         new = self.cleaned_data["status"]
@@ -383,7 +390,19 @@ class RecordsRequestAdmin(HistoryAdmin):
     inlines = [RequestDeadlineInline, TrackingNumberInline, AppealInline, RequestEventInline]
     actions = ["assign_owner", "record_acknowledgment"]
     fieldsets = [
-        (None, {"fields": ["title", "records_sought", "jurisdiction", "agency", "topics"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "records_sought",
+                    "jurisdiction",
+                    "agency",
+                    "request_kind",
+                    "topics",
+                ]
+            },
+        ),
         ("People", {"fields": ["owner", "assigned_staff"]}),
         (
             "Status and dates",

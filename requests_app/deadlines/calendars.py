@@ -6,19 +6,24 @@ and the reminder sweep all count days through this module, and it is tested with
 Counting conventions (docs/design.md, "Deadline rules"):
 
 * the trigger day is never counted;
-* *working* (business) days skip Saturdays, Sundays, the jurisdiction's legal holidays as observed,
-  and any closure days staff have entered;
+* *working* (business) days skip Saturdays, Sundays, the days the jurisdiction's offices are
+  closed by law (its legal holidays as observed), and any closure days staff have entered;
 * *calendar* days count every day; a court-style rule rolls a last day that is not a working day
-  forward to the next one that is (FRCP 6(a)(1)(C)).
+  forward to the next one that is (FRCP 6(a)(1)(C));
+* a LAST day also rolls past the days the jurisdiction's computation-of-time law calls a holiday
+  while offices stay open (kind ``"legal_holiday"``: California's judicial holidays, New York's
+  public holidays, Illinois's statutory holidays...). :meth:`WorkingCalendar.last_day_reason`
+  says why a period may not end on a day; a count of business days rolls its last day only
+  where the law says so (Illinois, :func:`roll_last_working_day`).
 
-Sources of holidays:
+Sources of holidays: every calendar is written from its statute in ``holiday_law`` (one module
+per jurisdiction, each listing the texts read), so that a change in a third-party library can
+never move a deadline. The ``holidays`` library is used only as a cross-check in the tests, which
+pin every place where it differs.
 
-* ``US`` (federal) and ``US-MA`` are written from the statutes, which are short, so that a change in
-  a third-party library can never move a federal or Massachusetts deadline. The ``holidays`` library
-  is used for these two only as a cross-check in the tests, which pin every place where it differs.
-* The other states follow the ``holidays`` library's ``public`` category for the state, minus the
-  commemorative and optional days listed in ``_LIBRARY_DAYS_NOT_OFF``. They have not been verified
-  statute by statute; check a state's statute before relying on a close deadline there.
+Court forums: for a federal court deadline (jurisdiction ``"US"``) ``forum`` names the state (or
+``"US-DC"``) where the district court sits; the days that state declares a holiday join the days
+a last day rolls past (FRCP 6(a)(6)(C)).
 
 Performance: each (jurisdiction, year) is turned once into sorted tuples of working and non-working
 day ordinals (``_YearTable``, cached), so adding *n* working days is a pair of binary searches plus
@@ -29,46 +34,43 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Literal
 
-import holidays
+from requests_app.deadlines.holiday_law import FORUM_LAWS, LAWS, STATUTE, Holiday, HolidayLaw
 
 __all__ = [
     "FIRST_SUPPORTED_YEAR",
+    "FORUMS",
     "JURISDICTIONS",
     "LAST_SUPPORTED_YEAR",
     "Computation",
     "NonWorkingDay",
     "NonWorkingKind",
     "UnknownJurisdiction",
+    "UnknownObservance",
     "UnsupportedYear",
     "WorkingCalendar",
     "add_calendar_days",
     "add_working_days",
     "calendar_for",
     "deemed_receipt",
+    "holiday_law",
+    "observance_choices",
+    "roll_last_working_day",
     "working_days_between",
+    "year_listing",
 ]
 
-NonWorkingKind = Literal["weekend", "holiday", "closure"]
+#: ``"legal_holiday"``: offices are open (a business day), but a last day rolls past it.
+NonWorkingKind = Literal["weekend", "holiday", "closure", "legal_holiday"]
 
-#: Jurisdiction code -> the ``holidays`` subdivision that supplies its legal holidays
-#: (``None`` for the two calendars written from statute below).
-_LIBRARY_SUBDIVISION: dict[str, str | None] = {
-    "US": None,
-    "US-MA": None,
-    "US-CA": "CA",
-    "US-NY": "NY",
-    "US-IL": "IL",
-    "US-TX": "TX",
-    "US-WA": "WA",
-    "US-FL": "FL",
-}
-JURISDICTIONS: tuple[str, ...] = tuple(_LIBRARY_SUBDIVISION)
+JURISDICTIONS: tuple[str, ...] = tuple(LAWS)
+#: Codes accepted as ``forum``: where a federal district court sits (FRCP 6(a)(6)(C)).
+FORUMS: tuple[str, ...] = tuple(FORUM_LAWS)
 
 #: The calendars encode the holiday laws in force since 1986, the first year the Birthday of
 #: Martin Luther King, Jr. was a federal holiday (Pub. L. 98-144). Earlier deadlines are long
@@ -77,35 +79,31 @@ FIRST_SUPPORTED_YEAR = 1986
 #: Beyond this a date is almost certainly a typo (and far-future counting nears date limits).
 LAST_SUPPORTED_YEAR = 2100
 
-#: Days the ``holidays`` library files under a state's ``public`` category on which that state's
-#: offices nevertheless stay open, so they are not business days off. Matched against the
-#: library's name with any " (observed)" suffix removed.
-_LIBRARY_DAYS_NOT_OFF: dict[str, dict[str, str]] = {
-    "US-CA": {"Susan B. Anthony Day": "a day of commemoration; state offices stay open"},
-    "US-NY": {"Susan B. Anthony Day": "a day of commemoration; state offices stay open"},
-    "US-FL": {
-        "Susan B. Anthony Day": (
-            "a legal holiday under Fla. Stat. 683.01 but not a paid holiday on which state "
-            "offices close (Fla. Stat. 110.117)"
-        )
-    },
-    "US-TX": {
-        "Good Friday": "an optional holiday, Tex. Gov't Code 662.003(c); agencies stay open",
-        "Cesar Chavez Day": "an optional holiday, Tex. Gov't Code 662.003(c); agencies stay open",
-    },
-}
-
 _ONE_DAY = timedelta(days=1)
 _SATURDAY, _SUNDAY = 5, 6
 
 
 class UnknownJurisdiction(ValueError):
-    """A jurisdiction code this project has no calendar or rules for."""
+    """A jurisdiction (or forum) code this project has no calendar or rules for."""
 
-    def __init__(self, jurisdiction: str) -> None:
+    def __init__(self, jurisdiction: str, known: Iterable[str] = JURISDICTIONS) -> None:
         self.jurisdiction = jurisdiction
-        known = ", ".join(JURISDICTIONS)
-        super().__init__(f"Unknown jurisdiction {jurisdiction!r}; known jurisdictions: {known}")
+        super().__init__(
+            f"Unknown jurisdiction {jurisdiction!r}; known jurisdictions: {', '.join(known)}"
+        )
+
+
+class UnknownObservance(ValueError):
+    """An observance code the jurisdiction's statute does not offer."""
+
+    def __init__(self, jurisdiction: str, observance: str, allowed: Iterable[str]) -> None:
+        self.jurisdiction = jurisdiction
+        self.observance = observance
+        self.allowed = tuple(allowed)
+        choices = ", ".join(self.allowed) or "none (the statute leaves no choice)"
+        super().__init__(
+            f"Unknown observance {observance!r} for {jurisdiction}; allowed observances: {choices}"
+        )
 
 
 class UnsupportedYear(ValueError):
@@ -120,15 +118,22 @@ class UnsupportedYear(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class NonWorkingDay:
-    """One day that is not a working day, and why."""
+    """One day that is not a working day (or on which a period may not end), and why."""
 
     date: date
     #: "Saturday", "Sunday", "Christmas Day (observed)", "Closure: Government shutdown", ...
     name: str
     kind: NonWorkingKind
+    #: The statute that makes it a holiday ("" for weekends and staff-entered closures).
+    citation: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {"date": self.date.isoformat(), "name": self.name, "kind": self.kind}
+        return {
+            "date": self.date.isoformat(),
+            "name": self.name,
+            "kind": self.kind,
+            "citation": self.citation,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,134 +145,46 @@ class Computation:
     skipped: tuple[NonWorkingDay, ...]
 
 
-# --- Holiday law --------------------------------------------------------------------------------
+# --- Holiday law ---------------------------------------------------------------------------------
 
 
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
-    """The n-th ``weekday`` (Monday = 0) of a month."""
-    first = date(year, month, 1)
-    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+def holiday_law(jurisdiction: str) -> HolidayLaw:
+    """The holiday law of a records jurisdiction or court forum (``"US-DC"``)."""
+    law = LAWS.get(jurisdiction) or FORUM_LAWS.get(jurisdiction)
+    if law is None:
+        raise UnknownJurisdiction(jurisdiction, (*JURISDICTIONS, *FORUMS))
+    return law
 
 
-def _last_weekday(year: int, month: int, weekday: int) -> date:
-    """The last ``weekday`` (Monday = 0) of a month."""
-    last = date(year + month // 12, month % 12 + 1, 1) - _ONE_DAY
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
+def observance_choices(jurisdiction: str) -> Mapping[str, str]:
+    """The observances a jurisdiction's statute leaves to the body that counts: code -> label
+    with its citation (Texas: a weekend holiday on its own date only, or also the Friday before
+    / Monday after). Empty where the statute leaves no choice."""
+    return holiday_law(jurisdiction).observances
 
 
-_MONDAY, _THURSDAY = 0, 3
+def _observance(law: HolidayLaw, observance: str | None) -> str:
+    if observance is None:
+        return law.default_observance
+    if observance not in law.observances:
+        raise UnknownObservance(law.jurisdiction, observance, law.observances)
+    return observance
 
 
-def _federal_holidays(year: int) -> Iterator[tuple[date, str]]:
-    """Federal legal public holidays of ``year`` as observed by federal offices.
-
-    The days are those of 5 U.S.C. 6103(a). Observance: a holiday falling on a Saturday is
-    observed on the Friday before (5 U.S.C. 6103(b)(1)); one falling on a Sunday on the Monday
-    after (Executive Order 11582, 1971). Only the fixed-date holidays can fall on a weekend.
-
-    Deliberately absent: Inauguration Day, a holiday only for employees in the Washington, D.C.
-    area (5 U.S.C. 6103(c)); and the Christmas Eve and day-of-mourning closures ordered by
-    Executive Order, which are not statutory and are entered by staff as closures instead.
-
-    Juneteenth National Independence Day exists from 2021 (Pub. L. 117-17, 17 June 2021); in 2021
-    it fell on a Saturday and was observed on Friday 18 June. It was not a holiday in 2020.
-    """
-    fixed = [(date(year, 1, 1), "New Year's Day")]
-    if year >= 2021:
-        fixed.append((date(year, 6, 19), "Juneteenth National Independence Day"))
-    fixed += [
-        (date(year, 7, 4), "Independence Day"),
-        (date(year, 11, 11), "Veterans Day"),
-        (date(year, 12, 25), "Christmas Day"),
-    ]
-    for day, name in fixed:
-        if day.weekday() == _SATURDAY:
-            yield day - _ONE_DAY, f"{name} (observed)"
-        elif day.weekday() == _SUNDAY:
-            yield day + _ONE_DAY, f"{name} (observed)"
-        else:
-            yield day, name
-    yield _nth_weekday(year, 1, _MONDAY, 3), "Birthday of Martin Luther King, Jr."
-    yield _nth_weekday(year, 2, _MONDAY, 3), "Washington's Birthday"
-    yield _last_weekday(year, 5, _MONDAY), "Memorial Day"
-    yield _nth_weekday(year, 9, _MONDAY, 1), "Labor Day"
-    yield _nth_weekday(year, 10, _MONDAY, 2), "Columbus Day"
-    yield _nth_weekday(year, 11, _THURSDAY, 4), "Thanksgiving Day"
+def _days_in(days: Iterable[Holiday], year: int) -> Iterable[Holiday]:
+    return (d for d in days if d.date.year == year)
 
 
-def _massachusetts_holidays(year: int) -> Iterator[tuple[date, str]]:
-    """Massachusetts legal holidays of ``year``, G.L. c.4 §7 cl. 18.
-
-    The clause lists January first, July fourth, November eleventh and Christmas Day (and, since
-    2021, June nineteenth), "or the day following when any of said days occurs on Sunday", and
-    the third Monday in January, the third Monday in February, the third Monday in April
-    (Patriots' Day), the last Monday in May, the first Monday in September, the second Monday in
-    October, and Thanksgiving Day.
-
-    * A Sunday holiday moves to Monday; a Saturday holiday does NOT move: state offices are open
-      on the Friday before and employees get a substitute day off instead (G.L. c.30 §24A). So a
-      Saturday holiday adds no weekday off; unlike the federal calendar, the Friday is a business
-      day.
-    * Juneteenth Independence Day (June 19) was added by the supplemental appropriations act signed
-      on 24 July 2020 (Acts of 2020; the chapter number is not verified here), after June 19 of that
-      year had passed, so it is first a legal holiday in 2021. The ``holidays`` library agrees
-      (tested).
-    * Evacuation Day (March 17) and Bunker Hill Day (June 17) close public offices in Suffolk
-      County only (G.L. c.136 §12); they are not state-wide business days off and are not
-      skipped. The day after Thanksgiving is not a legal holiday.
-    """
-    fixed = [(date(year, 1, 1), "New Year's Day")]
-    if year >= 2021:
-        fixed.append((date(year, 6, 19), "Juneteenth Independence Day"))
-    fixed += [
-        (date(year, 7, 4), "Independence Day"),
-        (date(year, 11, 11), "Veterans Day"),
-        (date(year, 12, 25), "Christmas Day"),
-    ]
-    for day, name in fixed:
-        if day.weekday() == _SUNDAY:
-            yield day + _ONE_DAY, f"{name} (observed)"
-        elif day.weekday() != _SATURDAY:
-            yield day, name
-    yield _nth_weekday(year, 1, _MONDAY, 3), "Martin Luther King Jr. Day"
-    yield _nth_weekday(year, 2, _MONDAY, 3), "Washington's Birthday"
-    yield _nth_weekday(year, 4, _MONDAY, 3), "Patriots' Day"
-    yield _last_weekday(year, 5, _MONDAY), "Memorial Day"
-    yield _nth_weekday(year, 9, _MONDAY, 1), "Labor Day"
-    yield _nth_weekday(year, 10, _MONDAY, 2), "Columbus Day"
-    yield _nth_weekday(year, 11, _THURSDAY, 4), "Thanksgiving Day"
-
-
-def _library_holidays(jurisdiction: str, year: int) -> Iterator[tuple[date, str]]:
-    """A state's public holidays per the ``holidays`` library, minus days offices stay open.
-
-    The library files holidays by the year whose rules produce them (New Year's Day observed on
-    31 December sits under the following year), so neighbouring years are generated too; the
-    caller keeps the dates that fall in ``year``.
-    """
-    subdivision = _LIBRARY_SUBDIVISION[jurisdiction]
-    not_off = _LIBRARY_DAYS_NOT_OFF.get(jurisdiction, {})
-    source = holidays.country_holidays(
-        "US", subdiv=subdivision, years=(year - 1, year, year + 1), categories=("public",)
-    )
-    for day, joined_names in source.items():
-        # Two holidays on one date come back joined with "; " (e.g. Texas on June 19).
-        kept = [
-            name
-            for name in joined_names.split("; ")
-            if name.removesuffix(" (observed)") not in not_off
-        ]
-        if kept:
-            yield day, "; ".join(kept)
-
-
-def _holidays_of(jurisdiction: str, year: int) -> Iterable[tuple[date, str]]:
-    if jurisdiction == "US":
-        # January 1 of next year can be observed on December 31 of this one (5 U.S.C. 6103(b)).
-        return [*_federal_holidays(year), *_federal_holidays(year + 1)]
-    if jurisdiction == "US-MA":
-        return list(_massachusetts_holidays(year))
-    return list(_library_holidays(jurisdiction, year))
+def _joined(found: dict[date, Holiday], holiday: Holiday) -> None:
+    """Two holidays on one date are shown as one day, both names and citations kept."""
+    other = found.get(holiday.date)
+    if other is None:
+        found[holiday.date] = holiday
+    elif holiday.name not in other.name.split("; "):
+        citation = other.citation
+        if holiday.citation not in citation.split("; "):
+            citation = f"{citation}; {holiday.citation}"
+        found[holiday.date] = Holiday(holiday.date, f"{other.name}; {holiday.name}", citation)
 
 
 # --- Year tables ---------------------------------------------------------------------------------
@@ -296,11 +213,16 @@ def _build_table(year: int, off_days: Mapping[date, NonWorkingDay]) -> _YearTabl
     )
 
 
-@functools.lru_cache(maxsize=512)
-def _statutory_table(jurisdiction: str, year: int) -> _YearTable:
-    """Weekends and legal holidays of one jurisdiction and year (no closures)."""
+def _check_year(year: int) -> None:
     if year < FIRST_SUPPORTED_YEAR:
         raise UnsupportedYear(year)
+
+
+@functools.lru_cache(maxsize=512)
+def _statutory_table(jurisdiction: str, year: int, observance: str = STATUTE) -> _YearTable:
+    """Weekends and the days offices are closed by law, of one jurisdiction and year."""
+    _check_year(year)
+    law = holiday_law(jurisdiction)
     off: dict[date, NonWorkingDay] = {}
     day = date(year, 1, 1)
     while day.year == year:
@@ -309,12 +231,40 @@ def _statutory_table(jurisdiction: str, year: int) -> _YearTable:
         elif day.weekday() == _SUNDAY:
             off[day] = NonWorkingDay(day, "Sunday", "weekend")
         day += _ONE_DAY
-    for day, name in _holidays_of(jurisdiction, year):
+    found: dict[date, Holiday] = {}
+    for holiday in _days_in(law.business_days_off(year, observance), year):
+        _joined(found, holiday)
+    for day, holiday in found.items():
         # A holiday on a weekend gives no extra day off beyond any observed day already listed,
         # so the weekend is the reason shown for that date.
-        if day.year == year and day not in off:
-            off[day] = NonWorkingDay(day, name, "holiday")
+        if day not in off:
+            off[day] = NonWorkingDay(day, holiday.name, "holiday", holiday.citation)
     return _build_table(year, off)
+
+
+@functools.lru_cache(maxsize=512)
+def _last_day_holidays(
+    jurisdiction: str, year: int, observance: str, forum: str | None
+) -> Mapping[date, NonWorkingDay]:
+    """Business days of ``year`` on which a period may nevertheless not end: the roll law's
+    holidays that do not close the offices, and the forum state's declared holidays."""
+    law = holiday_law(jurisdiction)
+    business = _statutory_table(jurisdiction, year, observance).by_date
+    found: dict[date, Holiday] = {}
+    for holiday in _days_in(law.last_day_holidays(year, observance), year):
+        _joined(found, holiday)
+    if forum is not None:
+        forum_law = FORUM_LAWS[forum]
+        for holiday in _days_in(forum_law.declared(year, forum_law.default_observance), year):
+            citation = f"FRCP 6(a)(6)(C); {holiday.citation}"
+            _joined(found, Holiday(holiday.date, f"{holiday.name} ({forum_law.name})", citation))
+    return MappingProxyType(
+        {
+            day: NonWorkingDay(day, holiday.name, "legal_holiday", holiday.citation)
+            for day, holiday in sorted(found.items())
+            if day not in business
+        }
+    )
 
 
 def _require_date(value: object, what: str) -> date:
@@ -331,12 +281,32 @@ class WorkingCalendar:
     Immutable once built; obtain one from :func:`calendar_for`.
     """
 
-    __slots__ = ("_closures_by_year", "_tables", "closures", "jurisdiction")
+    __slots__ = (
+        "_closures_by_year",
+        "_law",
+        "_tables",
+        "closures",
+        "forum",
+        "jurisdiction",
+        "observance",
+    )
 
-    def __init__(self, jurisdiction: str, closures: Mapping[date, str] | None = None) -> None:
-        if jurisdiction not in _LIBRARY_SUBDIVISION:
+    def __init__(
+        self,
+        jurisdiction: str,
+        closures: Mapping[date, str] | None = None,
+        *,
+        forum: str | None = None,
+        observance: str | None = None,
+    ) -> None:
+        if jurisdiction not in LAWS:
             raise UnknownJurisdiction(jurisdiction)
+        if forum is not None and forum not in FORUM_LAWS:
+            raise UnknownJurisdiction(forum, FORUMS)
         self.jurisdiction = jurisdiction
+        self._law = LAWS[jurisdiction]
+        self.forum = forum
+        self.observance = _observance(self._law, observance)
         copied = {
             _require_date(day, "closure date"): str(reason)
             for day, reason in (closures or {}).items()
@@ -349,15 +319,22 @@ class WorkingCalendar:
         self._tables: dict[int, _YearTable] = {}
 
     def __repr__(self) -> str:
-        return f"<WorkingCalendar {self.jurisdiction} closures={len(self.closures)}>"
+        forum = f" forum={self.forum}" if self.forum else ""
+        return f"<WorkingCalendar {self.jurisdiction}{forum} closures={len(self.closures)}>"
+
+    @property
+    def rolls_business_day_count(self) -> bool:
+        """Whether the last day of a count of business days rolls past a legal holiday on
+        which offices are open (Illinois, 5 ILCS 70/1.11)."""
+        return self._law.rolls_business_day_count
 
     def _table(self, year: int) -> _YearTable:
         closures = self._closures_by_year.get(year)
         if not closures:
-            return _statutory_table(self.jurisdiction, year)
+            return _statutory_table(self.jurisdiction, year, self.observance)
         table = self._tables.get(year)
         if table is None:
-            base = _statutory_table(self.jurisdiction, year)
+            base = _statutory_table(self.jurisdiction, year, self.observance)
             off = dict(base.by_date)
             for day, reason in closures.items():
                 # Closures are not statutory: on a day that is already off, the weekend or legal
@@ -367,13 +344,26 @@ class WorkingCalendar:
         return table
 
     def non_working_reason(self, day: date) -> NonWorkingDay | None:
-        """Why ``day`` is not a working day, or ``None`` if it is one."""
+        """Why ``day`` is not a business day, or ``None`` if it is one."""
         _require_date(day, "day")
         return self._table(day.year).by_date.get(day)
 
     def is_working_day(self, day: date) -> bool:
-        """Whether ``day`` is neither a weekend, a legal holiday as observed, nor a closure."""
+        """Whether ``day`` is a business day: neither a weekend, a day offices are closed by law,
+        nor a closure."""
         return self.non_working_reason(day) is None
+
+    def last_day_reason(self, day: date) -> NonWorkingDay | None:
+        """Why a period may not END on ``day`` (its last day rolls to the next day), or ``None``:
+        a non-business day, or a holiday of the computation-of-time law (or of the forum state)
+        on which offices are open."""
+        reason = self.non_working_reason(day)
+        if reason is not None:
+            return reason
+        return self._last_day_holidays(day.year).get(day)
+
+    def _last_day_holidays(self, year: int) -> Mapping[date, NonWorkingDay]:
+        return _last_day_holidays(self.jurisdiction, year, self.observance, self.forum)
 
     def days_off(self, year: int) -> tuple[NonWorkingDay, ...]:
         """The holidays and closures of ``year`` that fall on weekdays, in date order."""
@@ -398,34 +388,60 @@ class WorkingCalendar:
         return total
 
 
-@functools.cache
-def _statutory_calendar(jurisdiction: str) -> WorkingCalendar:
-    return WorkingCalendar(jurisdiction)
+@functools.lru_cache(maxsize=64)
+def _calendar(
+    jurisdiction: str,
+    closures: frozenset[tuple[date, str]],
+    forum: str | None,
+    observance: str | None,
+) -> WorkingCalendar:
+    # Cached so that recounting many deadlines against the same closure days builds each year's
+    # table once, not once per deadline (a closure change changes the key, so nothing is stale).
+    return WorkingCalendar(jurisdiction, dict(closures), forum=forum, observance=observance)
 
 
-def calendar_for(jurisdiction: str, closures: Mapping[date, str] | None = None) -> WorkingCalendar:
+def calendar_for(
+    jurisdiction: str,
+    closures: Mapping[date, str] | None = None,
+    *,
+    forum: str | None = None,
+    observance: str | None = None,
+) -> WorkingCalendar:
     """The working calendar of a jurisdiction (``"US"``, ``"US-MA"``, ...).
 
     ``closures`` maps ad-hoc closure days (executive-order days off, shutdowns) to their reason;
     they are non-working days of kind ``"closure"``. Closures are not statutory
-    (docs/design.md), so the caller decides which apply to which deadline.
+    (docs/design.md), so the caller decides which apply to which deadline. With a court
+    ``forum`` they are the recorded presidential closures (FRCP 6(a)(6)(B)).
 
-    Raises :class:`UnknownJurisdiction` for a code with no calendar.
+    ``forum`` (one of :data:`FORUMS`, with jurisdiction ``"US"``): the state where the district
+    court sits; the days it declares a holiday join the days a last day rolls past (FRCP
+    6(a)(6)(C)). ``observance``: ``None`` for the statute's default, else one of
+    :func:`observance_choices`.
+
+    Raises :class:`UnknownJurisdiction` for a code (or forum) with no calendar and
+    :class:`UnknownObservance` for an observance the statute does not offer.
     """
-    if not closures:
-        if jurisdiction not in _LIBRARY_SUBDIVISION:
-            raise UnknownJurisdiction(jurisdiction)
-        return _statutory_calendar(jurisdiction)
-    return _calendar_with_closures(jurisdiction, frozenset(closures.items()))
+    if jurisdiction not in LAWS:
+        raise UnknownJurisdiction(jurisdiction)
+    if forum is not None and forum not in FORUM_LAWS:
+        raise UnknownJurisdiction(forum, FORUMS)
+    _observance(LAWS[jurisdiction], observance)
+    for day in closures or {}:
+        _require_date(day, "closure date")
+    return _calendar(jurisdiction, frozenset((closures or {}).items()), forum, observance)
 
 
-@functools.lru_cache(maxsize=64)
-def _calendar_with_closures(
-    jurisdiction: str, closures: frozenset[tuple[date, str]]
-) -> WorkingCalendar:
-    # Cached so that recounting many deadlines against the same closure days builds each year's
-    # table once, not once per deadline (a closure change changes the key, so nothing is stale).
-    return WorkingCalendar(jurisdiction, dict(closures))
+def year_listing(
+    jurisdiction: str, year: int, *, forum: str | None = None, observance: str | None = None
+) -> tuple[NonWorkingDay, ...]:
+    """Every weekday of ``year`` that is not a business day (kind ``"holiday"``: offices closed
+    by law) or on which a period may not end (kind ``"legal_holiday"``: offices open, a last day
+    rolls past it), each with its name and citation, in date order: the statutory list a lawyer
+    checks on the review page (docs/calendars.md). Staff-entered closures are not included."""
+    cal = calendar_for(jurisdiction, forum=forum, observance=observance)
+    days = [*cal.days_off(year), *cal._last_day_holidays(year).values()]
+    return tuple(sorted((d for d in days if d.date.weekday() < _SATURDAY), key=lambda d: d.date))
 
 
 # --- Counting ------------------------------------------------------------------------------------
@@ -438,7 +454,8 @@ def add_working_days(cal: WorkingCalendar, start: date, n: int) -> Computation:
     552(a)(6)(A)(i) gives "20 days (excepting Saturdays, Sundays, and legal public holidays) after
     the receipt", and the state statutes in ``rules`` count business days the same way. ``skipped``
     lists every non-working day strictly between ``start`` and the due date. ``n == 0`` gives
-    ``start`` itself.
+    ``start`` itself. The due date is a business day; whether it must also roll past a legal
+    holiday on which offices are open is :func:`roll_last_working_day`.
     """
     _require_date(start, "start")
     if n < 0:
@@ -460,22 +477,43 @@ def add_working_days(cal: WorkingCalendar, start: date, n: int) -> Computation:
 
 def _roll_forward(cal: WorkingCalendar, day: date) -> tuple[date, tuple[NonWorkingDay, ...]]:
     passed: list[NonWorkingDay] = []
-    while (reason := cal.non_working_reason(day)) is not None:
+    while (reason := cal.last_day_reason(day)) is not None:
         passed.append(reason)
         day += _ONE_DAY
     return day, tuple(passed)
 
 
+def roll_last_working_day(cal: WorkingCalendar, counted: Computation) -> Computation:
+    """A count of business days whose last day must also not be a legal holiday, where the
+    jurisdiction's law says so; otherwise ``counted`` unchanged.
+
+    Illinois: 5 ILCS 70/1.11 computes "the time within which any act provided by law is to be
+    done ... by excluding the first day and including the last, unless the last day is Saturday
+    or Sunday or is a holiday as defined or fixed in any statute now or hereafter in force in
+    this State, and then it shall also be excluded". The business days are counted on the days
+    state offices are open; a last day that is a statutory holiday on which they are open (Good
+    Friday, Casimir Pulaski's Birthday) then rolls to the next day that is neither. The days
+    rolled over are appended to ``skipped``.
+    """
+    if not cal.rolls_business_day_count or counted.due == counted.start:
+        return counted
+    due, passed = _roll_forward(cal, counted.due)
+    if not passed:
+        return counted
+    return replace(counted, due=due, skipped=counted.skipped + passed)
+
+
 def add_calendar_days(
     cal: WorkingCalendar, start: date, n: int, *, roll_forward: bool = True
 ) -> Computation:
-    """The day ``n`` calendar days after ``start``, rolled forward if that is not a working day.
+    """The day ``n`` calendar days after ``start``, rolled forward if a period may not end then.
 
     Every day counts, the trigger day excluded (FRCP 6(a)(1)(A)-(B)). With ``roll_forward``, a
     last day that is a Saturday, Sunday or legal holiday moves to the next day that is none of
-    those (FRCP 6(a)(1)(C)); closures roll forward too, because a day the office is closed is a
-    day it is "inaccessible" (FRCP 6(a)(3)). ``skipped`` lists the days rolled over; the days in
-    the middle of the span are counted, not skipped.
+    those (FRCP 6(a)(1)(C); Cal. Code Civ. Proc. §§12, 12a; N.Y. Gen. Constr. Law §25-a; ...):
+    :meth:`WorkingCalendar.last_day_reason`. Closures roll forward too, because a day the office
+    is closed is a day it is "inaccessible" (FRCP 6(a)(3)). ``skipped`` lists the days rolled
+    over; the days in the middle of the span are counted, not skipped.
     """
     _require_date(start, "start")
     if n < 0:
@@ -492,7 +530,8 @@ def deemed_receipt(cal: WorkingCalendar, received: date) -> Computation:
 
     A request received on a Saturday, Sunday, legal holiday or closure day is deemed received on
     the next business day (950 CMR 32.06(2)(e), applied to G.L. c.66 §10(a)); the counting of
-    business days then starts after that day. ``skipped`` lists the days passed over, the day
+    business days then starts after that day. It rolls like a last day
+    (:meth:`WorkingCalendar.last_day_reason`). ``skipped`` lists the days passed over, the day
     of actual receipt first.
     """
     _require_date(received, "received")

@@ -51,7 +51,7 @@ def _recount(
 ) -> tuple[list[Move], list[tuple[int, int]]]:
     """New due dates for rows (pk, due, basis, label, paused_on); also the new days left of
     stopped clocks that moved."""
-    cal = working_calendar(code)
+    closures = working_calendar(code).closures
     # A calendar change only moves deadlines counted in the weeks around it, so their bases repeat
     # heavily: count each distinct basis once.
     due_by_basis: dict[str, datetime.date] = {}
@@ -61,10 +61,11 @@ def _recount(
         key = json.dumps(basis, sort_keys=True)
         new = due_by_basis.get(key)
         if new is None:
-            new = due_by_basis[key] = rules.evaluate(code, basis, cal.closures).due
+            new = due_by_basis[key] = rules.evaluate(code, basis, closures).due
         if new != due:
             moves.append(Move(pk, label, due, new))
             if paused_on is not None:
+                cal = rules.basis_calendar(code, basis, closures)
                 days_left.append((pk, max(0, rules.working_days_between(cal, paused_on, new))))
     return moves, days_left
 
@@ -117,15 +118,45 @@ def deadlines_recompute(
     candidates = open_computed_deadlines(jurisdiction)
     if touching is not None:
         candidates = candidates.filter(due_on__gte=touching)
+    return _recount_candidates(candidates, jurisdiction.code)
+
+
+def _recount_candidates(candidates: QuerySet[Deadline], code: str) -> list[Move]:
     rows = list(
         candidates.values_list("pk", "due_on", "basis", "label", "paused_on").iterator(
             chunk_size=5000
         )
     )
-    moves, days_left = _recount(rows, jurisdiction.code)
+    moves, days_left = _recount(rows, code)
     _write_due_dates(moves)
     for pk, left in days_left:
         Deadline.objects.filter(pk=pk).update(days_left=left)
+    return moves
+
+
+@transaction.atomic
+def deadlines_recount_variant(
+    *, deadlines: QuerySet[Deadline], variant: dict[str, str]
+) -> list[Move]:
+    """Count ``deadlines`` (open, computed ones among them) on another variant of their
+    calendar: a lawsuit's new district (its state's holidays, FRCP 6(a)(6)(C)) or an agency's
+    new observance. Each basis is rewritten to say so, then recounted like a closure day's
+    change; returns the ones that moved."""
+    candidates = deadlines.filter(status=Status.OPEN).exclude(basis={})
+    moves: list[Move] = []
+    codes = set(candidates.values_list("jurisdiction__code", flat=True).distinct())
+    for jurisdiction in Jurisdiction.objects.filter(code__in=codes).order_by("code"):
+        jurisdiction_lock(jurisdiction)
+        own = candidates.filter(jurisdiction=jurisdiction)
+        rows = list(own.select_for_update(of=("self",)).values_list("pk", "basis"))
+        changed = [
+            Deadline(pk=pk, basis=rules.with_variant(basis, variant))
+            for pk, basis in rows
+            if rules.with_variant(basis, variant) != basis
+        ]
+        # The bases first: the recount below reads them back and counts on the new variant.
+        Deadline.objects.bulk_update(changed, ["basis"], batch_size=500)
+        moves += _recount_candidates(own.filter(pk__in=[d.pk for d in changed]), jurisdiction.code)
     return moves
 
 

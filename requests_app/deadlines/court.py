@@ -22,7 +22,13 @@ else:
 
 import calendar
 
-from requests_app.deadlines.hooks import Status, iso_date, lead_counsel, note_appended
+from requests_app.deadlines.hooks import (
+    Status,
+    calendar_variant,
+    iso_date,
+    lead_counsel,
+    note_appended,
+)
 
 COURT_SCHEDULE_HORIZON_DAYS = 730  # an open-ended schedule is expanded two years ahead
 
@@ -83,6 +89,8 @@ def _schedule_occurrences(
                     "occurrence": k,
                     "label": schedule.label,
                     "order": schedule.order_reference,
+                    # FRCP 6(a)(6)(C): the forum state's legal holidays roll a last day too.
+                    **calendar_variant(schedule.lawsuit),
                 }
                 due = nominal  # counted below, for the occurrences yielded
         else:

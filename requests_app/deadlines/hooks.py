@@ -27,7 +27,10 @@ from requests_app.models import (
     Lawsuit,
     RecordsRequest,
     RequestEvent,
+    RequestKind,
+    district_forum,
 )
+from requests_app.models.requests import RECEIPT_TRIGGER_BY_KIND
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -41,7 +44,16 @@ Status = Deadline.Status
 Source = Deadline.Source
 # The rules whose deadline is "the agency's clock" on a request or appeal: tolling stops it, an
 # extension replaces it, the determination ends it.
-_CLOCKS = ("response", "appeal_response", "acknowledgment", "ag_ruling_request", "follow_up")
+_CLOCKS = (
+    "response",
+    "appeal_response",
+    "acknowledgment",
+    "ag_ruling_request",
+    "follow_up",
+    "ag_submission",
+    "commercial_response",
+    "recurrent_response",
+)
 CLOCK_RULES = _CLOCKS + tuple(f"{code}_extension" for code in _CLOCKS)
 
 
@@ -57,6 +69,16 @@ def _owner_filter(record: RecordsRequest | Appeal | Lawsuit) -> dict[str, Any]:
     return {"lawsuit": record}
 
 
+def calendar_variant(record: RecordsRequest | Appeal | Lawsuit) -> dict[str, str]:
+    """The calendar variant a record's deadlines count on, as basis keys: a lawsuit's district's
+    state (FRCP 6(a)(6)(C); "" for none recorded), a request's or appeal's agency's observance
+    (none: the statute's default)."""
+    if isinstance(record, Lawsuit):
+        return {"forum": district_forum(record.district) or ""}
+    agency = record.request.agency if isinstance(record, Appeal) else record.agency
+    return {"observance": agency.observance} if agency.observance else {}
+
+
 def _computed(
     *,
     record: RecordsRequest | Appeal | Lawsuit,
@@ -69,6 +91,7 @@ def _computed(
 ) -> Deadline:
     jurisdiction_lock(jurisdiction)
     calendar = working_calendar(jurisdiction.code)
+    basis = rules.with_variant(basis, calendar_variant(record))
     explanation = rules.evaluate(jurisdiction.code, basis, calendar.closures)
     deadline = Deadline(
         **_owner_filter(record),
@@ -121,11 +144,12 @@ def _recount_row(deadline: Deadline, basis: dict[str, Any]) -> None:
     """Store a corrected basis with its due date (and, for a stopped clock, the days left)."""
     assert deadline.jurisdiction is not None
     code = deadline.jurisdiction.code
-    cal = working_calendar(code)
+    closures = working_calendar(code).closures
     deadline.basis = basis
-    deadline.due_on = rules.evaluate(code, basis, cal.closures).due
+    deadline.due_on = rules.evaluate(code, basis, closures).due
     fields = ["basis", "due_on", "updated_at"]
     if deadline.paused_on is not None:
+        cal = rules.basis_calendar(code, basis, closures)
         deadline.days_left = max(
             0, rules.working_days_between(cal, deadline.paused_on, deadline.due_on)
         )
@@ -184,7 +208,9 @@ def _chains_started_or_recounted(
     touched: list[Deadline] = []
     for rule in started:
         chain = [d for d in rows if rules.base_rule(d.basis) == rule.code]
-        if not chain:
+        # A chain wholly superseded was replaced by another rule (the kind of request changed,
+        # then changed back): the rule starts afresh.
+        if all(d.status == Status.SUPERSEDED for d in chain):
             touched.append(
                 _computed(
                     record=request,
@@ -217,18 +243,68 @@ def deadlines_on_receipt(
     """
     assert request.received_on is not None
     code = request.jurisdiction.code
-    triggers: list[rules.Trigger] = ["receipt"]
+    started = list(receipt_rules(request))
     if request.expedited_processing == "requested":  # a decision already made owes no deadline
-        triggers.append("expedited_request")
+        started += rules.rules_triggered_by(code, "expedited_request")
     touched = _chains_started_or_recounted(
         request=request,
         source=Deadline.Source.RULE,
-        started=[rule for trigger in triggers for rule in rules.rules_triggered_by(code, trigger)],
+        started=started,
         trigger=request.received_on,
         event=event,
     )
+    _other_kinds_replaced(request, touched)
     _estimates_replaced(request, on=request.received_on)
     return touched
+
+
+def receipt_rules(request: RecordsRequest) -> tuple[rules.DeadlineRule, ...]:
+    """The rules receipt starts for this kind of request: the kind's own where its law has any
+    (Illinois: a commercial request, 5 ILCS 140/3.1; a recurrent requester's, 3.2, each
+    "notwithstanding" the 5 business days of 3(d)), otherwise the plain receipt rules."""
+    code = request.jurisdiction.code
+    trigger = RECEIPT_TRIGGER_BY_KIND[RequestKind(request.request_kind)]
+    return rules.rules_triggered_by(code, trigger) or rules.rules_triggered_by(code, "receipt")  # type: ignore[arg-type]
+
+
+def _kind_rule_codes(request: RecordsRequest) -> set[str]:
+    """Every rule some kind of request's receipt starts in this jurisdiction."""
+    code = request.jurisdiction.code
+    return {
+        rule.code
+        for trigger in RECEIPT_TRIGGER_BY_KIND.values()
+        for rule in rules.rules_triggered_by(code, trigger)  # type: ignore[arg-type]
+    }
+
+
+def _other_kinds_replaced(request: RecordsRequest, touched: list[Deadline]) -> None:
+    """The kind of request changed after receipt: the open clocks of the former kind are
+    superseded by the clock of the kind it now is (the history keeps them)."""
+    current = {rule.code for rule in receipt_rules(request)}
+    stale = _kind_rule_codes(request) - current
+    if not stale:
+        return
+    replacement = next((d for d in touched if d.rule in current), None)
+    if replacement is None:
+        replacement = (
+            Deadline.objects.filter(
+                request=request, source=Source.RULE, status=Status.OPEN, rule__in=current
+            )
+            .order_by("pk")
+            .first()
+        )
+    kind = request.get_request_kind_display()
+    for old in Deadline.objects.select_for_update(of=("self",)).filter(
+        request=request, source=Source.RULE, status=Status.OPEN
+    ):
+        if rules.base_rule(old.basis) not in stale:
+            continue
+        if replacement is not None:
+            _supersede(old, replacement, f"Now counted as: {kind}.")
+        else:
+            old.status = Status.WAIVED
+            old.note = noted(old.note, f"Now counted as: {kind}.")
+            old.save(update_fields=["status", "note", "updated_at"])
 
 
 ESTIMATE_NOTE = (
@@ -247,10 +323,18 @@ def deadlines_on_filing(*, request: RecordsRequest) -> list[Deadline]:
     filing date recounts them. The caller says whether the request is still pending."""
     if request.filed_on is None or request.received_on is not None:
         return []
+    started = receipt_rules(request)
+    # An estimate for another kind of request (the kind was corrected) no longer applies.
+    Deadline.objects.filter(request=request, source=Source.ESTIMATE, status=Status.OPEN).exclude(
+        rule__in=[rule.code for rule in started]
+    ).update(
+        status=Status.WAIVED,
+        note=note_appended(f"Now counted as: {request.get_request_kind_display()}."),
+    )
     return _chains_started_or_recounted(
         request=request,
         source=Source.ESTIMATE,
-        started=rules.rules_triggered_by(request.jurisdiction.code, "receipt"),
+        started=started,
         trigger=request.filed_on,
         note_for=lambda rule: ESTIMATE_NOTE.format(citation=rule.citation),
     )
@@ -460,9 +544,10 @@ def deadlines_on_determination(
     *, request: RecordsRequest, on: datetime.date, adverse: bool
 ) -> list[Deadline]:
     """The agency determined the request: its clock is met (or missed); an adverse determination
-    opens the appeal window (552(a)(6)(A)(i)(III)(aa))."""
-    clock = _open_clock(request)
-    if clock is not None:
+    opens the appeal window (552(a)(6)(A)(i)(III)(aa)). Every open clock ends: in Texas the
+    ruling request (§552.301(b)) and the submission to the Attorney General (§552.301(e)) run
+    side by side, and a determination answers both."""
+    while (clock := _open_clock(request)) is not None:
         _close(clock, on, f"Determined on {on}.")
     # An estimate was never a clock the agency could meet or miss: it owes nothing now.
     Deadline.objects.filter(request=request, source=Source.ESTIMATE, status=Status.OPEN).update(
@@ -537,12 +622,21 @@ def deadlines_on_determination_date(*, request: RecordsRequest) -> list[Deadline
     return touched
 
 
-def deadlines_on_acknowledgment(*, request: RecordsRequest, on: datetime.date) -> None:
-    """An acknowledgment meets an acknowledgment deadline (New York, POL §89(3)(a))."""
+def deadlines_on_acknowledgment(*, request: RecordsRequest, on: datetime.date) -> list[Deadline]:
+    """An acknowledgment meets an acknowledgment deadline and starts what counts from it (New
+    York, Public Officers Law §89(3)(a): acknowledged within five business days, then granted or
+    denied by an approximate date that may not exceed twenty business days "from the date of the
+    acknowledgment of the receipt of a request"). A corrected acknowledgment date recounts it."""
     for deadline in Deadline.objects.select_for_update(of=("self",)).filter(
         request=request, status=Status.OPEN, rule="acknowledgment"
     ):
         _close(deadline, on, "Acknowledged.")
+    started = rules.rules_triggered_by(request.jurisdiction.code, "acknowledgment")
+    if not started:
+        return []
+    return _chains_started_or_recounted(
+        request=request, source=Source.RULE, started=started, trigger=on
+    )
 
 
 def deadlines_on_expedition_decision(*, request: RecordsRequest, on: datetime.date) -> None:

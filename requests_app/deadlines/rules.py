@@ -2,8 +2,8 @@
 
 Each row of ``RULES`` is one row of the table in docs/design.md ("Deadline rules"):
 who (jurisdiction), what (code and label), the source (citation) and how to count. Adding a state
-is one more ``DeadlineRule`` row here plus one line mapping its code to a holiday source in
-``calendars._LIBRARY_SUBDIVISION``.
+is one more ``DeadlineRule`` row here plus its holiday law, written from the statute, in
+``holiday_law`` (registered in ``holiday_law.LAWS``).
 
 Plain Python, no Django; tested without a database.
 """
@@ -25,6 +25,8 @@ from requests_app.deadlines.calendars import (
     add_working_days,
     calendar_for,
     deemed_receipt,
+    observance_choices,
+    roll_last_working_day,
     working_days_between,
 )
 
@@ -56,6 +58,9 @@ Trigger = Literal[
     "extension",  # counted from the due date it extends
     "service",  # the complaint was served
     "service_on_us_attorney",  # the complaint was served on the U.S. attorney
+    "acknowledgment",  # the agency acknowledged the request in writing
+    "commercial_receipt",  # received, and the records are to be used for a commercial purpose
+    "recurrent_receipt",  # received from a recurrent requester
 ]
 
 
@@ -264,6 +269,62 @@ RULES: tuple[DeadlineRule, ...] = (
             "This follow-up date is set by our policy, not by statute."
         ),
     ),
+    DeadlineRule(
+        jurisdiction="US-NY",
+        code="response",
+        label="Grant or denial of a FOIL request after its acknowledgment",
+        citation="Public Officers Law §89(3)(a)",
+        counting="working",
+        days=20,
+        note=(
+            "The acknowledgment's approximate date may not exceed twenty business days from the "
+            "acknowledgment, unless the agency states in writing why it cannot and gives a date "
+            "certain within a reasonable period."
+        ),
+        trigger="acknowledgment",
+    ),
+    DeadlineRule(
+        jurisdiction="US-NY",
+        code="appeal_response",
+        label="Determination on a FOIL appeal",
+        citation="Public Officers Law §89(4)(a)",
+        counting="working",
+        days=10,
+        note="Counted from the receipt of the appeal.",
+        trigger="appeal_receipt",
+    ),
+    DeadlineRule(
+        jurisdiction="US-TX",
+        code="ag_submission",
+        label="Arguments and the requested information submitted to the Attorney General",
+        citation="Gov't Code §552.301(e)",
+        counting="working",
+        days=15,
+        note=(
+            "Only if the body asked for a ruling to withhold: its reasons, the request, the date "
+            "it was received and the information itself (or representative samples)."
+        ),
+    ),
+    DeadlineRule(
+        jurisdiction="US-IL",
+        code="commercial_response",
+        label="Response to a FOIA request for a commercial purpose",
+        citation="5 ILCS 140/3.1(a)",
+        counting="working",
+        days=21,
+        trigger="commercial_receipt",
+    ),
+    DeadlineRule(
+        jurisdiction="US-IL",
+        code="recurrent_response",
+        label="Response to a FOIA request from a recurrent requester",
+        citation="5 ILCS 140/3.2(a)",
+        counting="working",
+        days=21,
+        note="The body must also say within 5 business days that it treats the request so "
+        "(5 ILCS 140/3.2(b)).",
+        trigger="recurrent_receipt",
+    ),
 )
 
 # One row per (jurisdiction, code), each with a calendar: checked in test_rules.py.
@@ -391,23 +452,29 @@ def compute(
     rule: DeadlineRule | tuple[str, str],
     trigger: date,
     closures: Mapping[date, str] | None = None,
+    *,
+    forum: str | None = None,
+    observance: str | None = None,
 ) -> Explanation:
     """Apply a rule to the day that triggers it, e.g. the day a request was received.
 
     ``rule`` is a :class:`DeadlineRule` or a ``(jurisdiction, code)`` pair. ``closures`` are the
     staff-entered closure days of that jurisdiction (date -> reason); pass only those that
-    apply, since a closure is not statutory and, e.g., a shutdown tolls nothing.
+    apply, since a closure is not statutory and, e.g., a shutdown tolls nothing. ``forum`` and
+    ``observance`` choose the calendar's variant (``calendars.calendar_for``).
     """
     if not isinstance(rule, DeadlineRule):
         rule = get_rule(*rule)
-    cal = calendar_for(rule.jurisdiction, closures)
+    cal = calendar_for(rule.jurisdiction, closures, forum=forum, observance=observance)
     start = trigger
     before: tuple[NonWorkingDay, ...] = ()
     if rule.deemed_receipt:
         receipt = deemed_receipt(cal, trigger)
         start, before = receipt.due, receipt.skipped
     if rule.counting == "working":
-        counted = add_working_days(cal, start, rule.days)
+        # Illinois rolls the last business day past a statutory holiday on which offices are
+        # open (5 ILCS 70/1.11); elsewhere this changes nothing.
+        counted = roll_last_working_day(cal, add_working_days(cal, start, rule.days))
     else:
         counted = add_calendar_days(cal, start, rule.days, roll_forward=rule.roll_forward)
     return Explanation(
@@ -432,6 +499,9 @@ def extend(
     code: str,
     from_due: date,
     closures: Mapping[date, str] | None = None,
+    *,
+    forum: str | None = None,
+    observance: str | None = None,
 ) -> Explanation:
     """The due date after the longest statutory extension of rule ``code``.
 
@@ -440,7 +510,13 @@ def extend(
     as the ``unusual_extension`` rule; California 14 more calendar days; Illinois 5 more business
     days. Raises :class:`NoExtension` if the rule has none.
     """
-    return compute(get_rule(jurisdiction, code).extension(), from_due, closures)
+    return compute(
+        get_rule(jurisdiction, code).extension(),
+        from_due,
+        closures,
+        forum=forum,
+        observance=observance,
+    )
 
 
 # --- Tolling (5 U.S.C. 552(a)(6)(A)(ii)) ---------------------------------------------------------
@@ -468,9 +544,10 @@ def resume(cal: WorkingCalendar, resumed_on: date, days_left: int) -> Computatio
 
     The clock resumes with the days that were left (552(a)(6)(A)(ii)): R itself is not counted, like
     any trigger day, so the new due date is the ``days_left``-th working day after R. ``skipped``
-    lists the non-working days between R and the new due date.
+    lists the non-working days between R and the new due date (and any day the last day rolled
+    past where the jurisdiction's law rolls a count of business days).
     """
-    return add_working_days(cal, resumed_on, days_left)
+    return roll_last_working_day(cal, add_working_days(cal, resumed_on, days_left))
 
 
 # --- Stored bases: how a saved deadline was counted, so that it can be recounted ---------------
@@ -520,8 +597,90 @@ def counting_start(
 TOLLING_CITATION = "5 U.S.C. 552(a)(6)(A)(ii)"
 
 
+@dataclass(frozen=True, slots=True)
+class CalendarVariant:
+    """Which variant of a jurisdiction's calendar a deadline counts on: a federal court's forum
+    state (FRCP 6(a)(6)(C)) or the observance the body chose where the statute lets it. Read
+    from the top of a stored basis (``"forum"``, ``"observance"``) and applied to the whole
+    chain, so that changing a lawsuit's district or an agency's observance rewrites one key."""
+
+    forum: str | None = None
+    observance: str | None = None
+    #: Whether the basis says which court forum it counts for ("" meaning none recorded).
+    court: bool = False
+
+    @classmethod
+    def of(cls, basis: Mapping[str, Any]) -> CalendarVariant:
+        return cls(
+            forum=basis.get("forum") or None,
+            observance=basis.get("observance") or None,
+            court="forum" in basis,
+        )
+
+    def calendar(self, jurisdiction: str, closures: Mapping[date, str] | None) -> WorkingCalendar:
+        return calendar_for(jurisdiction, closures, forum=self.forum, observance=self.observance)
+
+    def reading(self, jurisdiction: str) -> str:
+        """The sentence an explanation gives for the calendar it counted on (empty when the
+        jurisdiction offers no choice)."""
+        if self.court:
+            if self.forum:
+                return (
+                    f"Counted on federal holidays and the legal holidays of {self.forum}, where "
+                    "the district court sits (FRCP 6(a)(6)(C))."
+                )
+            return "No district recorded: counted on federal holidays only (FRCP 6(a)(6)(A))."
+        try:
+            choices = observance_choices(jurisdiction)
+        except UnknownJurisdiction:
+            return ""
+        if not choices:
+            return ""
+        if self.observance:
+            return f"Counted as the agency observes: {choices[self.observance]}."
+        return "Counted on the statute's default reading; the agency has chosen no other."
+
+
+def basis_calendar(
+    jurisdiction: str, basis: Mapping[str, Any], closures: Mapping[date, str] | None = None
+) -> WorkingCalendar:
+    """The calendar a stored basis counts on: the jurisdiction's, with the basis's variant."""
+    return CalendarVariant.of(basis).calendar(jurisdiction, closures)
+
+
+def with_variant(basis: Mapping[str, Any], variant: Mapping[str, str]) -> dict[str, Any]:
+    """The basis counted on another calendar variant (``{"forum": "US-MA"}``, or
+    ``{"observance": ""}`` for the statute's default): top-level keys, an empty value removed
+    for an observance and kept for a forum (a court's deadline says no district was recorded)."""
+    changed = dict(basis)
+    for key, value in variant.items():
+        if value or key == "forum":
+            changed[key] = value
+        else:
+            changed.pop(key, None)
+    return changed
+
+
 def evaluate(
     jurisdiction: str, basis: Mapping[str, Any], closures: Mapping[date, str] | None = None
+) -> Explanation:
+    """Recount a deadline from its stored basis (see ``Deadline.basis``) with today's calendar,
+    in the calendar variant the basis names (``CalendarVariant``), which the explanation says.
+    """
+    variant = CalendarVariant.of(basis)
+    explanation = _evaluate(jurisdiction, basis, closures, variant)
+    reading = variant.reading(jurisdiction)
+    if not reading:
+        return explanation
+    preface = " ".join(as_sentence(p) for p in (explanation.preface, reading) if p)
+    return replace(explanation, preface=preface)
+
+
+def _evaluate(
+    jurisdiction: str,
+    basis: Mapping[str, Any],
+    closures: Mapping[date, str] | None,
+    variant: CalendarVariant,
 ) -> Explanation:
     """Recount a deadline from its stored basis (see ``Deadline.basis``) with today's calendar.
 
@@ -530,7 +689,7 @@ def evaluate(
     "days_left": n}, "rule": code}`` restarts a tolled federal clock with the days that were left.
     """
     if "extend" in basis:
-        base = evaluate(jurisdiction, basis["extend"], closures)
+        base = _evaluate(jurisdiction, basis["extend"], closures, variant)
         rule = get_rule(jurisdiction, basis["of_rule"])
         what = base.rule.replace("_", " ")
         if rule.counting == "calendar" and "trigger" in basis["extend"]:
@@ -542,13 +701,26 @@ def evaluate(
                 days=rule.days + (rule.extension_days or 0),
                 label=f"Extension of: {rule.label}",
             )
-            extended = compute(total, base.trigger, closures)
+            extended = compute(
+                total,
+                base.trigger,
+                closures,
+                forum=variant.forum,
+                observance=variant.observance,
+            )
             return replace(
                 extended,
                 preface=f"Extends the {what} deadline due {base.due.isoformat()}: "
                 f"{rule.days} + {rule.extension_days} days from the trigger.",
             )
-        extended = extend(jurisdiction, basis["of_rule"], base.due, closures)
+        extended = extend(
+            jurisdiction,
+            basis["of_rule"],
+            base.due,
+            closures,
+            forum=variant.forum,
+            observance=variant.observance,
+        )
         return replace(
             extended,
             trigger=base.due,
@@ -559,11 +731,11 @@ def evaluate(
         # the days left are derived from the stopped clock as it counts today, so a corrected
         # receipt date or a new closure day reaches a resumed clock too. (Older rows stored
         # "days_left" directly.)
-        cal = calendar_for(jurisdiction, closures)
+        cal = variant.calendar(jurisdiction, closures)
         info = basis["resume"]
         resumed_on = date.fromisoformat(info["on"])
         if "basis" in info:
-            stopped = evaluate(jurisdiction, info["basis"], closures)
+            stopped = _evaluate(jurisdiction, info["basis"], closures, variant)
             days_left = max(
                 0, working_days_between(cal, date.fromisoformat(info["paused_on"]), stopped.due)
             )
@@ -601,7 +773,7 @@ def evaluate(
         # rest of the schedule.
         first = date.fromisoformat(basis["from"])
         span = int(basis["every_n_days"]) * int(basis["occurrence"])
-        counted = add_calendar_days(calendar_for(jurisdiction, closures), first, span)
+        counted = add_calendar_days(variant.calendar(jurisdiction, closures), first, span)
         return Explanation(
             due=counted.due,
             jurisdiction=jurisdiction,
@@ -621,6 +793,10 @@ def evaluate(
         )
     if "rule" in basis and "trigger" in basis:
         return compute(
-            (jurisdiction, basis["rule"]), date.fromisoformat(basis["trigger"]), closures
+            (jurisdiction, basis["rule"]),
+            date.fromisoformat(basis["trigger"]),
+            closures,
+            forum=variant.forum,
+            observance=variant.observance,
         )
     raise ValueError(f"Not a deadline basis: {dict(basis)!r}")

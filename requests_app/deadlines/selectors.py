@@ -348,9 +348,21 @@ def year_range_error(start: datetime.date) -> str | None:
     )
 
 
-def deadline_calculate(*, jurisdiction: str, rule: str, start: datetime.date) -> Explanation:
-    """Apply rule ``rule`` of ``jurisdiction`` to the trigger date ``start``, with its closures.
+def deadline_calculate(
+    *, jurisdiction: str, rule: str, start: datetime.date, extension: bool = False
+) -> Explanation:
+    """Apply rule ``rule`` of ``jurisdiction`` to the trigger date ``start``, with its closures;
+    with ``extension``, the due date after the rule's longest statutory extension, counted as
+    a stored extended deadline is (federal: 10 more working days from the due date,
+    552(a)(6)(B)(i); Illinois: 5 more business days, 5 ILCS 140/3(e); California: one limit of
+    10 + 14 days from the trigger, rolled once, Gov. Code §7922.535(b)).
 
-    Raises ``UnknownJurisdiction``, ``UnknownRule`` or ``UnsupportedYear`` (all ``ValueError``).
+    Raises ``UnknownJurisdiction``, ``UnknownRule``, ``UnsupportedYear`` or, for a rule with no
+    extension, ``NoExtension`` (all ``ValueError``).
     """
-    return compute((jurisdiction, rule), start, closures_for(jurisdiction))
+    closures = closures_for(jurisdiction)
+    if not extension:
+        return compute((jurisdiction, rule), start, closures)
+    rules.get_rule(jurisdiction, rule).extension()  # NoExtension before anything is counted
+    basis = {"extend": {"rule": rule, "trigger": start.isoformat()}, "of_rule": rule}
+    return rules.evaluate(jurisdiction, basis, closures)

@@ -7,12 +7,13 @@ shows their messages instead of failing at the database.
 
 from requests_app.models.agencies import Agency, Jurisdiction, Topic, validate_supported_year
 from requests_app.models.appeals import Appeal
-from requests_app.models.deadlines import ClosureDay, CourtSchedule, Deadline
-from requests_app.models.lawsuits import Lawsuit
+from requests_app.models.deadlines import CalendarFingerprint, ClosureDay, CourtSchedule, Deadline
+from requests_app.models.lawsuits import District, Lawsuit, district_forum
 from requests_app.models.requests import (
     ProcessingChoice,
     RecordsRequest,
     RequestEvent,
+    RequestKind,
     TrackingNumber,
 )
 
@@ -27,11 +28,13 @@ __all__ = [
     "Agency",
     "Appeal",
     "AppealOutcome",
+    "CalendarFingerprint",
     "ClosureDay",
     "CourtSchedule",
     "Deadline",
     "DeadlineSource",
     "DeadlineStatus",
+    "District",
     "EventKind",
     "Jurisdiction",
     "Lawsuit",
@@ -39,7 +42,9 @@ __all__ = [
     "ProcessingChoice",
     "RecordsRequest",
     "RequestEvent",
+    "RequestKind",
     "Topic",
     "TrackingNumber",
+    "district_forum",
     "validate_supported_year",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from requests_app.deadlines.calendars import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
+from requests_app.deadlines.calendars import (
+    FIRST_SUPPORTED_YEAR,
+    LAST_SUPPORTED_YEAR,
+    UnknownJurisdiction,
+    observance_choices,
+)
 
 
 def validate_supported_year(value: datetime.date) -> None:
@@ -38,6 +44,15 @@ def not_before(later: str, earlier: str, name: str, message: Any) -> models.Chec
         name=name,
         violation_error_message=message,
     )
+
+
+def jurisdiction_observances(code: str) -> Mapping[str, str]:
+    """The observances an agency of jurisdiction ``code`` may choose (code → label with its
+    citation); none for a jurisdiction with no calendar."""
+    try:
+        return observance_choices(code)
+    except UnknownJurisdiction:
+        return {}
 
 
 class Jurisdiction(models.Model):
@@ -95,6 +110,15 @@ class Agency(models.Model):
     mailing_address = models.TextField(blank=True)
     phone = models.CharField(max_length=60, blank=True)
     website = models.URLField(max_length=500, blank=True)
+    observance = models.CharField(
+        "days observed",
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Where the statute leaves it to the body which days it observes (Texas: a holiday "
+            "on a weekend), the reading this agency follows. Empty: the statute's default."
+        ),
+    )
     notes = models.TextField(blank=True)
     # Where an imported agency came from ("18f:DOJ/Drug Enforcement Administration"), so that
     # re-importing updates it instead of creating a copy. Empty for agencies entered by hand.
@@ -134,6 +158,22 @@ class Agency(models.Model):
 
     def clean(self) -> None:
 
+        if self.observance and self.jurisdiction_id:
+            choices = jurisdiction_observances(self.jurisdiction.code)
+            if self.observance not in choices:
+                known = "; ".join(f"{code} ({label})" for code, label in choices.items())
+                raise ValidationError(
+                    {
+                        "observance": _(
+                            "%(code)s has no observance %(value)r; its choices: %(known)s."
+                        )
+                        % {
+                            "code": self.jurisdiction.code,
+                            "value": self.observance,
+                            "known": known or _("none (leave it empty)"),
+                        }
+                    }
+                )
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An agency cannot be its own parent.")})
         if self.parent_id and self.jurisdiction_id and self.parent is not None:

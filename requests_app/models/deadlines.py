@@ -41,6 +41,24 @@ class ClosureDay(models.Model):
         return f"{self.date} {self.jurisdiction.code}: {self.reason}"
 
 
+class CalendarFingerprint(models.Model):
+    """What a jurisdiction's statutory calendars (every forum and observance variant) looked like
+    over the years of its open deadlines when they were last counted. Calendars are code: after
+    a deploy changes one, the fingerprint differs and its open deadlines are recounted
+    (``deadlines.recount``, run after ``migrate``)."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction, on_delete=models.CASCADE, related_name="calendar_fingerprint"
+    )
+    first_year = models.PositiveSmallIntegerField()
+    last_year = models.PositiveSmallIntegerField()
+    fingerprint = models.CharField(max_length=64, help_text=_("SHA-256 of the days off."))
+    counted_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.code} {self.first_year}-{self.last_year}: {self.fingerprint}"
+
+
 class CourtSchedule(models.Model):
     """A recurring court-ordered obligation ("a joint status report every 60 days until further
     order", "rolling production on the 15th of each month"), expanded into dated deadlines."""

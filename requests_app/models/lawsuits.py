@@ -14,6 +14,49 @@ from requests_app.models.agencies import Agency, not_before, validate_supported_
 from requests_app.models.requests import RecordsRequest
 
 
+class District(models.TextChoices):
+    """The federal judicial district a suit is in, by its PACER court id, labelled as a citation
+    names it. Its state's legal holidays count when a period's last day is rolled forward
+    (FRCP 6(a)(6)(C): a "legal holiday" includes any day declared a holiday by the state where
+    the district court is located)."""
+
+    D_MASS = "mad", "D. Mass."
+    D_D_C = "dcd", "D.D.C."
+    N_D_CAL = "cand", "N.D. Cal."
+    C_D_CAL = "cacd", "C.D. Cal."
+    E_D_CAL = "caed", "E.D. Cal."
+    S_D_CAL = "casd", "S.D. Cal."
+    N_D_N_Y = "nynd", "N.D.N.Y."
+    S_D_N_Y = "nysd", "S.D.N.Y."
+    E_D_N_Y = "nyed", "E.D.N.Y."
+    W_D_N_Y = "nywd", "W.D.N.Y."
+    N_D_ILL = "ilnd", "N.D. Ill."
+    C_D_ILL = "ilcd", "C.D. Ill."
+    S_D_ILL = "ilsd", "S.D. Ill."
+    N_D_TEX = "txnd", "N.D. Tex."
+    S_D_TEX = "txsd", "S.D. Tex."
+    E_D_TEX = "txed", "E.D. Tex."
+    W_D_TEX = "txwd", "W.D. Tex."
+    E_D_WASH = "waed", "E.D. Wash."
+    W_D_WASH = "wawd", "W.D. Wash."
+    N_D_FLA = "flnd", "N.D. Fla."
+    M_D_FLA = "flmd", "M.D. Fla."
+    S_D_FLA = "flsd", "S.D. Fla."
+
+
+#: The state (or "US-DC") whose legal holidays a district's deadlines roll past; every value is
+#: one of ``calendars.FORUMS`` (checked in the tests).
+DISTRICT_FORUM: dict[str, str] = {
+    district.value: "US-DC" if district == District.D_D_C else f"US-{district.value[:2].upper()}"
+    for district in District
+}
+
+
+def district_forum(district: str) -> str | None:
+    """The calendar forum of a district code, None for no district (federal holidays only)."""
+    return DISTRICT_FORUM.get(district) if district else None
+
+
 class Lawsuit(models.Model):
     """A FOIA case in court, covering one or more requests."""
 
@@ -34,6 +77,15 @@ class Lawsuit(models.Model):
 
     caption = models.CharField(max_length=300, help_text=_("e.g. ACLU v. DEA"))
     court = models.CharField(max_length=200, help_text=_("e.g. U.S. District Court, D. Mass."))
+    district = models.CharField(
+        max_length=4,
+        choices=District.choices,
+        blank=True,
+        help_text=_(
+            "The federal district the court sits in: its state's legal holidays move a last day "
+            "too (FRCP 6(a)(6)(C)). Empty: federal holidays only."
+        ),
+    )
     docket_number = models.CharField(max_length=100, blank=True)
     filed_on = models.DateField(
         "filed", validators=[validate_supported_year], null=True, blank=True

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from requests_app.deadlines.rules import rules_triggered_by
 from requests_app.models.agencies import (
     Agency,
     Jurisdiction,
@@ -34,6 +35,23 @@ class ProcessingChoice(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     GRANTED = "granted", _("Granted")
     DENIED = "denied", _("Denied")
+
+
+class RequestKind(models.TextChoices):
+    """What kind of request a statute may give its own clock (Illinois gives a commercial or a
+    recurrent requester's request 21 business days instead of 5: 5 ILCS 140/3.1, 3.2)."""
+
+    STANDARD = "standard", _("Standard request")
+    COMMERCIAL = "commercial", _("Records to be used for a commercial purpose")
+    RECURRENT = "recurrent", _("From a recurrent requester")
+
+
+#: The event that starts a kind of request's own clock, where its jurisdiction has one.
+RECEIPT_TRIGGER_BY_KIND = {
+    RequestKind.STANDARD: "receipt",
+    RequestKind.COMMERCIAL: "commercial_receipt",
+    RequestKind.RECURRENT: "recurrent_receipt",
+}
 
 
 class RecordsRequest(models.Model):
@@ -78,6 +96,16 @@ class RecordsRequest(models.Model):
     )
     closed_on = models.DateField(
         "closed", validators=[validate_supported_year], null=True, blank=True
+    )
+    request_kind = models.CharField(
+        "kind of request",
+        max_length=20,
+        choices=RequestKind.choices,
+        default=RequestKind.STANDARD,
+        help_text=_(
+            "Commercial or recurrent where the law gives such requests their own time limit "
+            "(Illinois: 21 business days, 5 ILCS 140/3.1 and 3.2)."
+        ),
     )
     expedited_processing = models.CharField(
         max_length=20, choices=ProcessingChoice.choices, default=ProcessingChoice.NOT_REQUESTED
@@ -175,6 +203,14 @@ class RecordsRequest(models.Model):
                 "agency_law": self.agency.jurisdiction.code,
                 "law": self.jurisdiction.code,
             }
+        if self.request_kind != RequestKind.STANDARD and self.jurisdiction_id:
+            code = self.jurisdiction.code
+            trigger = RECEIPT_TRIGGER_BY_KIND[RequestKind(self.request_kind)]
+            if not rules_triggered_by(code, trigger):  # type: ignore[arg-type]
+                errors["request_kind"] = _(
+                    "%(law)s gives this kind of request no time limit of its own: "
+                    "choose “Standard request”."
+                ) % {"law": code}
         if self.status != RequestStatus.DRAFT and not self.filed_on:
             errors["filed_on"] = _("A request that has been sent needs the date it was filed.")
         if errors:

@@ -8,6 +8,7 @@ keyed by field where there is one) or `TransitionNotAllowed` (a forbidden status
 both states).
 """
 
+from requests_app.services.agencies import agency_deadlines_recount, agency_set_observance
 from requests_app.services.appeals import (
     appeal_decide,
     appeal_file,
@@ -19,6 +20,7 @@ from requests_app.services.lawsuits import (
     LAWSUIT_EDITABLE,
     lawsuit_add_requests,
     lawsuit_counsel_set,
+    lawsuit_deadlines_recount,
     lawsuit_file,
     lawsuit_on_status,
     lawsuit_record_service,
@@ -55,6 +57,8 @@ from requests_app.services.requests import (
 __all__ = [
     "LAWSUIT_EDITABLE",
     "REQUEST_EDITABLE",
+    "agency_deadlines_recount",
+    "agency_set_observance",
     "appeal_decide",
     "appeal_file",
     "appeal_record_decision_only",
@@ -63,6 +67,7 @@ __all__ = [
     "late_reason_check",
     "lawsuit_add_requests",
     "lawsuit_counsel_set",
+    "lawsuit_deadlines_recount",
     "lawsuit_file",
     "lawsuit_on_status",
     "lawsuit_record_service",

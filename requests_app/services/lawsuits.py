@@ -11,10 +11,13 @@ from django.db import transaction
 
 from core.today import organisation_today
 from requests_app.deadlines import hooks
+from requests_app.deadlines.closures import Move, deadlines_recount_variant
 from requests_app.models import (
     Agency,
+    Deadline,
     Lawsuit,
     RecordsRequest,
+    district_forum,
 )
 from requests_app.services import timeline
 from requests_app.services.requests import locked_request, request_transition, validated_save
@@ -60,6 +63,7 @@ def lawsuit_file(
     counsel: Iterable[User] = (),
     judge: str = "",
     notes: str = "",
+    district: str = "",
     by: User | None = None,
 ) -> Lawsuit:
     """File suit over one or more requests; each moves into litigation."""
@@ -68,6 +72,7 @@ def lawsuit_file(
     lawsuit = Lawsuit(
         caption=caption,
         court=court,
+        district=district,
         plaintiffs=plaintiffs,
         filed_on=filed_on,
         served_on=served_on,
@@ -125,8 +130,28 @@ def lawsuit_add_requests(
             request_transition(request=locked, to_status=S.IN_LITIGATION, on=on, by=by)
 
 
+def lawsuit_deadlines_recount(*, lawsuit: Lawsuit) -> list[Move]:
+    """Count the suit's open computed deadlines on the calendar of the district it now names:
+    federal holidays, and the legal holidays of the state where the district court sits
+    (FRCP 6(a)(6)(C)); federal holidays only with no district. Returns the ones that moved."""
+    return deadlines_recount_variant(
+        deadlines=Deadline.objects.filter(lawsuit=lawsuit),
+        variant={"forum": district_forum(lawsuit.district) or ""},
+    )
+
+
 LAWSUIT_EDITABLE = frozenset(
-    {"caption", "court", "docket_number", "status", "plaintiffs", "judge", "outcome", "notes"}
+    {
+        "caption",
+        "court",
+        "district",
+        "docket_number",
+        "status",
+        "plaintiffs",
+        "judge",
+        "outcome",
+        "notes",
+    }
 )
 
 
@@ -147,9 +172,12 @@ def lawsuit_update(
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
     locked = Lawsuit.objects.select_for_update().get(pk=lawsuit.pk)
+    district_changed = "district" in changes and changes["district"] != locked.district
     for name, value in changes.items():
         setattr(locked, name, value)
     validated_save(locked, by=by)
+    if district_changed:
+        lawsuit_deadlines_recount(lawsuit=locked)
     if counsel is not None:
         lawsuit_counsel_set(lawsuit=locked, counsel=counsel)
     if served_on is not None and served_on != locked.served_on:

@@ -443,6 +443,8 @@ def request_sync_deadlines(*, request: RecordsRequest) -> None:
     """Bring the deadlines of a request logged after the fact in line with its status: one
     already determined has its clock met or missed (and, if adverse, an appeal window); one
     already withdrawn or closed owes nothing."""
+    if request.acknowledged_on:
+        hooks.deadlines_on_acknowledgment(request=request, on=request.acknowledged_on)
     if request.status in DETERMINED and request.determined_on:
         hooks.deadlines_on_determination(
             request=request, on=request.determined_on, adverse=request.status in ADVERSE
@@ -491,8 +493,9 @@ def request_apply_edits(
     saved already, with its previous status): the timeline, the deadlines, the status move."""
     if created:
         request_log_created(request=request, by=by)
-    if request.received_on and "received_on" in changed:
-        # Receipt starts the agency's clock; a corrected date recounts it.
+    if request.received_on and ("received_on" in changed or "request_kind" in changed):
+        # Receipt starts the agency's clock; a corrected date recounts it, and a commercial or
+        # recurrent request has a clock of its own (5 ILCS 140/3.1, 3.2).
         request_record_receipt(request=request, received_on=request.received_on, by=by)
     if not created and "expedited_processing" in changed:
         if request.expedited_processing == ProcessingChoice.REQUESTED and request.received_on:
@@ -512,7 +515,18 @@ def request_apply_edits(
         request_transition(request=request, to_status=to_status, on=on, by=by)
     elif not created and "determined_on" in changed and request.determined_on:
         hooks.deadlines_on_determination_date(request=request)
-    if (created or "filed_on" in changed) and request.status in PENDING:
+    if (
+        not created
+        and to_status is None
+        and "acknowledged_on" in changed
+        and request.acknowledged_on
+        and request.status not in DETERMINED
+    ):
+        # A corrected acknowledgment date recounts what counts from it (POL §89(3)(a)).
+        hooks.deadlines_on_acknowledgment(request=request, on=request.acknowledged_on)
+    if (created or "filed_on" in changed or "request_kind" in changed) and (
+        request.status in PENDING and not request.received_on
+    ):
         # Estimated from filing (or recounted from a corrected filing date) until receipt.
         hooks.deadlines_on_filing(request=request)
     if created:
@@ -568,6 +582,7 @@ REQUEST_EDITABLE = frozenset(
         "acknowledged_on",
         "determined_on",
         "expedited_processing",
+        "request_kind",
         "fee_waiver",
         "fees_estimated",
         "fees_paid",

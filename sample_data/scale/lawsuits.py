@@ -137,6 +137,7 @@ class LawsuitWriter:
                 rng.choice(("Hon. A. Burroughs", "Hon. R. Contreras", "Hon. J. Furman", "")),
                 "Settled; fees paid." if law.status == Lawsuit.Status.SETTLED else "",
                 "",
+                "",  # no district: federal holidays only
                 noon(law.filed),
                 noon(law.ended or law.filed),
             )

@@ -9,7 +9,7 @@ import random
 from decimal import Decimal
 
 from requests_app.deadlines import rules
-from requests_app.models import Deadline, RequestEvent
+from requests_app.models import Deadline, RequestEvent, RequestKind
 from requests_app.workflow import ADVERSE, RequestStatus
 from sample_data.scale.bulk_load import TableWriter, noon
 from sample_data.scale.deadlines import DeadlineWriter, End, evaluate, iso
@@ -161,6 +161,7 @@ class StoryWriter:
             p.determined,
             p.closed,
             p.expedited,
+            RequestKind.STANDARD,
             p.fee_waiver,
             fees_estimated,
             fees_paid,

@@ -71,8 +71,14 @@ def test_us_response_skips_weekends_and_mlk_day(api):
         "date": "2019-01-21",
         "name": "Birthday of Martin Luther King, Jr.",
         "kind": "holiday",
+        "citation": "5 U.S.C. 6103(a)",
     }
-    assert body["skipped"][0] == {"date": "2019-01-19", "name": "Saturday", "kind": "weekend"}
+    assert body["skipped"][0] == {
+        "date": "2019-01-19",
+        "name": "Saturday",
+        "kind": "weekend",
+        "citation": "",
+    }
     assert body["skipped"][1]["name"] == "Sunday"
 
 
@@ -113,7 +119,14 @@ def test_us_answer_rolls_forward_over_veterans_day(api):
     assert body["citation"] == "FRCP 12(a)(2)"
     assert body["counting"] == "calendar"
     assert body["roll_forward"] is True
-    assert body["skipped"] == [{"date": "2019-11-11", "name": "Veterans Day", "kind": "holiday"}]
+    assert body["skipped"] == [
+        {
+            "date": "2019-11-11",
+            "name": "Veterans Day",
+            "kind": "holiday",
+            "citation": "5 U.S.C. 6103(a)",
+        }
+    ]
 
 
 def test_foia_answer_rolls_over_a_weekend_and_mlk_day(api):
@@ -154,6 +167,7 @@ def test_closure_days_of_that_jurisdiction_are_skipped_and_named(api):
         "date": "2019-01-18",
         "name": "Closure: Executive order",
         "kind": "closure",
+        "citation": "",
     }
     assert "2019-01-17" not in [d["date"] for d in body["skipped"]]
 

@@ -62,6 +62,11 @@ def test_rules_are_the_design_table() -> None:
             False,
             'Fla. Stat. §119.07(1)(c) ("promptly"; no statutory period)',
         ),
+        ("US-NY", "response"): ("working", 20, False, "Public Officers Law §89(3)(a)"),
+        ("US-NY", "appeal_response"): ("working", 10, False, "Public Officers Law §89(4)(a)"),
+        ("US-TX", "ag_submission"): ("working", 15, False, "Gov't Code §552.301(e)"),
+        ("US-IL", "commercial_response"): ("working", 21, False, "5 ILCS 140/3.1(a)"),
+        ("US-IL", "recurrent_response"): ("working", 21, False, "5 ILCS 140/3.2(a)"),
     }
     # Only Massachusetts deems receipt on the next business day; only Florida's row is policy.
     assert [r.jurisdiction for r in RULES if r.deemed_receipt] == ["US-MA"]
@@ -131,8 +136,11 @@ RULE_CASES = [
     pytest.param(
         "US-NY", "acknowledgment", date(2024, 2, 8), date(2024, 2, 16), id="ny-acknowledgment"
     ),
-    # Fri 2024-03-01 + 5 business: skip 2 3 and Casimir Pulaski Day Mon 4, 5-8(4) Mon 11(5).
-    pytest.param("US-IL", "response", date(2024, 3, 1), date(2024, 3, 11), id="il-response"),
+    # Fri 2024-03-01 + 5 business: skip Sat 2, Sun 3; Casimir Pulaski's Birthday, Mon 4, is a
+    # statutory holiday (205 ILCS 630/17) on which state offices are open (80 Ill. Adm. Code
+    # 303.190 does not list it), so it counts: 4-8(5), due Fri 8 (not itself a holiday, so
+    # 5 ILCS 70/1.11 does not roll it).
+    pytest.param("US-IL", "response", date(2024, 3, 1), date(2024, 3, 8), id="il-response"),
     # Mon 2024-11-18 + 10 business: 19-22(4) 25-27(7), skip Thanksgiving 28 and Friday After
     # Thanksgiving 29, 30, Dec 1, Dec 2 3 4(10).
     pytest.param(
@@ -148,6 +156,29 @@ RULE_CASES = [
     # Policy: Mon 2024-02-12 + 10 business: 13-16(4) (Susan B. Anthony Day open), Mon 19(5)
     # (no Washington's Birthday in Florida), 20-23(9) Mon 26(10).
     pytest.param("US-FL", "follow_up", date(2024, 2, 12), date(2024, 2, 26), id="fl-follow-up"),
+    # POL §89(3)(a): "twenty business days from the date of the acknowledgment". Acknowledged Mon
+    # 2019-06-03: Jun 4-7(4) 10-14(9) 17-21(14) 24-28(19) Mon Jul 1(20).
+    pytest.param("US-NY", "response", date(2019, 6, 3), date(2019, 7, 1), id="ny-response"),
+    # POL §89(4)(a): "within ten business days of the receipt of such appeal". Received Mon
+    # 2019-09-09: 10-13(4) 16-20(9) Mon 23(10).
+    pytest.param(
+        "US-NY", "appeal_response", date(2019, 9, 9), date(2019, 9, 23), id="ny-appeal-response"
+    ),
+    # Gov't Code §552.301(e): "not later than the 15th business day after the date of receiving
+    # the written request". Received Mon 2019-09-09: 10-13(4) 16-20(9) 23-27(14) Mon 30(15).
+    pytest.param(
+        "US-TX", "ag_submission", date(2019, 9, 9), date(2019, 9, 30), id="tx-ag-submission"
+    ),
+    # 5 ILCS 140/3.1(a): "within 21 working days after receipt". Received Mon 2019-09-09:
+    # 10-13(4) 16-20(9) 23-27(14) Sep 30-Oct 4(19) Oct 7 8(21).
+    pytest.param(
+        "US-IL", "commercial_response", date(2019, 9, 9), date(2019, 10, 8), id="il-commercial"
+    ),
+    # 5 ILCS 140/3.2(a): "within 21 business days after receipt". Received Mon 2019-06-03:
+    # Jun 4-7(4) 10-14(9) 17-21(14) 24-28(19) Jul 1 2(21).
+    pytest.param(
+        "US-IL", "recurrent_response", date(2019, 6, 3), date(2019, 7, 2), id="il-recurrent"
+    ),
 ]
 
 
@@ -461,7 +492,12 @@ def test_as_dict_is_json_ready() -> None:
     assert data["deemed_trigger"] == "2019-03-04"
     assert data["counting"] == "working"
     assert data["days"] == 10
-    assert data["skipped"][0] == {"date": "2019-03-02", "name": "Saturday", "kind": "weekend"}
+    assert data["skipped"][0] == {
+        "date": "2019-03-02",
+        "name": "Saturday",
+        "kind": "weekend",
+        "citation": "",
+    }
     assert len(data["skipped"]) == 6
     assert data["summary"].startswith("Due 2019-03-18")
 

@@ -29,6 +29,8 @@ def test_the_demo_case_is_loaded_with_its_real_dates():
     suit = Lawsuit.objects.get(caption="ACLU v. DOJ, FBI and DEA")
     assert suit.filed_on == datetime.date(2019, 10, 31)  # October 2019
     assert suit.court == "U.S. District Court for the District of Massachusetts"
+    # Its deadlines roll past Massachusetts' legal holidays too (FRCP 6(a)(6)(C)).
+    assert suit.get_district_display() == "D. Mass."
     assert "ACLU of Massachusetts" in suit.plaintiffs
     assert {a.abbreviation for a in suit.defendant_agencies.all()} == {"DOJ", "FBI", "DEA"}
     assert {r.agency.abbreviation for r in suit.requests.all()} == {"DOJ", "FBI", "DEA"}
@@ -45,6 +47,7 @@ def test_the_demo_case_is_loaded_with_its_real_dates():
 
     dhs = Lawsuit.objects.get(caption="ACLU v. DHS")
     assert (dhs.filed_on.year, dhs.filed_on.month) == (2020, 3)
+    assert dhs.get_district_display() == "S.D.N.Y."
     assert "22 airports" in dhs.requests.get().events.get(kind=RequestEvent.Kind.NOTE).text
 
     assert authenticate(username="demo", password="demo-pass-1") is not None
