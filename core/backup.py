@@ -240,6 +240,9 @@ def _dump_database(target: Path) -> dict[str, Any]:
         ).stdout.strip()
         return {"server_version": connection.pg_version, "dump_tool": version}  # type: ignore[attr-defined]
     if vendor == "sqlite":
+        if connection.in_atomic_block:
+            # SQLite's backup would wait forever for the write lock this connection holds.
+            raise BackupError("a backup cannot be made inside a database transaction")
         connection.ensure_connection()
         # The online backup API copies a consistent database page by page while it stays in use.
         with sqlite3.connect(target) as copy:
@@ -275,6 +278,10 @@ def backup_create(
     try:
         report = _write_backup(partial, created, progress or (lambda message: None))
         os.replace(partial, final)  # the backup appears whole or not at all
+    except OSError as exc:  # a full disk, an unreadable file: said in words, nothing left
+        shutil.rmtree(partial, ignore_errors=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise BackupError(f"cannot write the backup: {exc.strerror or exc}{where}") from exc
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
