@@ -463,7 +463,17 @@ def backup_restore(*, folder: Path, force: bool = False) -> RestoreReport:
             "with --force to replace it",
             exit_code=EXIT_NOT_EMPTY,
         )
-    report = RestoreReport(folder=folder, vendor=vendor, replaced_data=bool(holding))
+    try:
+        return _restore_verified(folder, manifest, vendor, replaced=bool(holding))
+    except OSError as exc:  # a full disk, a folder the process may not write: said in words
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise BackupError(f"the restore stopped: {exc.strerror or exc}{where}") from exc
+
+
+def _restore_verified(
+    folder: Path, manifest: dict[str, Any], vendor: str, *, replaced: bool
+) -> RestoreReport:
+    report = RestoreReport(folder=folder, vendor=vendor, replaced_data=replaced)
     dump = folder / manifest["database"]["file"]
     if vendor == "postgresql":
         _restore_postgres(dump)
@@ -480,10 +490,15 @@ def backup_restore(*, folder: Path, force: bool = False) -> RestoreReport:
     return report
 
 
+def _in_memory() -> bool:
+    sqlite: Any = connection  # the SQLite wrapper's own method, absent from the base class
+    return bool(sqlite.is_in_memory_db())
+
+
 def _database_exists() -> bool:
     if database_vendor() == "sqlite":
         name = str(connection.settings_dict["NAME"])
-        return connection.is_in_memory_db() or Path(name).is_file()
+        return _in_memory() or Path(name).is_file()
     return True
 
 
@@ -529,7 +544,7 @@ def _restore_postgres(dump: Path) -> None:
 
 
 def _restore_sqlite(dump: Path) -> None:
-    if connection.is_in_memory_db():
+    if _in_memory():
         raise BackupError("the configured SQLite database is in memory; nothing to restore into")
     target = Path(connection.settings_dict["NAME"])
     connection.close()

@@ -91,22 +91,25 @@ def empty_target(tmp_path) -> Iterator[dict[str, str]]:
     source = urlsplit(os.environ["DATABASE_URL"])
     name = f"{source.path.lstrip('/')}_restore_{uuid.uuid4().hex[:8]}"
     params = connection.settings_dict
-    admin = {
-        "host": params["HOST"] or None,
-        "port": params["PORT"] or None,
-        "user": params["USER"] or None,
-        "password": params["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**admin) as server:
-        server.execute(f'CREATE DATABASE "{name}"')
+
+    def server() -> psycopg.Connection:
+        return psycopg.connect(
+            host=params["HOST"] or "",
+            port=params["PORT"] or "",
+            user=params["USER"] or "",
+            password=params["PASSWORD"] or "",
+            dbname="postgres",
+            autocommit=True,
+        )
+
+    with server() as maintenance:
+        maintenance.execute(f'CREATE DATABASE "{name}"')
     try:
         url = urlunsplit(source._replace(path=f"/{name}"))
         yield subprocess_env(DATABASE_URL=url, MEDIA_ROOT=str(media))
     finally:
-        with psycopg.connect(**admin) as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with server() as maintenance:
+            maintenance.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
