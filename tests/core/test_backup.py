@@ -329,3 +329,16 @@ def test_a_pg_dump_older_than_the_server_is_refused(monkeypatch):
     monkeypatch.setattr(backup, "_server_major", lambda: 99)
     with pytest.raises(backup.BackupError, match=r"PostgreSQL 99.*older.*postgresql-client-99"):
         backup.postgres_tool("pg_dump")
+
+
+def test_a_database_that_does_not_exist_is_a_clear_error(transactional_db, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL: a SQLite file that does not exist yet is simply created")
+    folder = the_backup(tmp_path)
+    source = urlsplit(os.environ["DATABASE_URL"])
+    nowhere = urlunsplit(source._replace(path=f"{source.path}_restore_never_created"))
+    refused = manage(subprocess_env(DATABASE_URL=nowhere), "restore", str(folder))
+    assert refused.returncode == backup.EXIT_FAILED
+    assert "cannot use the database" in refused.stderr
+    assert "does not exist" in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from core.backup import BackupError, backup_create
 
@@ -26,6 +27,10 @@ class Command(BaseCommand):
             )
         except BackupError as exc:
             raise CommandError(f"Backup failed: {exc}", returncode=exc.exit_code) from exc
+        except OperationalError as exc:  # no server, no such database, a wrong password
+            raise CommandError(
+                f"Backup failed: cannot use the database: {str(exc).strip()}"
+            ) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"Backed up to {report.folder}: database dump {report.dump_bytes} bytes, "

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from core.backup import BackupError, backup_restore
 
@@ -36,6 +37,10 @@ class Command(BaseCommand):
             report = backup_restore(folder=folder, force=force)
         except BackupError as exc:
             raise CommandError(f"Restore refused: {exc}", returncode=exc.exit_code) from exc
+        except OperationalError as exc:  # no server, no such database, a wrong password
+            raise CommandError(
+                f"Restore failed: cannot use the database: {str(exc).strip()}"
+            ) from exc
         rows = sum(report.tables.values())
         self.stdout.write(
             f"Restored the {report.vendor} database from {report.folder}: "
