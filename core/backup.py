@@ -14,6 +14,7 @@ Generic over the apps (core imports none of them): it copies every table and eve
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -503,44 +504,77 @@ def _database_exists() -> bool:
 
 
 def _restore_postgres(dump: Path) -> None:
-    """pg_restore writes the dump out as SQL, and psql runs it in one transaction after dropping
-    whatever tables the database has: a failure leaves the database as it was."""
+    """pg_restore writes the dump out as SQL, streamed to psql, which runs it in one transaction
+    after dropping whatever tables the database has. psql commits only when its input ends, so
+    the input is closed only once pg_restore has read the whole dump: if either fails, psql is
+    stopped first and the database is left as it was."""
     pg_restore = postgres_tool("pg_restore")
     psql, env = _postgres_command(postgres_tool("psql"))
     with connection.cursor() as cursor:
         existing = connection.introspection.table_names(cursor)
     connection.close()
-    drops = "".join(
-        f"DROP TABLE IF EXISTS {connection.ops.quote_name(name)} CASCADE;\n" for name in existing
-    )
-    script = subprocess.run(
-        [
-            pg_restore,
-            "--no-owner",
-            "--no-privileges",
-            "--clean",
-            "--if-exists",
-            "--file=-",
-            str(dump),
-        ],
-        capture_output=True,
-        check=False,
-    )
-    if script.returncode != 0:
-        raise BackupError(f"pg_restore cannot read {dump.name}: {script.stderr.decode().strip()}")
-    _run(
-        [
-            *psql[:-1],
-            "--no-psqlrc",
-            "--quiet",
-            "--single-transaction",
-            "--set=ON_ERROR_STOP=1",
-            "--file=-",
-            psql[-1],
-        ],
-        env,
-        input=drops + script.stdout.decode(),
-    )
+    drops = [
+        f"--command=DROP TABLE IF EXISTS {connection.ops.quote_name(name)} CASCADE"
+        for name in existing
+    ]
+    with tempfile.TemporaryFile() as script_errors, tempfile.TemporaryFile() as load_errors:
+        script = subprocess.Popen(
+            [
+                pg_restore,
+                "--no-owner",
+                "--no-privileges",
+                "--clean",
+                "--if-exists",
+                "--file=-",
+                str(dump),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=script_errors,
+        )
+        load = subprocess.Popen(
+            [
+                *psql[:-1],
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set=ON_ERROR_STOP=1",
+                *drops,
+                "--file=-",
+                psql[-1],
+            ],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=load_errors,
+        )
+        if script.stdout is None or load.stdin is None:
+            raise BackupError("cannot start pg_restore and psql")
+        psql_stopped = False
+        try:
+            shutil.copyfileobj(script.stdout, load.stdin, _CHUNK)
+        except BrokenPipeError:
+            psql_stopped = True  # on an error (ON_ERROR_STOP): reported below
+        finally:
+            script.stdout.close()
+        if script.wait() != 0 and not psql_stopped:
+            load.kill()  # before its input ends: the transaction is rolled back
+            load.wait()
+            raise BackupError(f"pg_restore cannot read {dump.name}: {_read(script_errors)}")
+        with contextlib.suppress(BrokenPipeError):
+            load.stdin.close()
+        if load.wait() != 0:
+            raise BackupError(f"psql failed (exit {load.returncode}): {_read(load_errors)}")
+
+
+def _read(errors: Any) -> str:
+    errors.seek(0)
+    return str(errors.read().decode(errors="replace").strip())
+
+
+def _sqlite_regexp(pattern: str | None, value: object) -> bool | None:
+    if pattern is None or value is None:
+        return None
+    return re.search(pattern, str(value)) is not None
 
 
 def _restore_sqlite(dump: Path) -> None:
@@ -558,6 +592,15 @@ def _restore_sqlite(dump: Path) -> None:
             shutil.copyfileobj(source, out, _CHUNK)
             out.flush()
             os.fsync(out.fileno())
+        try:
+            with contextlib.closing(sqlite3.connect(temporary)) as restored:
+                # CHECK constraints call REGEXP, which Django defines on its connections.
+                restored.create_function("REGEXP", 2, _sqlite_regexp, deterministic=True)
+                verdict = restored.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            verdict = str(exc)
+        if verdict != "ok":
+            raise BackupError(f"{dump.name} is not a sound SQLite database: {verdict}")
         # A journal left beside the old file would be replayed into the new one.
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)

@@ -342,3 +342,30 @@ def test_a_database_that_does_not_exist_is_a_clear_error(transactional_db, tmp_p
     assert "cannot use the database" in refused.stderr
     assert "does not exist" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_dump_that_cannot_be_loaded_leaves_the_database_as_it_was(
+    demo_tracker, tmp_path, empty_target
+):
+    # A dump cut short whose manifest was rewritten to match: it passes the hash check, and the
+    # database tool itself must fail, in the middle of the restore, without a half-loaded result.
+    folder = the_backup(tmp_path)
+    assert manage(empty_target, "restore", str(folder)).returncode == 0
+    before = tracker_seen_by(empty_target)["counts"]
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    dump = folder / manifest["database"]["file"]
+    dump.write_bytes(dump.read_bytes()[: dump.stat().st_size // 3])
+    for entry in manifest["files"]:
+        if entry["path"] == dump.name:
+            entry.update(
+                size=dump.stat().st_size, sha256=hashlib.sha256(dump.read_bytes()).hexdigest()
+            )
+    manifest_path.write_text(json.dumps(manifest))
+
+    failed = manage(empty_target, "restore", "--force", str(folder))
+
+    assert failed.returncode == backup.EXIT_FAILED, failed.stderr
+    assert dump.name in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert tracker_seen_by(empty_target)["counts"] == before
