@@ -114,9 +114,11 @@ class Release(models.Model):
     # Uploaded files waiting for (or in) ingestion; emptied as runs finish, so a run cut short
     # can be resumed from the admin.
     staged = models.JSONField(default=list, blank=True, editable=False)
-    # When the staged files were last handed to the broker for ingestion. A release still pending
-    # long after it (the broker was down, or lost the message) is handed over again by the
-    # requeue sweep (core.requeue; documents.selectors.releases_waiting_for_worker).
+    # When the staged files were last handed to the broker for ingestion, or, while a run
+    # ingests them, when it last committed a batch. A release still pending long after it (the
+    # broker was down, or lost the message), or still ingesting with no live run (its worker
+    # died), is handed over again by the requeue sweep (core.requeue;
+    # documents.selectors.releases_waiting_for_worker, releases_ingesting_unmoved).
     ingestion_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -330,3 +330,15 @@ def releases_waiting_for_worker(*, handed_over_before: datetime.datetime) -> Que
         .filter(Q(ingestion_queued_at__lt=handed_over_before) | Q(ingestion_queued_at__isnull=True))
         .order_by("pk")
     )
+
+
+def releases_ingesting_unmoved(*, moved_before: datetime.datetime) -> QuerySet[Release]:
+    """Releases a run is ingesting, or was when it died, with files still staged, that have not
+    moved (handed over, or a batch committed) since the given moment. Whether their run is
+    still live is the run's claim to say (documents.services)."""
+    return (
+        Release.objects.filter(ingestion=Release.Ingestion.INGESTING)
+        .exclude(staged=[])
+        .filter(Q(ingestion_queued_at__lt=moved_before) | Q(ingestion_queued_at__isnull=True))
+        .order_by("pk")
+    )

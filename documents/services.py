@@ -142,9 +142,10 @@ def release_resume(*, release: Release) -> bool:
 def releases_requeue(handed_over_before: datetime.datetime) -> int:
     """Hand back to the worker every release still pending that was handed over before the
     given moment (core.requeue calls this): its message never reached a worker, or was lost.
-    A copy meeting the original in the queue is harmless: the task ingests only files still
-    staged, and a run skips what the release already has."""
-    sent = 0
+    Also every release left ingesting by a run that died with its host (see
+    _releases_orphaned_requeue). A copy meeting the original in the queue is harmless: the task
+    ingests only files still staged, and a run skips what the release already has."""
+    sent = _releases_orphaned_requeue(handed_over_before)
     for release in selectors.releases_waiting_for_worker(handed_over_before=handed_over_before):
         # Claimed first: a release a worker started meanwhile, or that a concurrent sweep took,
         # changes no row here and is not sent again.
@@ -155,6 +156,35 @@ def releases_requeue(handed_over_before: datetime.datetime) -> int:
         ).update(ingestion_queued_at=timezone.now())
         if claimed:
             log.info("release %s: handing its staged files to the worker again", release.pk)
+            tasks.release_ingest.delay(release.pk, list(release.staged))
+            sent += 1
+    return sent
+
+
+def _releases_orphaned_requeue(moved_before: datetime.datetime) -> int:
+    """Hand back the releases still `ingesting`, files staged, that have not moved since the
+    given moment and whose run nobody holds: its worker died (a whole host lost takes its
+    message with it until the broker's visibility timeout, twelve hours and more). The run's
+    claim says whether it is live; SQLite has no worker, so no run there outlives its request."""
+    if connection.vendor != "postgresql":
+        return 0
+    sent = 0
+    for release in selectors.releases_ingesting_unmoved(moved_before=moved_before):
+        if _run_is_live(release.pk):
+            continue  # a long file between two batches: the run is still there
+        # Claimed as the pending releases are: a second sweep, or a run that started meanwhile
+        # (its first write moves the release), changes no row here and sends nothing.
+        claimed = Release.objects.filter(
+            pk=release.pk,
+            ingestion=Release.Ingestion.INGESTING,
+            ingestion_queued_at=release.ingestion_queued_at,
+        ).update(ingestion_queued_at=timezone.now())
+        if claimed:
+            log.warning(
+                "release %s: its run is gone (no live claim); handing its staged files to the "
+                "worker again",
+                release.pk,
+            )
             tasks.release_ingest.delay(release.pk, list(release.staged))
             sent += 1
     return sent
@@ -284,8 +314,11 @@ def _is_empty_message(message: bytes) -> bool:
 def expand(paths: Sequence[Path | str], report: IngestReport) -> Iterator[Unit]:
     """The units of the inputs: files as they are, archive members, mailbox messages.
 
-    Errors about an input (too large, unreadable, a hostile archive member) are recorded in the
-    report and that input, or member, is skipped; the others go on.
+    Errors about an input (too large, gone, a hostile archive member) are recorded in the
+    report and that input, or member, is skipped; the others go on. An input that is there but
+    cannot be read (permission refused, an I/O error, its volume unmounted) is the disk failing,
+    not the input: a StorageError stops the run with every upload kept staged, since an input
+    recorded as an error is one whose upload the run's end deletes.
     """
     limit = settings.DOCUMENT_MAX_FILE_BYTES
     for raw in paths:
@@ -295,9 +328,11 @@ def expand(paths: Sequence[Path | str], report: IngestReport) -> Iterator[Unit]:
             size = path.stat().st_size
             key = _input_key(path, name)
             container = _container(path)
-        except OSError as exc:
+        except FileNotFoundError as exc:
             report.error(name, f"cannot be read: {exc.strerror or exc}")
             continue
+        except OSError as exc:
+            raise StorageError(f"{name} could not be read: {exc.strerror or exc}") from exc
         if size > limit and container is None:
             report.error(
                 name, f"is {size:,} bytes, over the limit of {limit:,} (DOCUMENT_MAX_FILE_BYTES)"
@@ -903,6 +938,13 @@ def _run_claimed(release_id: int) -> Iterator[bool]:
                 )
 
 
+def _run_is_live(release_id: int) -> bool:
+    """Whether a run holds the release's claim now (PostgreSQL only): the lock is tried, and
+    let go of at once when it was free, so this never keeps a run from starting."""
+    with _run_claimed(release_id) as claimed:
+        return not claimed
+
+
 def release_ingest(
     *,
     release_id: int,
@@ -962,7 +1004,12 @@ def _run(
         report.problems = list(earlier["warnings"])
         skip = earlier["position"]
     done = 0
-    Release.objects.filter(pk=release_id).update(ingestion=Release.Ingestion.INGESTING)
+    # Every write of a run moves the release (ingestion_queued_at): the requeue sweep takes a
+    # release ingesting that has not moved for a while, and whose claim nobody holds, for one
+    # whose worker died.
+    Release.objects.filter(pk=release_id).update(
+        ingestion=Release.Ingestion.INGESTING, ingestion_queued_at=timezone.now()
+    )
     done_sources = set(release.documents.values_list("source", flat=True))
     known = dict(
         Document.objects.filter(request_id=release.request_id)
@@ -996,7 +1043,9 @@ def _run(
                 _write_batch(release, fresh, report, known)
                 del fresh
                 Release.objects.filter(pk=release_id).update(
-                    files_done=done, ingest_counts={**counts, "run": _standing(paths, done, report)}
+                    files_done=done,
+                    ingest_counts={**counts, "run": _standing(paths, done, report)},
+                    ingestion_queued_at=timezone.now(),
                 )
             if progress:
                 progress(done, total)
@@ -1082,16 +1131,18 @@ def _finish(
 
 
 def _discard_staged(path: Path) -> None:
-    """Remove a finished upload from the staging folder (only ever inside it)."""
-    root = staging_root().resolve()
+    """Remove a finished upload from the staging folder (only ever inside it). Never raises: the
+    run is committed, and a file that could not be removed is only space, logged for staff."""
     try:
+        root = staging_root().resolve()
         resolved = path.resolve()
-    except OSError:
+        if root not in resolved.parents:
+            return  # not ours: a path given to the command, never deleted
+        for leftover in (resolved, resolved.with_name(resolved.name + ".name")):
+            leftover.unlink(missing_ok=True)
+    except OSError as exc:
+        log.error("finished upload %s could not be removed from staging: %s", path, exc)
         return
-    if root not in resolved.parents:
-        return  # not ours: a path given to the command, never deleted
-    for leftover in (resolved, resolved.with_name(resolved.name + ".name")):
-        leftover.unlink(missing_ok=True)
     with contextlib.suppress(OSError):
         resolved.parent.rmdir()  # only when the batch folder is empty
 

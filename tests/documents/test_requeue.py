@@ -5,9 +5,12 @@ over again; a copy of the message arriving after the work was done does nothing.
 from __future__ import annotations
 
 import datetime
+import os
 
+import psycopg
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -99,10 +102,88 @@ def test_a_release_a_worker_started_meanwhile_is_not_sent_again(
     services.release_stage_uploads(release=release, files=[upload("pdf/three_pages.pdf")])
     found = list(selectors.releases_waiting_for_worker(handed_over_before=NOW))
     assert found == [release]
-    # Between the sweep's read and its send, a worker takes the original message.
-    Release.objects.filter(pk=release.pk).update(ingestion=Ingestion.INGESTING)
+    # Between the sweep's read and its send, a worker takes the original message (its run
+    # moves the release as it starts).
+    Release.objects.filter(pk=release.pk).update(
+        ingestion=Ingestion.INGESTING, ingestion_queued_at=NOW
+    )
     monkeypatch.setattr(selectors, "releases_waiting_for_worker", lambda **kwargs: found)
     sent = []
     monkeypatch.setattr(tasks.release_ingest, "delay", lambda *args: sent.append(args))
     assert services.releases_requeue(NOW) == 0
     assert sent == []
+
+
+def _other_connection() -> psycopg.Connection:
+    s = connection.settings_dict
+    return psycopg.connect(
+        host=s["HOST"], port=s["PORT"], user=s["USER"], dbname=s["NAME"], autocommit=True
+    )
+
+
+def _left_ingesting(request, moved: datetime.datetime) -> Release:
+    """A release whose run got as far as marking it ingesting, then lost its worker's host."""
+    release = services.release_create(request=request, released_on=datetime.date(2020, 6, 17))
+    services.release_stage_uploads(release=release, files=[upload("pdf/three_pages.pdf")])
+    Release.objects.filter(pk=release.pk).update(
+        ingestion=Ingestion.INGESTING, ingestion_queued_at=moved
+    )
+    return release
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    "postgres" not in os.environ.get("DATABASE_URL", ""),
+    reason="the run's claim is a PostgreSQL advisory lock; on SQLite a run dies with its request",
+)
+def test_a_release_left_ingesting_by_a_dead_run_is_handed_over_once_it_stopped_moving(
+    suit_and_request, eager, django_capture_on_commit_callbacks, settings
+):
+    settings.REQUEUE_AFTER_MINUTES = 30
+    _, request = suit_and_request
+    orphan = _left_ingesting(request, NOW)
+    recent = _left_ingesting(request, NOW + datetime.timedelta(minutes=25))
+
+    later = NOW + datetime.timedelta(minutes=31)  # the first has not moved for 31 minutes
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert waiting_work_requeue() == "release ingestion: 1"
+    orphan.refresh_from_db()
+    recent.refresh_from_db()
+    assert (orphan.ingestion, orphan.staged, orphan.documents.count()) == (Ingestion.DONE, [], 1)
+    assert recent.ingestion == Ingestion.INGESTING  # a long file between two batches, maybe
+    with time_machine.travel(later, tick=False):
+        assert waiting_work_requeue() == "release ingestion: 0"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    "postgres" not in os.environ.get("DATABASE_URL", ""),
+    reason="the run's claim is a PostgreSQL advisory lock; on SQLite a run dies with its request",
+)
+def test_a_release_whose_run_is_live_is_not_handed_over_however_long_it_has_not_moved(
+    suit_and_request, eager, django_capture_on_commit_callbacks, settings
+):
+    settings.REQUEUE_AFTER_MINUTES = 30
+    _, request = suit_and_request
+    release = _left_ingesting(request, NOW)
+    later = NOW + datetime.timedelta(hours=5)
+    with _other_connection() as live_run:  # a worker on another host, still at it
+        live_run.execute("SELECT pg_advisory_lock(%s, %s)", [services.RUN_LOCK, release.pk])
+        with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(
+            execute=True
+        ):
+            assert waiting_work_requeue() == "release ingestion: 0"
+        release.refresh_from_db()
+        assert (release.ingestion, release.documents.count()) == (Ingestion.INGESTING, 0)
+        # The sweep let go of the lock it tried: the live run still holds it alone.
+        (held,) = live_run.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s",
+            [release.pk],
+        ).fetchone()
+        assert held == 1
+        # That host dies now; the server lets go of its claim.
+        live_run.execute("SELECT pg_advisory_unlock(%s, %s)", [services.RUN_LOCK, release.pk])
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert waiting_work_requeue() == "release ingestion: 1"
+    release.refresh_from_db()
+    assert (release.ingestion, release.documents.count()) == (Ingestion.DONE, 1)

@@ -256,3 +256,49 @@ def test_a_second_task_while_a_run_is_live_does_nothing(release, sent):
         assert services.release_resume(release=release)
     assert state(release)[0] == Release.Ingestion.DONE
     assert Document.objects.count() == 1
+
+
+def test_a_staged_upload_that_cannot_be_read_stops_the_run_and_stays_staged(
+    release, sent, monkeypatch
+):
+    """Permission refused (or an I/O error, an unmounted volume) is the disk, not the upload:
+    recorded as the file's error, the run's end would delete the upload with the release
+    "done". Only a file that is gone is that file's error."""
+    staged = services.release_stage_uploads(release=release, files=uploads("a", "b"))
+    unreadable = Path(staged[1])
+    real_stat = Path.stat
+
+    # At the file system's boundary, not by chmod: a test running as root reads a 000 file.
+    def stat(self, *args, **kwargs):
+        if self == unreadable:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    with pytest.raises(services.StorageError, match="Permission denied"), sent():
+        tasks.release_ingest.delay(release.pk, staged)
+
+    release.refresh_from_db()
+    assert release.ingestion == Release.Ingestion.FAILED
+    assert [p["file"] for p in release.errors] == ["(ingestion)"]
+    assert release.staged == staged
+    monkeypatch.undo()
+    assert all(Path(p).exists() for p in staged)
+
+
+def test_a_finished_upload_that_cannot_be_removed_leaves_the_run_finished(
+    release, sent, monkeypatch, caplog
+):
+    staged = services.release_stage_uploads(release=release, files=uploads("a"))
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    with sent():
+        tasks.release_ingest.delay(release.pk, staged)
+
+    release.refresh_from_db()
+    assert (release.ingestion, release.staged) == (Release.Ingestion.DONE, [])
+    assert Document.objects.count() == 1
+    assert "could not be removed from staging" in caplog.text
