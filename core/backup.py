@@ -10,6 +10,9 @@ A restore checks every hash before it touches anything, refuses a database that 
 forced, then loads the dump and the files. The caller runs the fixity check afterwards.
 
 Generic over the apps (core imports none of them): it copies every table and every stored file.
+What a restore cannot bring back (uploads waiting in `staging/`, left out of every backup) each
+app sets right itself, from a hook it registers from its `AppConfig.ready()`
+(`after_restore_register`), which `manage.py restore` runs once the database is migrated.
 """
 
 from __future__ import annotations
@@ -47,6 +50,26 @@ MEDIA_SKIPPED = frozenset({"staging"})
 #: Tables Django fills by itself on `migrate`: rows there do not make a database "hold data".
 BOOKKEEPING_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission"})
 _CHUNK = 1024 * 1024
+
+
+#: Given nothing, set right in the restored database what the backup could not bring back;
+#: returns one line per thing it changed, for the operator.
+AfterRestore = Callable[[], list[str]]
+
+_after_restore: dict[str, AfterRestore] = {}
+
+
+def after_restore_register(kind: str, hook: AfterRestore) -> None:
+    """Register (or replace, as a reloaded app does) what `kind` of data needs after a restore."""
+    _after_restore[kind] = hook
+
+
+def after_restore() -> list[str]:
+    """Run every registered hook, in the order of their names; returns their lines."""
+    lines = []
+    for kind in sorted(_after_restore):
+        lines.extend(_after_restore[kind]())
+    return lines
 
 
 class BackupError(Exception):
@@ -484,7 +507,12 @@ def _restore_verified(
         relative = PurePosixPath(entry["path"])
         if relative.parts[0] != MEDIA_FOLDER or len(relative.parts) < 2:
             continue
-        _restore_file(folder.joinpath(*relative.parts), PurePosixPath(*relative.parts[1:]))
+        _restore_file(
+            folder.joinpath(*relative.parts),
+            PurePosixPath(*relative.parts[1:]),
+            size=entry["size"],
+            sha256=entry["sha256"],
+        )
         report.files += 1
         report.media_bytes += entry["size"]
     report.tables = table_rows()
@@ -610,7 +638,11 @@ def _restore_sqlite(dump: Path) -> None:
         raise
 
 
-def _restore_file(source: Path, relative: PurePosixPath) -> None:
+def _restore_file(source: Path, relative: PurePosixPath, *, size: int, sha256: str) -> None:
+    """Copy one stored file into MEDIA_ROOT: written beside its place, flushed to the disk and
+    read back against the manifest's size and SHA-256 before the rename puts it in place, then
+    the rename itself flushed (its folder), as documents' own storing does: a crash or a disk
+    that gives back other bytes never leaves a wrong file under a stored name."""
     media_root = Path(settings.MEDIA_ROOT).resolve()
     target = media_root.joinpath(*relative.parts)
     if media_root not in target.resolve().parents:
@@ -623,7 +655,26 @@ def _restore_file(source: Path, relative: PurePosixPath) -> None:
     try:
         with open(temporary, "wb") as out, source.open("rb") as reader:
             shutil.copyfileobj(reader, out, _CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        written = _sha256_copy(Path(temporary), None)
+        if written != (size, sha256):
+            raise BackupError(
+                f"{relative} does not read back as the backup holds it (size {written[0]}, "
+                f"SHA-256 {written[1]}; recorded {size}, {sha256}): the disk under MEDIA_ROOT "
+                "is failing; fix it and run restore --force again"
+            )
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    _fsync_folder(target.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename into `folder` durable."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -24,3 +24,8 @@ class DocumentsConfig(AppConfig):
         from documents.services import releases_requeue  # noqa: PLC0415
 
         requeue_register("release ingestion", releases_requeue)
+        # Uploads waiting in staging are in no backup: a restore leaves releases that list them.
+        from core.backup import after_restore_register  # noqa: PLC0415
+        from documents.services import releases_staged_after_restore  # noqa: PLC0415
+
+        after_restore_register("release uploads", releases_staged_after_restore)

@@ -190,6 +190,57 @@ def _releases_orphaned_requeue(moved_before: datetime.datetime) -> int:
     return sent
 
 
+#: The `file` of a release's problem saying that uploads waiting in staging were lost.
+UPLOADS_LOST = "(uploads lost in a restore)"
+
+
+def releases_staged_after_restore() -> list[str]:
+    """After a restore from backup (core.backup runs this): uploads waiting in staging are in no
+    backup, so a release still listing staged files the restored media root lacks would hand
+    the requeue sweep files that are not there, and end "Done, with errors" with the upload
+    gone. Those files leave its staged list, the release says on its page that they must be
+    uploaded again, and one with nothing left staged stops waiting (Failed). Returns a line per
+    release, with its id, for the operator."""
+    root = staging_root().resolve()
+    lines = []
+    for release in Release.objects.exclude(staged=[]).order_by("pk"):
+        lost = [p for p in release.staged if not _staged_here(Path(p), root)]
+        if not lost:
+            continue
+        with transaction.atomic():
+            locked = Release.objects.select_for_update().get(pk=release.pk)
+            locked.staged = [p for p in locked.staged if p not in lost]
+            locked.errors = [
+                *locked.errors,
+                {
+                    "file": UPLOADS_LOST,
+                    "reason": f"{len(lost)} uploaded file(s) were still waiting to be ingested "
+                    "when the backup was made, and backups do not hold uploads waiting in "
+                    "staging: upload them again",
+                    "kind": "error",
+                },
+            ]
+            fields = ["staged", "errors"]
+            if not locked.staged:
+                locked.ingestion = Release.Ingestion.FAILED
+                fields.append("ingestion")
+            locked.save(update_fields=fields)
+        lines.append(
+            f"release {release.pk} ({release}): {len(lost)} staged upload(s) not in the backup; "
+            "upload them again"
+        )
+    return lines
+
+
+def _staged_here(path: Path, root: Path) -> bool:
+    """Whether a staged upload is a file in this media root's staging area."""
+    try:
+        resolved = path.resolve()
+        return root in resolved.parents and resolved.is_file()
+    except OSError:
+        return False
+
+
 def document_record_by_hand(*, document: Document) -> Document:
     """A document staff enter without a file (withheld in full, for the Vaughn index): it takes
     its release's request, and a source of its own."""
@@ -1104,8 +1155,10 @@ def _finish(
         kept = [
             p
             for p in release.errors
-            # A run that finished makes an earlier run's "stopped" moot.
-            if p.get("file") not in mentioned and (state or p.get("file") != "(ingestion)")
+            # A run that finished makes an earlier run's "stopped" moot, and the uploads a
+            # restore lost (the run is of their upload again, as the release asked).
+            if p.get("file") not in mentioned
+            and (state or p.get("file") not in ("(ingestion)", UPLOADS_LOST))
         ]
         release.errors = kept + report.problems
         has_errors = any(p.get("kind", "error") == "error" for p in release.errors)

@@ -5,6 +5,7 @@ document's bytes still hash to the recorded SHA-256."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -14,22 +15,25 @@ import sys
 import uuid
 from collections.abc import Iterator
 from io import StringIO
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from core import backup
-from documents.models import Document
+from documents import services
+from documents.models import Document, Release
 from documents.selectors import document_search
 from documents.services import staging_root
+from tests.factories import RecordsRequestFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 #: A word of one demo document only (sample_data/demo_release.py): "Demonstrations at the
@@ -369,3 +373,114 @@ def test_a_dump_that_cannot_be_loaded_leaves_the_database_as_it_was(
     assert dump.name in failed.stderr
     assert "Traceback" not in failed.stderr
     assert tracker_seen_by(empty_target)["counts"] == before
+
+
+def released_staging(env: dict[str, str], release_id: int) -> dict:
+    """A release's ingestion state, staged list and problems, read by a process of its own."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, json, sys; django.setup(); "
+            "from documents.models import Release; "
+            "r = Release.objects.get(pk=int(sys.argv[1])); "
+            "print(json.dumps({'ingestion': r.ingestion, 'staged': r.staged, "
+            "'problems': [p['file'] for p in r.errors]}))",
+            str(release_id),
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "foiatracker.settings"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_release_waiting_on_staged_uploads_is_told_to_upload_them_again_after_a_restore(
+    demo_tracker, tmp_path, empty_target
+):
+    """Staging is in no backup: the restored release must not hand the requeue sweep files that
+    are not there (it would end "Done, with errors", the upload gone without a word)."""
+    waiting = Release.objects.order_by("pk").first()
+    (staged,) = (p for p in staging_root().rglob("*") if p.is_file())
+    Release.objects.filter(pk=waiting.pk).update(
+        ingestion=Release.Ingestion.PENDING, staged=[str(staged)]
+    )
+    folder = the_backup(tmp_path)
+
+    restored = manage(empty_target, "restore", str(folder))
+
+    assert restored.returncode == 0, restored.stderr
+    assert f"release {waiting.pk} " in restored.stdout
+    assert "upload them again" in restored.stdout
+    assert released_staging(empty_target, waiting.pk) == {
+        "ingestion": Release.Ingestion.FAILED,
+        "staged": [],
+        "problems": [services.UPLOADS_LOST],
+    }
+
+
+def test_after_a_restore_only_the_uploads_the_media_root_lacks_leave_the_staged_list(db):
+    request = RecordsRequestFactory()
+    kept, lost = (
+        services.release_create(request=request, released_on=datetime.date(2020, 6, day))
+        for day in (17, 18)
+    )
+    (here,) = services.release_stage_uploads(
+        release=kept, files=[SimpleUploadedFile("a.eml", b"Subject: a\n\nA.\n")]
+    )
+    gone = services.release_stage_uploads(
+        release=lost,
+        files=[
+            SimpleUploadedFile("b.eml", b"Subject: b\n\nB.\n"),
+            SimpleUploadedFile("c.eml", b"Subject: c\n\nC.\n"),
+        ],
+    )
+    for path in gone[1:]:
+        Path(path).unlink()
+
+    lines = backup.after_restore()
+
+    assert lines == [
+        f"release {lost.pk} ({lost}): 1 staged upload(s) not in the backup; upload them again"
+    ]
+    kept.refresh_from_db()
+    lost.refresh_from_db()
+    assert (kept.staged, kept.errors) == ([here], [])
+    assert lost.staged == gone[:1]  # still waiting: the sweep ingests what is there
+    assert lost.ingestion == Release.Ingestion.PENDING
+    assert [p["file"] for p in lost.errors] == [services.UPLOADS_LOST]
+    assert backup.after_restore() == []  # a second run finds nothing
+
+
+def test_a_restored_file_that_does_not_read_back_as_the_backup_holds_it_is_never_put_in_place(
+    tmp_path, settings, monkeypatch
+):
+    data = b"the stored bytes"
+    source = tmp_path / "backup-copy"
+    source.write_bytes(data)
+    relative = PurePosixPath("documents", "1", "ab", "abc")
+    target = Path(settings.MEDIA_ROOT, *relative.parts)
+    real_copy = shutil.copyfileobj
+
+    def failing_disk(reader, out, length=0):  # the disk keeps other bytes than it was given
+        real_copy(reader, out, length)
+        out.seek(0)
+        out.write(b"T")
+
+    monkeypatch.setattr(backup.shutil, "copyfileobj", failing_disk)
+    with pytest.raises(backup.BackupError, match="does not read back"):
+        backup._restore_file(
+            source, relative, size=len(data), sha256=hashlib.sha256(data).hexdigest()
+        )
+    assert not list(target.parent.iterdir())  # neither the file nor a temporary one
+
+    monkeypatch.setattr(backup.shutil, "copyfileobj", real_copy)
+    flushed = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(backup.os, "fsync", lambda fd: flushed.append(fd) or real_fsync(fd))
+    backup._restore_file(source, relative, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    assert target.read_bytes() == data
+    assert len(flushed) == 2  # the file's bytes, then its folder's entry

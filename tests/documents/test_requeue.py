@@ -169,8 +169,9 @@ def test_a_release_whose_run_is_live_is_not_handed_over_however_long_it_has_not_
     later = NOW + datetime.timedelta(hours=5)
     with _other_connection() as live_run:  # a worker on another host, still at it
         live_run.execute("SELECT pg_advisory_lock(%s, %s)", [services.RUN_LOCK, release.pk])
-        with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(
-            execute=True
+        with (
+            time_machine.travel(later, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
         ):
             assert waiting_work_requeue() == "release ingestion: 0"
         release.refresh_from_db()

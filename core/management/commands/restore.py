@@ -10,7 +10,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
-from core.backup import BackupError, backup_restore
+from core.backup import BackupError, after_restore, backup_restore
 
 #: The documents app's fixity check, called by name: core imports no app.
 FIXITY_COMMAND = "verify_documents"
@@ -50,6 +50,9 @@ class Command(BaseCommand):
         )
         # A backup made by older code is brought up to this code's schema (a no-op otherwise).
         call_command("migrate", interactive=False, verbosity=0)
+        # What no backup holds (uploads still waiting in staging), each app sets right.
+        for line in after_restore():
+            self.stdout.write(self.style.WARNING(line))
         if FIXITY_COMMAND in get_commands():
             try:
                 call_command(FIXITY_COMMAND, stdout=self.stdout._out, stderr=self.stderr._out)
