@@ -349,7 +349,13 @@ def year_range_error(start: datetime.date) -> str | None:
 
 
 def deadline_calculate(
-    *, jurisdiction: str, rule: str, start: datetime.date, extension: bool = False
+    *,
+    jurisdiction: str,
+    rule: str,
+    start: datetime.date,
+    extension: bool = False,
+    forum: str | None = None,
+    observance: str | None = None,
 ) -> Explanation:
     """Apply rule ``rule`` of ``jurisdiction`` to the trigger date ``start``, with its closures;
     with ``extension``, the due date after the rule's longest statutory extension, counted as
@@ -357,12 +363,48 @@ def deadline_calculate(
     552(a)(6)(B)(i); Illinois: 5 more business days, 5 ILCS 140/3(e); California: one limit of
     10 + 14 days from the trigger, rolled once, Gov. Code §7922.535(b)).
 
-    Raises ``UnknownJurisdiction``, ``UnknownRule``, ``UnsupportedYear`` or, for a rule with no
-    extension, ``NoExtension`` (all ``ValueError``).
+    ``forum`` (one of ``calendars.FORUMS``, federal rules only): the state where the district
+    court sits, whose legal holidays a last day also rolls past (FRCP 6(a)(6)(C)).
+    ``observance``: one of ``calendars.observance_choices(jurisdiction)``; ``None`` for the
+    statute's default reading.
+
+    Raises ``UnknownJurisdiction`` (also for a forum), ``UnknownObservance``, ``UnknownRule``,
+    ``UnsupportedYear``, ``ForumOutsideFederalCourt`` or, for a rule with no extension,
+    ``NoExtension`` (all ``ValueError``).
     """
+    if forum is not None and jurisdiction != FEDERAL:
+        raise ForumOutsideFederalCourt(jurisdiction, forum)
     closures = closures_for(jurisdiction)
     if not extension:
-        return compute((jurisdiction, rule), start, closures)
+        return compute(
+            (jurisdiction, rule), start, closures, forum=forum, observance=observance
+        )
     rules.get_rule(jurisdiction, rule).extension()  # NoExtension before anything is counted
-    basis = {"extend": {"rule": rule, "trigger": start.isoformat()}, "of_rule": rule}
+    basis: dict[str, Any] = {
+        "extend": {"rule": rule, "trigger": start.isoformat()},
+        "of_rule": rule,
+    }
+    # The variant keys only when asked: a basis without them counts on the default calendar
+    # and its explanation says nothing about a forum or an observance.
+    if forum is not None:
+        basis["forum"] = forum
+    if observance is not None:
+        basis["observance"] = observance
     return rules.evaluate(jurisdiction, basis, closures)
+
+
+#: The one jurisdiction whose rules a court forum applies to: federal court deadlines.
+FEDERAL = "US"
+
+
+class ForumOutsideFederalCourt(ValueError):
+    """A court forum given for a jurisdiction other than the federal one: FRCP 6(a)(6)(C) adds a
+    forum state's legal holidays to federal court deadlines only."""
+
+    def __init__(self, jurisdiction: str, forum: str) -> None:
+        self.jurisdiction = jurisdiction
+        self.forum = forum
+        super().__init__(
+            f"A court forum applies only to federal deadlines (jurisdiction {FEDERAL}, "
+            f"FRCP 6(a)(6)(C)); {jurisdiction} has none, so forum {forum!r} cannot be used."
+        )
