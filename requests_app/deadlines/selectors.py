@@ -17,6 +17,7 @@ wanted or many at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import operator
 from collections.abc import Callable, Iterable, Mapping
@@ -376,9 +377,16 @@ def deadline_calculate(
         raise ForumOutsideFederalCourt(jurisdiction, forum)
     closures = closures_for(jurisdiction)
     if not extension:
-        return compute(
+        explanation = compute(
             (jurisdiction, rule), start, closures, forum=forum, observance=observance
         )
+        if forum is None and observance is None:
+            return explanation
+        # Say which calendar was counted on, as a stored deadline's explanation does.
+        variant = rules.CalendarVariant(
+            forum=forum, observance=observance, court=forum is not None
+        )
+        return dataclasses.replace(explanation, preface=variant.reading(jurisdiction))
     rules.get_rule(jurisdiction, rule).extension()  # NoExtension before anything is counted
     basis: dict[str, Any] = {
         "extend": {"rule": rule, "trigger": start.isoformat()},

@@ -91,6 +91,13 @@ def calculation_schema(api) -> dict[str, Any]:
             "2026-04-06",
             {"date": "2026-04-03", "name": "Good Friday", "kind": "legal_holiday"},
         ),
+        # 5 U.S.C. 552(a)(4)(C) counted in D. Mass.: see the forum tests below (FRCP 6(a)(6)(C),
+        # G.L. c.4 §7 cl. 18).
+        (
+            {"jurisdiction": "US", "rule": "foia_answer", "start": "2026-03-21", "forum": "US-MA"},
+            "2026-04-21",
+            {"date": "2026-04-20", "kind": "legal_holiday"},
+        ),
         # The same rule with ?format=json (DRF's own parameter) and a plain federal answer.
         (
             {"jurisdiction": "US", "rule": "foia_answer", "start": "2026-03-21", "format": "json"},
@@ -188,6 +195,8 @@ def test_forum_rolls_a_federal_answer_past_the_forum_states_legal_holiday(api):
     assert "Patriots' Day" in patriots["name"]
     assert "FRCP 6(a)(6)(C)" in patriots["citation"]
     assert "G.L. c.4 §7" in patriots["citation"]
+    assert "legal holidays of US-MA" in body["preface"]
+    assert body["summary"].startswith(body["preface"])
 
 
 def test_without_a_forum_the_federal_answer_counts_federal_holidays_only(api):
@@ -197,6 +206,7 @@ def test_without_a_forum_the_federal_answer_counts_federal_holidays_only(api):
     assert body["skipped"] == []
     assert body["forum"] is None
     assert body["observance"] is None
+    assert body["preface"] == ""
 
 
 def test_forum_is_case_insensitive_like_the_jurisdiction(api):
@@ -265,6 +275,8 @@ def test_texas_observance_of_a_weekend_holiday(api):
         observance="friday_monday",
     ).json()
     assert (observed["due"], observed["observance"]) == ("2026-07-07", "friday_monday")
+    assert "§552.0031(e)" in observed["preface"]
+    assert default["preface"] == ""
     friday = next(day for day in observed["skipped"] if day["date"] == "2026-07-03")
     assert friday["kind"] == "holiday"
     assert "552.0031" in friday["citation"]
@@ -288,3 +300,57 @@ def test_an_observance_where_the_statute_leaves_no_choice_is_refused(api):
         api, jurisdiction="US", rule="response", start="2019-01-16", observance="statute"
     )
     _refused(response, "observance")
+
+
+# --- The admin page -------------------------------------------------------------------------------
+
+
+def test_admin_page_counts_with_a_forum_and_links_the_same_api_query(staff_client):
+    # Same hand count as test_forum_rolls_a_federal_answer_past_the_forum_states_legal_holiday:
+    # Patriots' Day (G.L. c.4 §7 cl. 18) rolls the last day in D. Mass. (FRCP 6(a)(6)(C)).
+    response = staff_client.post(
+        ADMIN_PAGE,
+        {
+            "jurisdiction": "US",
+            "rule": "US:foia_answer",
+            "start": "2026-03-21",
+            "forum": "US-MA",
+            "observance": "",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["explanation"].due.isoformat() == "2026-04-21"
+    content = response.content.decode()
+    assert "Patriots&#x27; Day" in content
+    assert "forum=US-MA" in response.context["api_url"]
+
+
+def test_admin_page_counts_with_a_texas_observance(staff_client):
+    # Tex. Gov't Code §552.0031(e): see test_texas_observance_of_a_weekend_holiday.
+    response = staff_client.post(
+        ADMIN_PAGE,
+        {
+            "jurisdiction": "US-TX",
+            "rule": "US-TX:ag_ruling_request",
+            "start": "2026-06-22",
+            "observance": "friday_monday",
+        },
+    )
+    assert response.context["explanation"].due.isoformat() == "2026-07-07"
+    assert "observance=friday_monday" in response.context["api_url"]
+
+
+def test_admin_forum_outside_federal_court_and_foreign_observance_are_field_errors(staff_client):
+    response = staff_client.post(
+        ADMIN_PAGE,
+        {
+            "jurisdiction": "US-CA",
+            "rule": "US-CA:response",
+            "start": "2026-02-02",
+            "forum": "US-CA",
+            "observance": "friday_monday",
+        },
+    )
+    assert response.context["explanation"] is None
+    errors = response.context["form"].errors
+    assert set(errors) == {"forum", "observance"}
