@@ -190,19 +190,21 @@ class DeadlineQuerySerializer(serializers.Serializer[Any]):
             rule = get_rule(attrs["jurisdiction"], attrs["rule"])
         except UnknownRule as exc:
             raise serializers.ValidationError({"rule": [str(exc)]}, code="unknown_rule") from exc
+        # A bad forum and a bad observance are both named, not the first one alone.
+        variant_errors: dict[str, list[ErrorDetail]] = {}
         forum, observance = attrs.get("forum"), attrs.get("observance")
         if forum is not None and attrs["jurisdiction"] != FEDERAL:
-            problem = ForumOutsideFederalCourt(attrs["jurisdiction"], forum)
-            raise serializers.ValidationError(
-                {"forum": [ErrorDetail(str(problem), code="forum_not_federal")]}
-            )
+            outside = ForumOutsideFederalCourt(attrs["jurisdiction"], forum)
+            variant_errors["forum"] = [ErrorDetail(str(outside), code="forum_not_federal")]
         if observance is not None:
             allowed = observance_choices(attrs["jurisdiction"])
             if observance not in allowed:
-                problem = UnknownObservance(attrs["jurisdiction"], observance, allowed)
-                raise serializers.ValidationError(
-                    {"observance": [ErrorDetail(str(problem), code="unknown_observance")]}
-                )
+                unknown = UnknownObservance(attrs["jurisdiction"], observance, allowed)
+                variant_errors["observance"] = [
+                    ErrorDetail(str(unknown), code="unknown_observance")
+                ]
+        if variant_errors:
+            raise serializers.ValidationError(variant_errors)
         if attrs.get("extension"):
             try:
                 rule.extension()

@@ -383,9 +383,7 @@ def deadline_calculate(
         if forum is None and observance is None:
             return explanation
         # Say which calendar was counted on, as a stored deadline's explanation does.
-        variant = rules.CalendarVariant(
-            forum=forum, observance=observance, court=forum is not None
-        )
+        variant = rules.CalendarVariant(forum=forum, observance=observance, court=forum is not None)
         return dataclasses.replace(explanation, preface=variant.reading(jurisdiction))
     rules.get_rule(jurisdiction, rule).extension()  # NoExtension before anything is counted
     basis: dict[str, Any] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # ships no type stubs
 import pytest
 from rest_framework.test import APIClient
 
@@ -106,7 +106,9 @@ def calculation_schema(api) -> dict[str, Any]:
         ),
     ],
 )
-def test_answers_validate_against_the_published_schema(api, calculation_schema, params, due, holiday):
+def test_answers_validate_against_the_published_schema(
+    api, calculation_schema, params, due, holiday
+):
     body = calculate(api, **params).json()
     assert body["due"] == due
     jsonschema.validate(body, calculation_schema)
@@ -354,3 +356,15 @@ def test_admin_forum_outside_federal_court_and_foreign_observance_are_field_erro
     assert response.context["explanation"] is None
     errors = response.context["form"].errors
     assert set(errors) == {"forum", "observance"}
+
+
+def test_a_bad_forum_and_a_bad_observance_are_named_together(api):
+    response = calculate(
+        api,
+        jurisdiction="US-TX",
+        rule="ag_ruling_request",
+        start="2026-06-22",
+        forum="US-TX",
+        observance="sunday_only",
+    )
+    _refused(response, "forum", "observance")
