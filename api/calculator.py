@@ -368,8 +368,8 @@ _TOP_LEVEL_CODES = {
 }
 
 #: The query parameters the calculator reads, and DRF's own ``format``. Anything else is refused:
-#: a misspelt ``extention`` or a ``forum`` meant for another endpoint answering the plain date
-#: would be a wrong deadline given with confidence.
+#: a misspelt ``extention`` answered with the plain date would be a wrong deadline given with
+#: confidence.
 _CALCULATOR_PARAMETERS = frozenset(
     [*DeadlineQuerySerializer().fields, api_settings.URL_FORMAT_OVERRIDE]
 )

@@ -384,7 +384,9 @@ def deadline_calculate(
             return explanation
         # Say which calendar was counted on, as a stored deadline's explanation does.
         variant = rules.CalendarVariant(forum=forum, observance=observance, court=forum is not None)
-        return dataclasses.replace(explanation, preface=variant.reading(jurisdiction))
+        pieces = (explanation.preface, variant.reading(jurisdiction))
+        preface = " ".join(rules.as_sentence(piece) for piece in pieces if piece)
+        return dataclasses.replace(explanation, preface=preface)
     rules.get_rule(jurisdiction, rule).extension()  # NoExtension before anything is counted
     basis: dict[str, Any] = {
         "extend": {"rule": rule, "trigger": start.isoformat()},
