@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -27,12 +27,17 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.errors import error_body
 from requests_app.deadlines.calendars import (
+    FORUMS,
     JURISDICTIONS,
+    NonWorkingKind,
     UnknownJurisdiction,
+    UnknownObservance,
+    observance_choices,
 )
 from requests_app.deadlines.rules import (
     RULES,
@@ -43,7 +48,12 @@ from requests_app.deadlines.rules import (
     get_rule,
     rules_for,
 )
-from requests_app.deadlines.selectors import deadline_calculate, year_range_error
+from requests_app.deadlines.selectors import (
+    FEDERAL,
+    ForumOutsideFederalCourt,
+    deadline_calculate,
+    year_range_error,
+)
 
 #: The last year a start date may fall in. Holiday law is only known as enacted, and a start date
 #: generations ahead is far more likely a typo (2109 for 2019) than a deadline; the bound also
@@ -133,12 +143,39 @@ class DeadlineQuerySerializer(serializers.Serializer[Any]):
         "extension_days in /api/v1/deadlines/rules/); a rule with none is a 400. "
         "Only true or false.",
     )
+    forum = serializers.CharField(
+        required=False,
+        default=None,
+        help_text="Federal court deadlines (jurisdiction US) only: the state where the district "
+        "court sits, whose legal holidays a last day also rolls past (FRCP 6(a)(6)(C)): "
+        + ", ".join(FORUMS)
+        + ". Without it, federal holidays only.",
+    )
+    observance = serializers.CharField(
+        required=False,
+        default=None,
+        help_text="Where the jurisdiction's statute leaves the reading of its holidays to the "
+        "body that counts, which one (US-TX: "
+        + ", ".join(observance_choices("US-TX"))
+        + "). Without it, the statute's default.",
+    )
 
     def validate_jurisdiction(self, value: str) -> str:
         code = value.upper()
         if code not in JURISDICTIONS:
             raise serializers.ValidationError(
                 str(UnknownJurisdiction(value)), code="unknown_jurisdiction"
+            )
+        return code
+
+    def validate_forum(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.strip().upper()
+        if code not in FORUMS:
+            raise serializers.ValidationError(
+                f"Unknown court forum {value!r}; known forums: {', '.join(FORUMS)}.",
+                code="unknown_forum",
             )
         return code
 
@@ -153,6 +190,21 @@ class DeadlineQuerySerializer(serializers.Serializer[Any]):
             rule = get_rule(attrs["jurisdiction"], attrs["rule"])
         except UnknownRule as exc:
             raise serializers.ValidationError({"rule": [str(exc)]}, code="unknown_rule") from exc
+        # A bad forum and a bad observance are both named, not the first one alone.
+        variant_errors: dict[str, list[ErrorDetail]] = {}
+        forum, observance = attrs.get("forum"), attrs.get("observance")
+        if forum is not None and attrs["jurisdiction"] != FEDERAL:
+            outside = ForumOutsideFederalCourt(attrs["jurisdiction"], forum)
+            variant_errors["forum"] = [ErrorDetail(str(outside), code="forum_not_federal")]
+        if observance is not None:
+            allowed = observance_choices(attrs["jurisdiction"])
+            if observance not in allowed:
+                unknown = UnknownObservance(attrs["jurisdiction"], observance, allowed)
+                variant_errors["observance"] = [
+                    ErrorDetail(str(unknown), code="unknown_observance")
+                ]
+        if variant_errors:
+            raise serializers.ValidationError(variant_errors)
         if attrs.get("extension"):
             try:
                 rule.extension()
@@ -174,7 +226,14 @@ _SKIPPED_DAY = inline_serializer(
     {
         "date": serializers.DateField(),
         "name": serializers.CharField(help_text='"Saturday", "Memorial Day", "Closure: ..."'),
-        "kind": serializers.ChoiceField(choices=["weekend", "holiday", "closure"]),
+        "kind": serializers.ChoiceField(
+            choices=list(get_args(NonWorkingKind)),
+            help_text="legal_holiday: offices are open, but a last day rolls past it.",
+        ),
+        "citation": serializers.CharField(
+            allow_blank=True,
+            help_text="The statute that makes the day a holiday; empty for weekends and closures.",
+        ),
     },
     many=True,
 )
@@ -207,6 +266,13 @@ DEADLINE_CALCULATION = inline_serializer(
         "extension": serializers.BooleanField(
             help_text="Whether the date includes the rule's longest statutory extension."
         ),
+        "forum": serializers.CharField(
+            allow_null=True, help_text="The court forum counted with, null when none was given."
+        ),
+        "observance": serializers.CharField(
+            allow_null=True,
+            help_text="The observance counted with, null for the statute's default.",
+        ),
     },
 )
 
@@ -222,6 +288,11 @@ CALCULATOR_ERROR = inline_serializer(
                 "unsupported_year",
                 "no_extension",
                 "invalid_parameter",
+                "unknown_parameter",
+                "repeated_parameter",
+                "unknown_forum",
+                "forum_not_federal",
+                "unknown_observance",
             ]
         ),
         "message": serializers.CharField(),
@@ -289,7 +360,34 @@ _TOP_LEVEL_CODES = {
     "invalid_date": "invalid_date",
     "unsupported_year": "unsupported_year",
     "no_extension": "no_extension",
+    "unknown_parameter": "unknown_parameter",
+    "repeated_parameter": "repeated_parameter",
+    "unknown_forum": "unknown_forum",
+    "forum_not_federal": "forum_not_federal",
+    "unknown_observance": "unknown_observance",
 }
+
+#: The query parameters the calculator reads, and DRF's own ``format``. Anything else is refused:
+#: a misspelt ``extention`` answered with the plain date would be a wrong deadline given with
+#: confidence.
+_CALCULATOR_PARAMETERS = frozenset(
+    [*DeadlineQuerySerializer().fields, api_settings.URL_FORMAT_OVERRIDE]
+)
+
+
+def _query_problems(query: Any) -> dict[str, list[ErrorDetail]]:
+    """Each parameter not known to the calculator or given more than once, by name: a repeated
+    one would otherwise count with whichever value came last."""
+    problems: dict[str, list[ErrorDetail]] = {}
+    known = ", ".join(sorted(_CALCULATOR_PARAMETERS))
+    for name, values in query.lists():
+        if name not in _CALCULATOR_PARAMETERS:
+            message = f"Unknown parameter {name!r}; the calculator takes: {known}."
+            problems[name] = [ErrorDetail(message, code="unknown_parameter")]
+        elif len(values) > 1:
+            message = f"Given {len(values)} times; give it once."
+            problems[name] = [ErrorDetail(message, code="repeated_parameter")]
+    return problems
 
 
 def _bad_request(errors: Mapping[str, Sequence[Any]]) -> Response:
@@ -306,7 +404,12 @@ def _bad_request(errors: Mapping[str, Sequence[Any]]) -> Response:
     )
 
 
-_EXAMPLE = {**compute(("US", "response"), date(2019, 1, 16)).as_dict(), "extension": False}
+_EXAMPLE = {
+    **compute(("US", "response"), date(2019, 1, 16)).as_dict(),
+    "extension": False,
+    "forum": None,
+    "observance": None,
+}
 
 
 class CalculatorView(APIView):
@@ -341,8 +444,12 @@ class DeadlineCalculateView(CalculatorView):
             "and staff-entered closure days; court-style calendar-day rules roll a last day that "
             "is not a working day forward (FRCP 6(a)(1)(C)). `skipped` lists every non-working "
             "day passed over. With `extension=true`, the due date after the rule's longest "
-            "statutory extension (a rule with none is a 400 naming `extension`). Any bad "
-            "parameter is a 400 naming it in `errors`."
+            "statutory extension (a rule with none is a 400 naming `extension`). `forum` "
+            "(jurisdiction US only) also rolls a last day past the legal holidays of the state "
+            "where the district court sits (FRCP 6(a)(6)(C)); `observance` picks the reading "
+            "of holidays a statute leaves to the body (US-TX). Any bad parameter, any "
+            "parameter the calculator does not take and any parameter given twice is a 400 "
+            "naming it in `errors`."
         ),
         parameters=[DeadlineQuerySerializer],
         responses={200: DEADLINE_CALCULATION, 400: CALCULATOR_ERROR},
@@ -366,11 +473,23 @@ class DeadlineCalculateView(CalculatorView):
         ],
     )
     def get(self, request: Request) -> Response:
+        problems = _query_problems(request.query_params)
         query = DeadlineQuerySerializer(data=request.query_params)
         if not query.is_valid():
-            return _bad_request(query.errors)
-        explanation = deadline_calculate(**query.validated_data)
-        return Response({**explanation.as_dict(), "extension": query.validated_data["extension"]})
+            for name, found in query.errors.items():
+                problems.setdefault(name, found)
+        if problems:
+            return _bad_request(problems)
+        given = query.validated_data
+        explanation = deadline_calculate(**given)
+        return Response(
+            {
+                **explanation.as_dict(),
+                "extension": given["extension"],
+                "forum": given["forum"],
+                "observance": given["observance"],
+            }
+        )
 
 
 class DeadlineRuleListView(CalculatorView):

@@ -17,9 +17,19 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from requests_app import jurisdictions
-from requests_app.deadlines.calendars import JURISDICTIONS
+from requests_app.deadlines.calendars import (
+    FORUMS,
+    JURISDICTIONS,
+    holiday_law,
+    observance_choices,
+)
 from requests_app.deadlines.rules import RULES, DeadlineRule, get_rule, rules_for
-from requests_app.deadlines.selectors import deadline_calculate, year_range_error
+from requests_app.deadlines.selectors import (
+    FEDERAL,
+    ForumOutsideFederalCourt,
+    deadline_calculate,
+    year_range_error,
+)
 
 _SEPARATOR = ":"
 
@@ -51,6 +61,23 @@ def _jurisdiction_choices() -> list[tuple[str, str]]:
     return [(code, f"{names[code]} ({code})" if code in names else code) for code in JURISDICTIONS]
 
 
+def _forum_choices() -> list[tuple[str, str]]:
+    """No forum (federal holidays only), then every court forum by name."""
+    return [("", "None: federal holidays only (FRCP 6(a)(6)(A))")] + [
+        (code, f"{holiday_law(code).name} ({code})") for code in FORUMS
+    ]
+
+
+def _observance_choices() -> list[tuple[str, Any]]:
+    """The statute's default, then each jurisdiction's observances (one <optgroup> each)."""
+    groups: list[tuple[str, Any]] = [("", "The statute's default")]
+    for code in JURISDICTIONS:
+        offered = observance_choices(code)
+        if offered:
+            groups.append((code, list(offered.items())))
+    return groups
+
+
 class DeadlineCalculatorForm(forms.Form):
     jurisdiction = forms.ChoiceField(choices=_jurisdiction_choices)
     rule = forms.ChoiceField(
@@ -70,6 +97,20 @@ class DeadlineCalculatorForm(forms.Form):
         required=False,
         help_text="The due date after the rule's longest extension (federal unusual "
         "circumstances, California's 14 days, Illinois' 5 business days).",
+    )
+    forum = forms.ChoiceField(
+        label="Court forum",
+        choices=_forum_choices,
+        required=False,
+        help_text="Federal court deadlines (US) only: the state where the district court sits, "
+        "whose legal holidays a last day also rolls past (FRCP 6(a)(6)(C)).",
+    )
+    observance = forms.ChoiceField(
+        label="Holidays observed",
+        choices=_observance_choices,
+        required=False,
+        help_text="Where the statute leaves the reading of its holidays to the body that counts "
+        "(Texas), which one; it must be one of the jurisdiction's own.",
     )
 
     def clean_start(self) -> Any:
@@ -102,6 +143,7 @@ class DeadlineCalculatorForm(forms.Form):
                 )
             else:
                 rule = cleaned["rule"] = get_rule(jurisdiction, code)
+                self._check_variant(jurisdiction, cleaned)
                 if cleaned.get("extension") and rule.extension_days is None:
                     self.add_error(
                         "extension",
@@ -117,6 +159,22 @@ class DeadlineCalculatorForm(forms.Form):
                     )
         return cleaned
 
+    def _check_variant(self, jurisdiction: str, cleaned: dict[str, Any]) -> None:
+        forum, observance = cleaned.get("forum") or None, cleaned.get("observance") or None
+        cleaned["forum"], cleaned["observance"] = forum, observance
+        if forum is not None and jurisdiction != FEDERAL:
+            problem = ForumOutsideFederalCourt(jurisdiction, forum)
+            self.add_error("forum", forms.ValidationError(str(problem), code="forum_not_federal"))
+        if observance is not None and observance not in observance_choices(jurisdiction):
+            self.add_error(
+                "observance",
+                forms.ValidationError(
+                    "%(observance)s is not an observance of %(jurisdiction)s.",
+                    code="unknown_observance",
+                    params={"observance": observance, "jurisdiction": jurisdiction},
+                ),
+            )
+
 
 def deadline_calculator_view(request: HttpRequest, api_url_name: str = "") -> HttpResponse:
     """Staff only: wrapped in ``admin.site.admin_view`` in ``foiatracker/urls.py``, which also
@@ -130,8 +188,14 @@ def deadline_calculator_view(request: HttpRequest, api_url_name: str = "") -> Ht
             rule: DeadlineRule = form.cleaned_data["rule"]
             start = form.cleaned_data["start"]
             extension = form.cleaned_data["extension"]
+            forum, observance = form.cleaned_data["forum"], form.cleaned_data["observance"]
             explanation = deadline_calculate(
-                jurisdiction=rule.jurisdiction, rule=rule.code, start=start, extension=extension
+                jurisdiction=rule.jurisdiction,
+                rule=rule.code,
+                start=start,
+                extension=extension,
+                forum=forum,
+                observance=observance,
             )
             query = {
                 "jurisdiction": rule.jurisdiction,
@@ -140,6 +204,10 @@ def deadline_calculator_view(request: HttpRequest, api_url_name: str = "") -> Ht
             }
             if extension:
                 query["extension"] = "true"
+            if forum:
+                query["forum"] = forum
+            if observance:
+                query["observance"] = observance
             if api_url_name:
                 api_url = f"{reverse(api_url_name)}?{urlencode(query)}"
     else:

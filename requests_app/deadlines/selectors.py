@@ -17,6 +17,7 @@ wanted or many at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import operator
 from collections.abc import Callable, Iterable, Mapping
@@ -349,7 +350,13 @@ def year_range_error(start: datetime.date) -> str | None:
 
 
 def deadline_calculate(
-    *, jurisdiction: str, rule: str, start: datetime.date, extension: bool = False
+    *,
+    jurisdiction: str,
+    rule: str,
+    start: datetime.date,
+    extension: bool = False,
+    forum: str | None = None,
+    observance: str | None = None,
 ) -> Explanation:
     """Apply rule ``rule`` of ``jurisdiction`` to the trigger date ``start``, with its closures;
     with ``extension``, the due date after the rule's longest statutory extension, counted as
@@ -357,12 +364,55 @@ def deadline_calculate(
     552(a)(6)(B)(i); Illinois: 5 more business days, 5 ILCS 140/3(e); California: one limit of
     10 + 14 days from the trigger, rolled once, Gov. Code §7922.535(b)).
 
-    Raises ``UnknownJurisdiction``, ``UnknownRule``, ``UnsupportedYear`` or, for a rule with no
-    extension, ``NoExtension`` (all ``ValueError``).
+    ``forum`` (one of ``calendars.FORUMS``, federal rules only): the state where the district
+    court sits, whose legal holidays a last day also rolls past (FRCP 6(a)(6)(C)).
+    ``observance``: one of ``calendars.observance_choices(jurisdiction)``; ``None`` for the
+    statute's default reading.
+
+    Raises ``UnknownJurisdiction`` (also for a forum), ``UnknownObservance``, ``UnknownRule``,
+    ``UnsupportedYear``, ``ForumOutsideFederalCourt`` or, for a rule with no extension,
+    ``NoExtension`` (all ``ValueError``).
     """
+    if forum is not None and jurisdiction != FEDERAL:
+        raise ForumOutsideFederalCourt(jurisdiction, forum)
     closures = closures_for(jurisdiction)
     if not extension:
-        return compute((jurisdiction, rule), start, closures)
+        explanation = compute(
+            (jurisdiction, rule), start, closures, forum=forum, observance=observance
+        )
+        if forum is None and observance is None:
+            return explanation
+        # Say which calendar was counted on, as a stored deadline's explanation does.
+        variant = rules.CalendarVariant(forum=forum, observance=observance, court=forum is not None)
+        pieces = (explanation.preface, variant.reading(jurisdiction))
+        preface = " ".join(rules.as_sentence(piece) for piece in pieces if piece)
+        return dataclasses.replace(explanation, preface=preface)
     rules.get_rule(jurisdiction, rule).extension()  # NoExtension before anything is counted
-    basis = {"extend": {"rule": rule, "trigger": start.isoformat()}, "of_rule": rule}
+    basis: dict[str, Any] = {
+        "extend": {"rule": rule, "trigger": start.isoformat()},
+        "of_rule": rule,
+    }
+    # The variant keys only when asked: a basis without them counts on the default calendar
+    # and its explanation says nothing about a forum or an observance.
+    if forum is not None:
+        basis["forum"] = forum
+    if observance is not None:
+        basis["observance"] = observance
     return rules.evaluate(jurisdiction, basis, closures)
+
+
+#: The one jurisdiction whose rules a court forum applies to: federal court deadlines.
+FEDERAL = "US"
+
+
+class ForumOutsideFederalCourt(ValueError):
+    """A court forum given for a jurisdiction other than the federal one: FRCP 6(a)(6)(C) adds a
+    forum state's legal holidays to federal court deadlines only."""
+
+    def __init__(self, jurisdiction: str, forum: str) -> None:
+        self.jurisdiction = jurisdiction
+        self.forum = forum
+        super().__init__(
+            f"A court forum applies only to federal deadlines (jurisdiction {FEDERAL}, "
+            f"FRCP 6(a)(6)(C)); {jurisdiction} has none, so forum {forum!r} cannot be used."
+        )
