@@ -362,8 +362,15 @@ def _estimates_replaced(request: RecordsRequest, *, on: datetime.date) -> None:
             request=request, source=Source.RULE, status=Status.OPEN
         ).exclude(basis={})
     }
+    # An estimate of another kind of request (the kind changed with receipt) is replaced by the
+    # clock of the kind it now is.
+    kind_clock = next(
+        (counted[rule.code] for rule in receipt_rules(request) if rule.code in counted), None
+    )
     for estimate in estimates:
         real = counted.get(rules.base_rule(estimate.basis))
+        if real is None and rules.base_rule(estimate.basis) in _kind_rule_codes(request):
+            real = kind_clock
         if real is not None:
             _supersede(estimate, real, f"Replaced by the date counted from receipt on {on}.")
         else:

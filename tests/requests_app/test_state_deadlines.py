@@ -289,3 +289,28 @@ def test_a_kind_of_request_the_law_gives_no_clock_of_its_own_is_refused():
     assert "request_kind" in raised.value.message_dict
     request.refresh_from_db()
     assert request.request_kind == RequestKind.STANDARD
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_receipt_recorded_with_a_new_kind_supersedes_the_former_kinds_estimate():
+    # Filed Mon 2019-09-02 as a standard request: estimated Mon Sep 9 (5 ILCS 140/3(d)). Receipt
+    # Tue 2019-10-01 and "commercial" entered together: 3.1(a), 21 working days -> Thu Oct 31
+    # (Columbus Day, Mon Oct 14, skipped), and the estimate links to that clock.
+    request = services.request_create(
+        title="Building permits",
+        records_sought="All permits.",
+        agency=AgencyFactory(jurisdiction=jurisdiction("US-IL")),
+        owner=RecordsRequestFactory().owner,
+        status=S.SUBMITTED,
+        filed_on=D(2019, 9, 2),
+    )
+    estimate = request.deadlines.get(status=Status.OPEN)
+    services.request_update(
+        request=request,
+        changes={"received_on": D(2019, 10, 1), "request_kind": RequestKind.COMMERCIAL},
+    )
+    R = Deadline.Source.RULE
+    assert open_deadlines(request) == [(R, "commercial_response", D(2019, 10, 31))]
+    estimate.refresh_from_db()
+    assert estimate.status == Status.SUPERSEDED
+    assert estimate.superseded_by == request.deadlines.get(status=Status.OPEN)
