@@ -280,15 +280,19 @@ def _kind_rule_codes(request: RecordsRequest) -> set[str]:
 
 
 KIND_CHANGED = "Now counted as: {kind}."
+ACKNOWLEDGMENT_CLEARED = "Acknowledgment date cleared; nothing counts from it now."
 
 
 def _ended_by_kind_change(last: Deadline) -> bool:
-    """Whether the last row of a chain ended because the kind of request changed: superseded by
-    another chain's row (nothing in a chain supersedes its own last row), or, as rows were before
-    the kind's clock always replaced it, waived with the kind-change note."""
+    """Whether the last row of a chain ended for a reason that lets its rule start afresh: the
+    kind of request changed (superseded by another chain's row, since nothing in a chain
+    supersedes its own last row; or, as rows were before the kind's clock always replaced it,
+    waived with the kind-change note), or the date that started it was cleared."""
     if last.status == Status.SUPERSEDED:
         return True
-    return last.status == Status.WAIVED and KIND_CHANGED.split("{")[0] in last.note
+    return last.status == Status.WAIVED and (
+        KIND_CHANGED.split("{")[0] in last.note or ACKNOWLEDGMENT_CLEARED in last.note
+    )
 
 
 def _other_kinds_replaced(request: RecordsRequest, *, source: str) -> None:
@@ -650,6 +654,27 @@ def deadlines_on_acknowledgment(*, request: RecordsRequest, on: datetime.date) -
     return _chains_started_or_recounted(
         request=request, source=Source.RULE, started=started, trigger=on
     )
+
+
+def deadlines_on_acknowledgment_cleared(*, request: RecordsRequest) -> int:
+    """The acknowledgment date was cleared (entered in error): what counts from it (New York's
+    twenty business days, POL §89(3)(a)) no longer runs and is withdrawn, waived with the reason;
+    an acknowledgment entered again starts it afresh. Returns how many were withdrawn."""
+    started = {
+        rule.code for rule in rules.rules_triggered_by(request.jurisdiction.code, "acknowledgment")
+    }
+    withdrawn = 0
+    for deadline in (
+        Deadline.objects.select_for_update(of=("self",))
+        .filter(request=request, status=Status.OPEN, source=Source.RULE)
+        .exclude(basis={})
+    ):
+        if rules.base_rule(deadline.basis) in started:
+            deadline.status = Status.WAIVED
+            deadline.note = noted(deadline.note, ACKNOWLEDGMENT_CLEARED)
+            deadline.save(update_fields=["status", "note", "updated_at"])
+            withdrawn += 1
+    return withdrawn
 
 
 def deadlines_on_expedition_decision(*, request: RecordsRequest, on: datetime.date) -> None:

@@ -524,6 +524,9 @@ def request_apply_edits(
     ):
         # A corrected acknowledgment date recounts what counts from it (POL §89(3)(a)).
         hooks.deadlines_on_acknowledgment(request=request, on=request.acknowledged_on)
+    if not created and "acknowledged_on" in changed and not request.acknowledged_on:
+        # Cleared: what counted from it is withdrawn.
+        hooks.deadlines_on_acknowledgment_cleared(request=request)
     if (created or "filed_on" in changed or "request_kind" in changed) and (
         request.status in PENDING and not request.received_on
     ):

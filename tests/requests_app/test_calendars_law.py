@@ -488,9 +488,9 @@ def _library_last_day_differences(
 
 def test_california_last_days_against_the_library() -> None:
     # CCP §135 makes Lincoln Day (Feb 12) and Native American Day (fourth Friday of September)
-    # judicial holidays; the library lists neither. It lists Susan B. Anthony Day and Diwali
-    # (Gov. Code §6700 as amended), which no period computed here skips: neither is a judicial
-    # holiday of §135 nor a state employees' holiday of §19853.
+    # judicial holidays; the library lists neither. It lists Susan B. Anthony Day and Diwali,
+    # which no period computed here skips: neither is among the judicial holidays of §135 or the
+    # state employees' holidays of §19853 as read for this project.
     assert _library_last_day_differences("US-CA", "CA") == (
         {
             date(2024, 2, 15): "Susan B. Anthony Day",

@@ -314,3 +314,26 @@ def test_receipt_recorded_with_a_new_kind_supersedes_the_former_kinds_estimate()
     estimate.refresh_from_db()
     assert estimate.status == Status.SUPERSEDED
     assert estimate.superseded_by == request.deadlines.get(status=Status.OPEN)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_clearing_the_acknowledgment_date_withdraws_the_new_york_answer():
+    # POL §89(3)(a): the twenty business days run "from the date of the acknowledgment".
+    # Acknowledged Mon 2019-09-30 -> Tue 2019-10-29 (Columbus Day, Mon Oct 14, skipped). The date
+    # was entered in error and cleared: nothing counts from it, so the clock is withdrawn (waived
+    # with the reason), not left open. Entered again as Tue 2019-10-01: Oct 2-4 (3), 7-11 (8),
+    # 15-18 (12), 21-25 (17), 28-30 (20) -> Wed 2019-10-30.
+    request = state_request("US-NY", status=S.PROCESSING)
+    services.request_record_receipt(request=request, received_on=D(2019, 9, 25))
+    services.request_update(request=request, changes={"acknowledged_on": D(2019, 9, 30)})
+    assert open_rules(request) == {"response": D(2019, 10, 29)}
+
+    services.request_update(request=request, changes={"acknowledged_on": None})
+
+    assert open_rules(request) == {}
+    withdrawn = request.deadlines.get(rule="response")
+    assert withdrawn.status == Status.WAIVED
+    assert "Acknowledgment date cleared" in withdrawn.note
+
+    services.request_update(request=request, changes={"acknowledged_on": D(2019, 10, 1)})
+    assert open_rules(request) == {"response": D(2019, 10, 30)}
