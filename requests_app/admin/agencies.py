@@ -151,7 +151,5 @@ class AgencyAdmin(HistoryAdmin):
         observance = obj.observance
         obj.observance = form.initial.get("observance", "")
         super().save_model(request, obj, form, change)
-        moved = services.agency_set_observance(
-            agency=obj, observance=observance, by=actor(request)
-        )
+        moved = services.agency_set_observance(agency=obj, observance=observance, by=actor(request))
         self.message_user(request, moves_message(moved), messages.INFO)

@@ -214,9 +214,7 @@ def test_an_estimate_follows_the_kind_of_request():
 
 
 def open_deadlines(request) -> list[tuple[str, str, datetime.date]]:
-    return [
-        (d.source, d.rule, d.due_on) for d in request.deadlines.filter(status=Status.OPEN)
-    ]
+    return [(d.source, d.rule, d.due_on) for d in request.deadlines.filter(status=Status.OPEN)]
 
 
 @time_machine.travel(TODAY, tick=False)
