@@ -281,6 +281,7 @@ def _kind_rule_codes(request: RecordsRequest) -> set[str]:
 
 KIND_CHANGED = "Now counted as: {kind}."
 ACKNOWLEDGMENT_CLEARED = "Acknowledgment date cleared; nothing counts from it now."
+RECEIPT_CLEARED = "Receipt date cleared; nothing counts from it now."
 
 
 def _ended_by_kind_change(last: Deadline) -> bool:
@@ -291,7 +292,9 @@ def _ended_by_kind_change(last: Deadline) -> bool:
     if last.status == Status.SUPERSEDED:
         return True
     return last.status == Status.WAIVED and (
-        KIND_CHANGED.split("{")[0] in last.note or ACKNOWLEDGMENT_CLEARED in last.note
+        KIND_CHANGED.split("{")[0] in last.note
+        or ACKNOWLEDGMENT_CLEARED in last.note
+        or RECEIPT_CLEARED in last.note
     )
 
 
@@ -663,6 +666,22 @@ def deadlines_on_acknowledgment_cleared(*, request: RecordsRequest) -> int:
     started = {
         rule.code for rule in rules.rules_triggered_by(request.jurisdiction.code, "acknowledgment")
     }
+    return _withdrawn(request, started, ACKNOWLEDGMENT_CLEARED)
+
+
+def deadlines_on_receipt_cleared(*, request: RecordsRequest) -> int:
+    """The receipt date was cleared (entered in error): the clocks receipt started, of any kind
+    of request, and the expedited decision no longer run and are withdrawn, waived with the
+    reason. The caller estimates from filing again; a receipt entered again starts them afresh.
+    Returns how many were withdrawn."""
+    code = request.jurisdiction.code
+    started = _kind_rule_codes(request) | {
+        rule.code for rule in rules.rules_triggered_by(code, "expedited_request")
+    }
+    return _withdrawn(request, started, RECEIPT_CLEARED)
+
+
+def _withdrawn(request: RecordsRequest, started: set[str], reason: str) -> int:
     withdrawn = 0
     for deadline in (
         Deadline.objects.select_for_update(of=("self",))
@@ -671,7 +690,7 @@ def deadlines_on_acknowledgment_cleared(*, request: RecordsRequest) -> int:
     ):
         if rules.base_rule(deadline.basis) in started:
             deadline.status = Status.WAIVED
-            deadline.note = noted(deadline.note, ACKNOWLEDGMENT_CLEARED)
+            deadline.note = noted(deadline.note, reason)
             deadline.save(update_fields=["status", "note", "updated_at"])
             withdrawn += 1
     return withdrawn

@@ -335,3 +335,33 @@ def test_clearing_the_acknowledgment_date_withdraws_the_new_york_answer():
 
     services.request_update(request=request, changes={"acknowledged_on": D(2019, 10, 1)})
     assert open_rules(request) == {"response": D(2019, 10, 30)}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_clearing_the_receipt_date_withdraws_the_clock_and_estimates_again():
+    # 5 ILCS 140/3(d), 5 business days after receipt. Filed Mon 2019-09-02 (Labor Day): estimated
+    # Sep 3-6 (4), 9 (5) -> Mon Sep 9. Received Tue 2019-10-01: Oct 2-4 (3), 7 8 (5) -> Tue Oct 8.
+    # The receipt date was entered in error and cleared: the clock counted from it is withdrawn
+    # (waived with the reason) and the estimate from filing is back; entered again, the clock
+    # starts afresh.
+    request = services.request_create(
+        title="Building permits",
+        records_sought="All permits.",
+        agency=AgencyFactory(jurisdiction=jurisdiction("US-IL")),
+        owner=RecordsRequestFactory().owner,
+        status=S.SUBMITTED,
+        filed_on=D(2019, 9, 2),
+    )
+    services.request_update(request=request, changes={"received_on": D(2019, 10, 1)})
+    R, E = Deadline.Source.RULE, Deadline.Source.ESTIMATE
+    assert open_deadlines(request) == [(R, "response", D(2019, 10, 8))]
+
+    services.request_update(request=request, changes={"received_on": None})
+
+    assert open_deadlines(request) == [(E, "response", D(2019, 9, 9))]
+    withdrawn = request.deadlines.get(source=R)
+    assert withdrawn.status == Status.WAIVED
+    assert "Receipt date cleared" in withdrawn.note
+
+    services.request_update(request=request, changes={"received_on": D(2019, 10, 1)})
+    assert open_deadlines(request) == [(R, "response", D(2019, 10, 8))]
