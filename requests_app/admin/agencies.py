@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from requests_app import services
+from requests_app.admin.action_pages import actor
 from requests_app.admin.deadlines import moves_message
 from requests_app.admin.history import HistoryAdmin
 from requests_app.deadlines.calendars import JURISDICTIONS
@@ -142,8 +143,13 @@ class AgencyAdmin(HistoryAdmin):
         return obj._requests  # type: ignore[attr-defined]
 
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        if not (change and "observance" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        # The other fields are saved here; the observance through its service, which locks the
+        # agency, saves it and recounts its requests' deadlines on the reading it now observes.
+        observance = obj.observance
+        obj.observance = form.initial.get("observance", "")
         super().save_model(request, obj, form, change)
-        if change and "observance" in form.changed_data:
-            # Its requests' deadlines now count on the reading it observes: recount them.
-            moved = services.agency_deadlines_recount(agency=obj)
-            self.message_user(request, moves_message(moved), messages.INFO)
+        moved = services.agency_set_observance(agency=obj, observance=observance, by=actor(request))
+        self.message_user(request, moves_message(moved), messages.INFO)

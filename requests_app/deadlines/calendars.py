@@ -530,13 +530,19 @@ def deemed_receipt(cal: WorkingCalendar, received: date) -> Computation:
 
     A request received on a Saturday, Sunday, legal holiday or closure day is deemed received on
     the next business day (950 CMR 32.06(2)(e), applied to G.L. c.66 §10(a)); the counting of
-    business days then starts after that day. It rolls like a last day
-    (:meth:`WorkingCalendar.last_day_reason`). ``skipped`` lists the days passed over, the day
-    of actual receipt first.
+    business days then starts after that day. The regulation speaks of business days, so only
+    the days that are not business days are passed over
+    (:meth:`WorkingCalendar.non_working_reason`), not a holiday of a computation-of-time law on
+    which offices are open (kind ``legal_holiday``). ``skipped`` lists the days passed over, the
+    day of actual receipt first.
     """
     _require_date(received, "received")
-    deemed, passed = _roll_forward(cal, received)
-    return Computation(start=received, due=deemed, skipped=passed)
+    deemed = received
+    passed: list[NonWorkingDay] = []
+    while (reason := cal.non_working_reason(deemed)) is not None:
+        passed.append(reason)
+        deemed += _ONE_DAY
+    return Computation(start=received, due=deemed, skipped=tuple(passed))
 
 
 def working_days_between(cal: WorkingCalendar, start: date, end: date) -> int:

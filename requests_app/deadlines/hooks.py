@@ -208,9 +208,11 @@ def _chains_started_or_recounted(
     touched: list[Deadline] = []
     for rule in started:
         chain = [d for d in rows if rules.base_rule(d.basis) == rule.code]
-        # A chain wholly superseded was replaced by another rule (the kind of request changed,
-        # then changed back): the rule starts afresh.
-        if all(d.status == Status.SUPERSEDED for d in chain):
+        # A chain with nothing open whose last row was replaced because the kind of request
+        # changed (then changed back) starts afresh, as does a rule not started yet.
+        if not any(d.status == Status.OPEN for d in chain) and (
+            not chain or _ended_by_kind_change(max(chain, key=lambda d: d.pk))
+        ):
             touched.append(
                 _computed(
                     record=request,
@@ -253,7 +255,7 @@ def deadlines_on_receipt(
         trigger=request.received_on,
         event=event,
     )
-    _other_kinds_replaced(request, touched)
+    _other_kinds_replaced(request, source=Source.RULE)
     _estimates_replaced(request, on=request.received_on)
     return touched
 
@@ -277,33 +279,49 @@ def _kind_rule_codes(request: RecordsRequest) -> set[str]:
     }
 
 
-def _other_kinds_replaced(request: RecordsRequest, touched: list[Deadline]) -> None:
-    """The kind of request changed after receipt: the open clocks of the former kind are
-    superseded by the clock of the kind it now is (the history keeps them)."""
+KIND_CHANGED = "Now counted as: {kind}."
+ACKNOWLEDGMENT_CLEARED = "Acknowledgment date cleared; nothing counts from it now."
+RECEIPT_CLEARED = "Receipt date cleared; nothing counts from it now."
+
+
+def _ended_by_kind_change(last: Deadline) -> bool:
+    """Whether the last row of a chain ended for a reason that lets its rule start afresh: the
+    kind of request changed (superseded by another chain's row, since nothing in a chain
+    supersedes its own last row; or, as rows were before the kind's clock always replaced it,
+    waived with the kind-change note), or the date that started it was cleared."""
+    if last.status == Status.SUPERSEDED:
+        return True
+    return last.status == Status.WAIVED and (
+        KIND_CHANGED.split("{")[0] in last.note
+        or ACKNOWLEDGMENT_CLEARED in last.note
+        or RECEIPT_CLEARED in last.note
+    )
+
+
+def _other_kinds_replaced(request: RecordsRequest, *, source: str) -> None:
+    """The kind of request changed: the open deadlines (of ``source``: the clocks counted from
+    receipt, or the estimates before it) of the former kind are superseded by the deadline of
+    the kind it now is; the history keeps them, linked to what replaced them."""
     current = {rule.code for rule in receipt_rules(request)}
     stale = _kind_rule_codes(request) - current
     if not stale:
         return
-    replacement = next((d for d in touched if d.rule in current), None)
-    if replacement is None:
-        replacement = (
-            Deadline.objects.filter(
-                request=request, source=Source.RULE, status=Status.OPEN, rule__in=current
-            )
-            .order_by("pk")
-            .first()
-        )
-    kind = request.get_request_kind_display()
-    for old in Deadline.objects.select_for_update(of=("self",)).filter(
-        request=request, source=Source.RULE, status=Status.OPEN
-    ):
+    open_rows = list(
+        Deadline.objects.select_for_update(of=("self",))
+        .filter(request=request, source=source, status=Status.OPEN)
+        .exclude(basis={})
+        .order_by("-pk")
+    )
+    replacement = next((d for d in open_rows if rules.base_rule(d.basis) in current), None)
+    note = KIND_CHANGED.format(kind=request.get_request_kind_display())
+    for old in open_rows:
         if rules.base_rule(old.basis) not in stale:
             continue
         if replacement is not None:
-            _supersede(old, replacement, f"Now counted as: {kind}.")
-        else:
+            _supersede(old, replacement, note)
+        else:  # the kind's own clock already ended (met, say): nothing replaces the former one
             old.status = Status.WAIVED
-            old.note = noted(old.note, f"Now counted as: {kind}.")
+            old.note = noted(old.note, note)
             old.save(update_fields=["status", "note", "updated_at"])
 
 
@@ -323,21 +341,16 @@ def deadlines_on_filing(*, request: RecordsRequest) -> list[Deadline]:
     filing date recounts them. The caller says whether the request is still pending."""
     if request.filed_on is None or request.received_on is not None:
         return []
-    started = receipt_rules(request)
-    # An estimate for another kind of request (the kind was corrected) no longer applies.
-    Deadline.objects.filter(request=request, source=Source.ESTIMATE, status=Status.OPEN).exclude(
-        rule__in=[rule.code for rule in started]
-    ).update(
-        status=Status.WAIVED,
-        note=note_appended(f"Now counted as: {request.get_request_kind_display()}."),
-    )
-    return _chains_started_or_recounted(
+    touched = _chains_started_or_recounted(
         request=request,
         source=Source.ESTIMATE,
-        started=started,
+        started=receipt_rules(request),
         trigger=request.filed_on,
         note_for=lambda rule: ESTIMATE_NOTE.format(citation=rule.citation),
     )
+    # An estimate for another kind of request (the kind was corrected) no longer applies.
+    _other_kinds_replaced(request, source=Source.ESTIMATE)
+    return touched
 
 
 def _estimates_replaced(request: RecordsRequest, *, on: datetime.date) -> None:
@@ -356,8 +369,15 @@ def _estimates_replaced(request: RecordsRequest, *, on: datetime.date) -> None:
             request=request, source=Source.RULE, status=Status.OPEN
         ).exclude(basis={})
     }
+    # An estimate of another kind of request (the kind changed with receipt) is replaced by the
+    # clock of the kind it now is.
+    kind_clock = next(
+        (counted[rule.code] for rule in receipt_rules(request) if rule.code in counted), None
+    )
     for estimate in estimates:
         real = counted.get(rules.base_rule(estimate.basis))
+        if real is None and rules.base_rule(estimate.basis) in _kind_rule_codes(request):
+            real = kind_clock
         if real is not None:
             _supersede(estimate, real, f"Replaced by the date counted from receipt on {on}.")
         else:
@@ -637,6 +657,43 @@ def deadlines_on_acknowledgment(*, request: RecordsRequest, on: datetime.date) -
     return _chains_started_or_recounted(
         request=request, source=Source.RULE, started=started, trigger=on
     )
+
+
+def deadlines_on_acknowledgment_cleared(*, request: RecordsRequest) -> int:
+    """The acknowledgment date was cleared (entered in error): what counts from it (New York's
+    twenty business days, POL §89(3)(a)) no longer runs and is withdrawn, waived with the reason;
+    an acknowledgment entered again starts it afresh. Returns how many were withdrawn."""
+    started = {
+        rule.code for rule in rules.rules_triggered_by(request.jurisdiction.code, "acknowledgment")
+    }
+    return _withdrawn(request, started, ACKNOWLEDGMENT_CLEARED)
+
+
+def deadlines_on_receipt_cleared(*, request: RecordsRequest) -> int:
+    """The receipt date was cleared (entered in error): the clocks receipt started, of any kind
+    of request, and the expedited decision no longer run and are withdrawn, waived with the
+    reason. The caller estimates from filing again; a receipt entered again starts them afresh.
+    Returns how many were withdrawn."""
+    code = request.jurisdiction.code
+    started = _kind_rule_codes(request) | {
+        rule.code for rule in rules.rules_triggered_by(code, "expedited_request")
+    }
+    return _withdrawn(request, started, RECEIPT_CLEARED)
+
+
+def _withdrawn(request: RecordsRequest, started: set[str], reason: str) -> int:
+    withdrawn = 0
+    for deadline in (
+        Deadline.objects.select_for_update(of=("self",))
+        .filter(request=request, status=Status.OPEN, source=Source.RULE)
+        .exclude(basis={})
+    ):
+        if rules.base_rule(deadline.basis) in started:
+            deadline.status = Status.WAIVED
+            deadline.note = noted(deadline.note, reason)
+            deadline.save(update_fields=["status", "note", "updated_at"])
+            withdrawn += 1
+    return withdrawn
 
 
 def deadlines_on_expedition_decision(*, request: RecordsRequest, on: datetime.date) -> None:

@@ -497,6 +497,9 @@ def request_apply_edits(
         # Receipt starts the agency's clock; a corrected date recounts it, and a commercial or
         # recurrent request has a clock of its own (5 ILCS 140/3.1, 3.2).
         request_record_receipt(request=request, received_on=request.received_on, by=by)
+    if not created and "received_on" in changed and not request.received_on:
+        # Cleared: the clocks it started are withdrawn (estimated from filing again below).
+        hooks.deadlines_on_receipt_cleared(request=request)
     if not created and "expedited_processing" in changed:
         if request.expedited_processing == ProcessingChoice.REQUESTED and request.received_on:
             request_record_receipt(request=request, received_on=request.received_on, by=by)
@@ -524,7 +527,10 @@ def request_apply_edits(
     ):
         # A corrected acknowledgment date recounts what counts from it (POL §89(3)(a)).
         hooks.deadlines_on_acknowledgment(request=request, on=request.acknowledged_on)
-    if (created or "filed_on" in changed or "request_kind" in changed) and (
+    if not created and "acknowledged_on" in changed and not request.acknowledged_on:
+        # Cleared: what counted from it is withdrawn.
+        hooks.deadlines_on_acknowledgment_cleared(request=request)
+    if (created or {"filed_on", "request_kind", "received_on"} & set(changed)) and (
         request.status in PENDING and not request.received_on
     ):
         # Estimated from filing (or recounted from a corrected filing date) until receipt.

@@ -123,3 +123,45 @@ def test_the_admin_offers_the_observances_and_recounts(staff_client):
     bad = staff_client.post(url, {**data, "observance": "nonsense"})
     assert bad.status_code == 200
     assert "observance" in bad.context["adminform"].form.errors
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 25, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_admin_sets_the_observance_through_its_service(staff_client, monkeypatch):
+    # Independence Day 2026 falls on Saturday, July 4. §552.301(b), the 10th business day after
+    # receipt on Mon 2026-06-22: Jun 23-26 (4), Jun 29-Jul 2 (8); by default (§552.0031(a)) Fri
+    # Jul 3 is a business day (9), Mon Jul 6 (10); observed on the Friday before (§552.0031(e))
+    # Jul 3 is off: Jul 6 (9), Tue Jul 7 (10).
+    agency = AgencyFactory(jurisdiction=jurisdiction("US-TX"), name="Austin Police Department")
+    request = RecordsRequestFactory(
+        agency=agency, status=RequestStatus.SUBMITTED, filed_on=D(2026, 6, 22)
+    )
+    services.request_record_receipt(request=request, received_on=D(2026, 6, 22))
+    deadline = request.deadlines.get(rule="ag_ruling_request")
+    assert deadline.due_on == D(2026, 7, 6)
+    calls = []
+    real = services.agency_set_observance
+
+    def watched(**kwargs):
+        calls.append(kwargs["observance"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "agency_set_observance", watched)
+    url = reverse("admin:requests_app_agency_change", args=[agency.pk])
+    data = {
+        "name": agency.name,
+        "abbreviation": "APD",
+        "jurisdiction": agency.jurisdiction_id,
+        "observance": FRIDAY_MONDAY,
+        "components-TOTAL_FORMS": "0",
+        "components-INITIAL_FORMS": "0",
+        "components-MIN_NUM_FORMS": "0",
+        "components-MAX_NUM_FORMS": "1000",
+    }
+    response = staff_client.post(url, data, follow=True)
+    assert response.redirect_chain, response.context["adminform"].form.errors
+
+    assert calls == [FRIDAY_MONDAY]
+    deadline.refresh_from_db()
+    assert deadline.due_on == D(2026, 7, 7)
+    agency.refresh_from_db()
+    assert (agency.observance, agency.abbreviation) == (FRIDAY_MONDAY, "APD")

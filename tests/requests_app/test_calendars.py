@@ -534,7 +534,16 @@ DEEMED_RECEIPT_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("jurisdiction", "received", "closures", "deemed", "passed"), DEEMED_RECEIPT_CASES
+    ("jurisdiction", "received", "closures", "deemed", "passed"),
+    [
+        *DEEMED_RECEIPT_CASES,
+        # Synthetic (Massachusetts has no holiday on which offices stay open): on an Illinois
+        # calendar, Good Friday, Fri 2024-03-29, is a statutory holiday (205 ILCS 630/17) on
+        # which state offices are open, a business day: a request received then is deemed
+        # received that day; "business day" is the rule of 950 CMR 32.06(2)(e), not the roll
+        # of a last day.
+        pytest.param("US-IL", date(2024, 3, 29), None, date(2024, 3, 29), [], id="offices-open"),
+    ],
 )
 def test_deemed_receipt(
     jurisdiction: str,

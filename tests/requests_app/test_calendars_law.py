@@ -456,3 +456,80 @@ def _library_differences(
         {d: theirs[d] for d in sorted(set(theirs) - set(ours))},
         {d: ours[d] for d in sorted(set(ours) - set(theirs))},
     )
+
+
+# The library has one "public" list per state and no notion of the days a computation-of-time law
+# keeps a period from ending on (its other categories are the federal government's closures,
+# half days and unofficial observances), so there is no last-day list of its own to compare
+# with. Where a state's last-day list differs from its office closures (California's judicial
+# holidays, CCP §135; Illinois' 5 ILCS 70/1.11 holidays), it is still compared with the
+# library's public list and every difference pinned, so that a change on either side shows.
+# Elsewhere the two lists are the same and the closure cross-checks above cover them.
+
+
+def _library_last_day_differences(
+    jurisdiction: str, subdivision: str, years: range = range(2024, 2029)
+) -> tuple[dict[date, str], dict[date, str]]:
+    """(weekdays the library lists that are no last-day holiday here, weekdays on which a period
+    may not end here that the library does not list)."""
+    library = holidays.US(
+        subdiv=subdivision,
+        years=range(years.start - 1, years.stop + 1),
+        categories=("public",),
+    )
+    theirs = {d: n for d, n in library.items() if d.year in years and d.weekday() < 5}
+    ours = {d.date: d.name for y in years for d in year_listing(jurisdiction, y)}
+    ours = {d: n for d, n in ours.items() if d.weekday() < 5}
+    return (
+        {d: theirs[d] for d in sorted(set(theirs) - set(ours))},
+        {d: ours[d] for d in sorted(set(ours) - set(theirs))},
+    )
+
+
+def test_california_last_days_against_the_library() -> None:
+    # CCP §135 makes Lincoln Day (Feb 12) and Native American Day (fourth Friday of September)
+    # judicial holidays; the library lists neither. It lists Susan B. Anthony Day and Diwali,
+    # which no period computed here skips: neither is among the judicial holidays of §135 or the
+    # state employees' holidays of §19853 as read for this project.
+    assert _library_last_day_differences("US-CA", "CA") == (
+        {
+            date(2024, 2, 15): "Susan B. Anthony Day",
+            date(2027, 10, 29): "Diwali",
+            date(2028, 2, 15): "Susan B. Anthony Day",
+            date(2028, 10, 17): "Diwali",
+        },
+        {
+            date(2024, 2, 12): "Lincoln Day",
+            date(2024, 9, 27): "Native American Day",
+            date(2025, 2, 12): "Lincoln Day",
+            date(2025, 9, 26): "Native American Day",
+            date(2026, 2, 12): "Lincoln Day",
+            date(2026, 9, 25): "Native American Day",
+            date(2027, 2, 12): "Lincoln Day",
+            date(2027, 9, 24): "Native American Day",
+            date(2028, 2, 11): "Lincoln Day (observed)",
+            date(2028, 9, 22): "Native American Day",
+        },
+    )
+
+
+def test_illinois_last_days_against_the_library() -> None:
+    # 5 ILCS 70/1.11 with 205 ILCS 630/17(a): Good Friday is a holiday a last day rolls past;
+    # the day after Thanksgiving closes state offices (80 Ill. Adm. Code 303.190, the CMS
+    # schedule). The library lists neither; everything it lists, Casimir Pulaski's Birthday
+    # included, is a day a period may not end on here.
+    assert _library_last_day_differences("US-IL", "IL") == (
+        {},
+        {
+            date(2024, 3, 29): "Good Friday",
+            date(2024, 11, 29): "Day after Thanksgiving",
+            date(2025, 4, 18): "Good Friday",
+            date(2025, 11, 28): "Day after Thanksgiving",
+            date(2026, 4, 3): "Good Friday",
+            date(2026, 11, 27): "Day after Thanksgiving",
+            date(2027, 3, 26): "Good Friday",
+            date(2027, 11, 26): "Day after Thanksgiving",
+            date(2028, 4, 14): "Good Friday",
+            date(2028, 11, 24): "Day after Thanksgiving",
+        },
+    )

@@ -7,12 +7,25 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from requests_app.deadlines.calendar_review import parse_years, render
+from core.today import organisation_today
+from requests_app.deadlines.calendar_review import DEFAULT_YEARS, parse_years, render
 
 
 def test_committed_page_is_up_to_date() -> None:
     # Fails when the holiday law changes without `manage.py calendars_review` being re-run.
     call_command("calendars_review", "--check")
+
+
+def test_the_reviewed_years_still_cover_next_year() -> None:
+    # Deliberately not frozen: a reminder. The page covers fixed years (DEFAULT_YEARS) so that it
+    # and `--check` depend on the code alone, not on the day they run; once the organisation's
+    # next year falls outside them, move DEFAULT_YEARS on and re-run `manage.py calendars_review`
+    # (README, "calendars_review").
+    next_year = organisation_today().year + 1
+    assert next_year in DEFAULT_YEARS, (
+        f"docs/calendars.md covers {DEFAULT_YEARS.start}-{DEFAULT_YEARS.stop - 1}, not "
+        f"{next_year}: move calendar_review.DEFAULT_YEARS on and regenerate the page."
+    )
 
 
 def test_check_fails_on_a_stale_page_and_writing_fixes_it(tmp_path: Path) -> None:

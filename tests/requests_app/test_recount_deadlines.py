@@ -4,6 +4,7 @@ moves (a fingerprint per jurisdiction over the years of its open deadlines), and
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from io import StringIO
 
@@ -13,10 +14,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from requests_app import services
-from requests_app.deadlines import recount
-from requests_app.models import CalendarFingerprint, Deadline
+from requests_app.deadlines import calendars, recount
+from requests_app.deadlines.holiday_law import FORUM_LAWS
+from requests_app.models import CalendarFingerprint, Deadline, District
 from requests_app.workflow import RequestStatus
-from tests.factories import AgencyFactory, RecordsRequestFactory, jurisdiction
+from tests.factories import AgencyFactory, LawsuitFactory, RecordsRequestFactory, jurisdiction
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -92,14 +94,50 @@ def test_after_migrate_only_a_jurisdiction_whose_calendar_changed_is_recounted()
     assert recount.deadlines_recount_changed_calendars() == []
 
 
-def test_the_fingerprint_changes_with_the_holidays_of_any_variant():
-    # 2019 and 2020: the federal calendar and every forum state's; Patriots' Day is in the
-    # Massachusetts forum's variant, so the fingerprint covers it.
-    years = (2019, 2020)
-    assert recount.calendar_fingerprint("US", *years) == recount.calendar_fingerprint("US", *years)
-    assert recount.calendar_fingerprint("US", *years) != recount.calendar_fingerprint(
-        "US", 2019, 2021
-    )
-    assert recount.calendar_fingerprint("US-TX", *years) != recount.calendar_fingerprint(
-        "US-IL", *years
-    )
+def _forget_counted_calendars() -> None:
+    for cached in (calendars._statutory_table, calendars._last_day_holidays, calendars._calendar):
+        cached.cache_clear()
+
+
+@pytest.fixture
+def massachusetts_without_patriots_day(monkeypatch):
+    """A release whose Massachusetts law lost Patriots' Day: the law the US-MA court forum uses
+    (FRCP 6(a)(6)(C)) as changed in code, for as long as the test runs."""
+    law = FORUM_LAWS["US-MA"]
+
+    def without(year: int, observance: str = "statute"):
+        return [h for h in law.business_days_off(year, observance) if h.name != "Patriots' Day"]
+
+    def change() -> None:
+        monkeypatch.setitem(
+            FORUM_LAWS, "US-MA", dataclasses.replace(law, business_days_off=without)
+        )
+        _forget_counted_calendars()
+
+    yield change
+    monkeypatch.undo()
+    _forget_counted_calendars()
+
+
+@time_machine.travel(datetime.datetime(2020, 3, 30, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_forum_states_holiday_changed_in_code_changes_the_fingerprint_and_is_recounted(
+    massachusetts_without_patriots_day,
+):
+    # 5 U.S.C. 552(a)(4)(C): the answer is due 30 days after service; served Sat 2020-03-21, the
+    # 30th day is Mon 2020-04-20, Patriots' Day (G.L. c.4 §7 cl. 18), a legal holiday in the
+    # District of Massachusetts (FRCP 6(a)(6)(C)), so it runs to Tue 2020-04-21 (6(a)(1)(C)).
+    lawsuit = LawsuitFactory(district=District.D_MASS)
+    services.lawsuit_record_service(lawsuit=lawsuit, served_on=D(2020, 3, 21))
+    deadline = lawsuit.deadlines.get(rule="foia_answer", status=Deadline.Status.OPEN)
+    assert deadline.due_on == D(2020, 4, 21)
+    recount.deadlines_recount_changed_calendars()  # fingerprints remembered
+    before = recount.calendar_fingerprint("US", 2020, 2020)
+
+    massachusetts_without_patriots_day()
+
+    # Only the US-MA forum's variant of the federal calendar changed, and the fingerprint sees it.
+    assert recount.calendar_fingerprint("US", 2020, 2020) != before
+    out = StringIO()
+    call_command("migrate", verbosity=1, stdout=out)  # nothing to apply; the handler runs
+    assert "US: 1 open deadline(s) moved." in out.getvalue()
+    assert Deadline.objects.get(pk=deadline.pk).due_on == D(2020, 4, 20)

@@ -208,7 +208,75 @@ def test_an_estimate_follows_the_kind_of_request():
 
     estimates = request.deadlines.filter(source=Deadline.Source.ESTIMATE, status=Status.OPEN)
     assert [(d.rule, d.due_on) for d in estimates] == [("commercial_response", D(2019, 10, 1))]
-    assert request.deadlines.get(rule="response").status == Status.WAIVED
+    old = request.deadlines.get(rule="response")
+    assert old.status == Status.SUPERSEDED
+    assert old.superseded_by == estimates.get()
+
+
+def open_deadlines(request) -> list[tuple[str, str, datetime.date]]:
+    return [(d.source, d.rule, d.due_on) for d in request.deadlines.filter(status=Status.OPEN)]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_changing_the_kind_back_and_forth_before_receipt_keeps_one_estimate():
+    # Estimated from filing Mon 2019-09-02 (Labor Day, not counted either way). Standard, 5 ILCS
+    # 140/3(d), 5 business days: Sep 3-6 (4), 9 (5) -> Mon Sep 9. Commercial, 3.1(a), 21
+    # working days: Sep 3-6 (4), 9-13 (9), 16-20 (14), 23-27 (19), 30, Oct 1 (21) -> Tue Oct 1.
+    request = services.request_create(
+        title="Building permits",
+        records_sought="All permits.",
+        agency=AgencyFactory(jurisdiction=jurisdiction("US-IL")),
+        owner=RecordsRequestFactory().owner,
+        status=S.SUBMITTED,
+        filed_on=D(2019, 9, 2),
+    )
+    E = Deadline.Source.ESTIMATE
+    for kind, expected in [
+        (RequestKind.COMMERCIAL, [(E, "commercial_response", D(2019, 10, 1))]),
+        (RequestKind.STANDARD, [(E, "response", D(2019, 9, 9))]),
+        (RequestKind.COMMERCIAL, [(E, "commercial_response", D(2019, 10, 1))]),
+    ]:
+        before = set(request.deadlines.filter(status=Status.OPEN))
+        services.request_update(request=request, changes={"request_kind": kind})
+        assert open_deadlines(request) == expected
+        replacement = request.deadlines.get(status=Status.OPEN)
+        for old in before:
+            old.refresh_from_db()
+            assert (old.status, old.superseded_by) == (Status.SUPERSEDED, replacement)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_changing_the_kind_back_and_forth_after_receipt_keeps_one_clock():
+    # Filed Mon 2019-09-02 as commercial, received Tue 2019-10-01. Commercial, 5 ILCS 140/3.1(a),
+    # 21 working days: Oct 2-4 (3), 7-11 (8), skip Mon 14 Columbus Day (5 ILCS 490/10), 15-18
+    # (12), 21-25 (17), 28-31 (21) -> Thu Oct 31. Standard, 3(d), 5 business days: Oct 2-4 (3),
+    # 7 8 (5) -> Tue Oct 8.
+    request = services.request_create(
+        title="Building permits",
+        records_sought="All permits.",
+        agency=AgencyFactory(jurisdiction=jurisdiction("US-IL")),
+        owner=RecordsRequestFactory().owner,
+        status=S.SUBMITTED,
+        filed_on=D(2019, 9, 2),
+        request_kind=RequestKind.COMMERCIAL,
+    )
+    services.request_update(request=request, changes={"request_kind": RequestKind.STANDARD})
+    services.request_update(request=request, changes={"request_kind": RequestKind.COMMERCIAL})
+    services.request_record_receipt(request=request, received_on=D(2019, 10, 1))
+    R = Deadline.Source.RULE
+    assert open_deadlines(request) == [(R, "commercial_response", D(2019, 10, 31))]
+    for kind, expected in [
+        (RequestKind.STANDARD, [(R, "response", D(2019, 10, 8))]),
+        (RequestKind.COMMERCIAL, [(R, "commercial_response", D(2019, 10, 31))]),
+        (RequestKind.STANDARD, [(R, "response", D(2019, 10, 8))]),
+    ]:
+        before = set(request.deadlines.filter(status=Status.OPEN))
+        services.request_update(request=request, changes={"request_kind": kind})
+        assert open_deadlines(request) == expected
+        replacement = request.deadlines.get(status=Status.OPEN)
+        for old in before:
+            old.refresh_from_db()
+            assert (old.status, old.superseded_by) == (Status.SUPERSEDED, replacement)
 
 
 def test_a_kind_of_request_the_law_gives_no_clock_of_its_own_is_refused():
@@ -219,3 +287,81 @@ def test_a_kind_of_request_the_law_gives_no_clock_of_its_own_is_refused():
     assert "request_kind" in raised.value.message_dict
     request.refresh_from_db()
     assert request.request_kind == RequestKind.STANDARD
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_receipt_recorded_with_a_new_kind_supersedes_the_former_kinds_estimate():
+    # Filed Mon 2019-09-02 as a standard request: estimated Mon Sep 9 (5 ILCS 140/3(d)). Receipt
+    # Tue 2019-10-01 and "commercial" entered together: 3.1(a), 21 working days -> Thu Oct 31
+    # (Columbus Day, Mon Oct 14, skipped), and the estimate links to that clock.
+    request = services.request_create(
+        title="Building permits",
+        records_sought="All permits.",
+        agency=AgencyFactory(jurisdiction=jurisdiction("US-IL")),
+        owner=RecordsRequestFactory().owner,
+        status=S.SUBMITTED,
+        filed_on=D(2019, 9, 2),
+    )
+    estimate = request.deadlines.get(status=Status.OPEN)
+    services.request_update(
+        request=request,
+        changes={"received_on": D(2019, 10, 1), "request_kind": RequestKind.COMMERCIAL},
+    )
+    R = Deadline.Source.RULE
+    assert open_deadlines(request) == [(R, "commercial_response", D(2019, 10, 31))]
+    estimate.refresh_from_db()
+    assert estimate.status == Status.SUPERSEDED
+    assert estimate.superseded_by == request.deadlines.get(status=Status.OPEN)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_clearing_the_acknowledgment_date_withdraws_the_new_york_answer():
+    # POL §89(3)(a): the twenty business days run "from the date of the acknowledgment".
+    # Acknowledged Mon 2019-09-30 -> Tue 2019-10-29 (Columbus Day, Mon Oct 14, skipped). The date
+    # was entered in error and cleared: nothing counts from it, so the clock is withdrawn (waived
+    # with the reason), not left open. Entered again as Tue 2019-10-01: Oct 2-4 (3), 7-11 (8),
+    # 15-18 (12), 21-25 (17), 28-30 (20) -> Wed 2019-10-30.
+    request = state_request("US-NY", status=S.PROCESSING)
+    services.request_record_receipt(request=request, received_on=D(2019, 9, 25))
+    services.request_update(request=request, changes={"acknowledged_on": D(2019, 9, 30)})
+    assert open_rules(request) == {"response": D(2019, 10, 29)}
+
+    services.request_update(request=request, changes={"acknowledged_on": None})
+
+    assert open_rules(request) == {}
+    withdrawn = request.deadlines.get(rule="response")
+    assert withdrawn.status == Status.WAIVED
+    assert "Acknowledgment date cleared" in withdrawn.note
+
+    services.request_update(request=request, changes={"acknowledged_on": D(2019, 10, 1)})
+    assert open_rules(request) == {"response": D(2019, 10, 30)}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_clearing_the_receipt_date_withdraws_the_clock_and_estimates_again():
+    # 5 ILCS 140/3(d), 5 business days after receipt. Filed Mon 2019-09-02 (Labor Day): estimated
+    # Sep 3-6 (4), 9 (5) -> Mon Sep 9. Received Tue 2019-10-01: Oct 2-4 (3), 7 8 (5) -> Tue Oct 8.
+    # The receipt date was entered in error and cleared: the clock counted from it is withdrawn
+    # (waived with the reason) and the estimate from filing is back; entered again, the clock
+    # starts afresh.
+    request = services.request_create(
+        title="Building permits",
+        records_sought="All permits.",
+        agency=AgencyFactory(jurisdiction=jurisdiction("US-IL")),
+        owner=RecordsRequestFactory().owner,
+        status=S.SUBMITTED,
+        filed_on=D(2019, 9, 2),
+    )
+    services.request_update(request=request, changes={"received_on": D(2019, 10, 1)})
+    R, E = Deadline.Source.RULE, Deadline.Source.ESTIMATE
+    assert open_deadlines(request) == [(R, "response", D(2019, 10, 8))]
+
+    services.request_update(request=request, changes={"received_on": None})
+
+    assert open_deadlines(request) == [(E, "response", D(2019, 9, 9))]
+    withdrawn = request.deadlines.get(source=R)
+    assert withdrawn.status == Status.WAIVED
+    assert "Receipt date cleared" in withdrawn.note
+
+    services.request_update(request=request, changes={"received_on": D(2019, 10, 1)})
+    assert open_deadlines(request) == [(R, "response", D(2019, 10, 8))]

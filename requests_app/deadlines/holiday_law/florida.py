@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from requests_app.deadlines.holiday_law.illinois import easter
 from requests_app.deadlines.holiday_law.law import (
     MONDAY,
     ONE_DAY,
     THURSDAY,
     Holiday,
     HolidayLaw,
+    easter,
     general_election_day,
     last_weekday,
     nth_weekday,

@@ -32,6 +32,7 @@ from requests_app.deadlines.holiday_law.law import (
     ONE_DAY,
     Holiday,
     HolidayLaw,
+    easter,
     general_election_day,
     last_weekday,
     nth_weekday,
@@ -45,21 +46,6 @@ OFFICES = "80 Ill. Adm. Code 303.190"
 OFFICES_DAY_AFTER = "CMS state holiday schedule (collective bargaining agreements)"
 STATUTORY = "5 ILCS 70/1.11; 205 ILCS 630/17"
 JUNETEENTH_FROM = 2022
-
-
-def easter(year: int) -> date:
-    """Western (Gregorian) Easter Sunday: the anonymous Gregorian computus."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return date(year, month, day + 1)
 
 
 def _listed(year: int) -> Iterator[tuple[date, str]]:

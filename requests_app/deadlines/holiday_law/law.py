@@ -101,12 +101,33 @@ def thanksgiving(year: int) -> date:
     return nth_weekday(year, 11, THURSDAY, 4)
 
 
+def election_tuesday(year: int) -> date:
+    """The Tuesday next after the first Monday in November, in every year: the day of a general
+    election where one is held each year (New York, Election Law §8-100(1)(c))."""
+    return nth_weekday(year, 11, MONDAY, 1) + ONE_DAY
+
+
 def general_election_day(year: int) -> date | None:
     """The Tuesday next after the first Monday in November of an even year (2 U.S.C. 7), or
     ``None`` in an odd year."""
     if year % 2:
         return None
-    return nth_weekday(year, 11, MONDAY, 1) + ONE_DAY
+    return election_tuesday(year)
+
+
+def easter(year: int) -> date:
+    """Western (Gregorian) Easter Sunday: the anonymous Gregorian computus."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return date(year, month, day + 1)
 
 
 def sunday_to_monday(day: date, name: str, citation: str) -> Iterator[Holiday]:

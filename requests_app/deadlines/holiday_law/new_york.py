@@ -30,9 +30,9 @@ from datetime import date
 
 from requests_app.deadlines.holiday_law.law import (
     MONDAY,
-    ONE_DAY,
     Holiday,
     HolidayLaw,
+    election_tuesday,
     last_weekday,
     nth_weekday,
     sunday_to_monday,
@@ -60,8 +60,11 @@ def public_holidays(year: int, observance: str = "statute") -> Iterator[Holiday]
     yield Holiday(last_weekday(year, 5, MONDAY), "Memorial Day", CITATION)
     yield Holiday(nth_weekday(year, 9, MONDAY, 1), "Labor Day", CITATION)
     yield Holiday(nth_weekday(year, 10, MONDAY, 2), "Columbus Day", CITATION)
-    election = nth_weekday(year, 11, MONDAY, 1) + ONE_DAY
-    yield Holiday(election, "General Election Day", f"{CITATION}; Election Law §8-100")
+    yield Holiday(
+        election_tuesday(year),
+        "General Election Day",
+        f"{CITATION}; Election Law §8-100",
+    )
     yield Holiday(thanksgiving(year), "Thanksgiving Day", CITATION)
 
 
