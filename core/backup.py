@@ -38,6 +38,8 @@ from django.db.backends.postgresql.client import DatabaseClient as PostgresClien
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from core.durable import copy_beside, fsync_path
+
 FORMAT = "foiatracker-backup"
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -611,15 +613,9 @@ def _restore_sqlite(dump: Path) -> None:
     target = Path(connection.settings_dict["NAME"])
     connection.close()
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".restoring", dir=target.parent
-    )
-    os.close(handle)
+    with dump.open("rb") as source:
+        temporary = copy_beside(target, source, suffix=".restoring")
     try:
-        with open(temporary, "wb") as out, dump.open("rb") as source:
-            shutil.copyfileobj(source, out, _CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
         try:
             with contextlib.closing(sqlite3.connect(temporary)) as restored:
                 # CHECK constraints call REGEXP, which Django defines on its connections.
@@ -634,7 +630,7 @@ def _restore_sqlite(dump: Path) -> None:
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -648,16 +644,10 @@ def _restore_file(source: Path, relative: PurePosixPath, *, size: int, sha256: s
     if media_root not in target.resolve().parents:
         raise BackupError(f"{relative} would land outside MEDIA_ROOT", exit_code=EXIT_UNUSABLE)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".restoring", dir=target.parent
-    )
-    os.close(handle)
+    with source.open("rb") as reader:
+        temporary = copy_beside(target, reader, suffix=".restoring")
     try:
-        with open(temporary, "wb") as out, source.open("rb") as reader:
-            shutil.copyfileobj(reader, out, _CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        written = _sha256_copy(Path(temporary), None)
+        written = _sha256_copy(temporary, None)
         if written != (size, sha256):
             raise BackupError(
                 f"{relative} does not read back as the backup holds it (size {written[0]}, "
@@ -666,15 +656,6 @@ def _restore_file(source: Path, relative: PurePosixPath, *, size: int, sha256: s
             )
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-    _fsync_folder(target.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename into `folder` durable."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync_path(target.parent)

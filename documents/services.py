@@ -40,6 +40,7 @@ from django.db import Error as DatabaseFailure
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from core.durable import fsync_path
 from documents import selectors, tasks
 from documents.ingest.archives import (
     ArchiveEntry,
@@ -531,7 +532,7 @@ def _write_stored(
     except BaseException:
         write.abandon()
         raise
-    _fsync(target.parent)
+    fsync_path(target.parent)
     return name
 
 
@@ -587,7 +588,7 @@ def _flush_to_disk(paths: Sequence[Path]) -> None:
     where Linux offers it (one journal commit for them all), else an fsync of each."""
     if _syncfs is None:
         for path in paths:
-            _fsync(path)
+            fsync_path(path)
         return
     devices: dict[int, Path] = {}
     for path in paths:
@@ -611,15 +612,6 @@ def _find_syncfs() -> Callable[[int], int] | None:
 
 
 _syncfs = _find_syncfs()
-
-
-def _fsync(path: Path) -> None:
-    """fsync a file or a folder (for a folder: makes a rename or a new entry in it durable)."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _inside_media_root(name: str) -> Path:
@@ -653,7 +645,7 @@ def _make_folder(folder: Path) -> None:
     _make_folder(folder.parent)
     with contextlib.suppress(FileExistsError):
         folder.mkdir()
-        _fsync(folder.parent)
+        fsync_path(folder.parent)
 
 
 def _remove_unfinished_writes(request_id: int, release_id: int) -> int:
