@@ -16,23 +16,10 @@ from rest_framework.test import APIClient
 from requests_app.deadlines.calendars import JURISDICTIONS
 from requests_app.deadlines.rules import RULES
 from requests_app.models import ClosureDay
+from tests.api.calculator_client import ADMIN_PAGE, CALCULATE, RULES_URL, calculate
 from tests.factories import UserFactory, jurisdiction
 
 pytestmark = pytest.mark.django_db
-CALCULATE = "/api/v1/deadlines/calculate/"
-RULES_URL = "/api/v1/deadlines/rules/"
-ADMIN_PAGE = "/admin/deadline-calculator/"
-
-
-@pytest.fixture
-def api():
-    client = APIClient()
-    client.force_authenticate(UserFactory(is_staff=False))
-    return client
-
-
-def calculate(client: APIClient, **params: str):
-    return client.get(CALCULATE, params)
 
 
 # --- Success -------------------------------------------------------------------------------------

@@ -11,23 +11,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from requests_app.deadlines.rules import RULES
-from tests.factories import UserFactory
+from tests.api.calculator_client import ADMIN_PAGE, CALCULATE, RULES_URL, calculate
 
 pytestmark = pytest.mark.django_db
-CALCULATE = "/api/v1/deadlines/calculate/"
-RULES_URL = "/api/v1/deadlines/rules/"
-ADMIN_PAGE = "/admin/deadline-calculator/"
-
-
-@pytest.fixture
-def api():
-    client = APIClient()
-    client.force_authenticate(UserFactory(is_staff=False))
-    return client
-
-
-def calculate(client: APIClient, **params: str):
-    return client.get(CALCULATE, params)
 
 
 def test_federal_response_with_the_unusual_circumstances_extension(api):

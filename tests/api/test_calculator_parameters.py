@@ -15,22 +15,9 @@ import jsonschema  # type: ignore[import-untyped]  # ships no type stubs
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory
+from tests.api.calculator_client import ADMIN_PAGE, CALCULATE, calculate
 
 pytestmark = pytest.mark.django_db
-CALCULATE = "/api/v1/deadlines/calculate/"
-ADMIN_PAGE = "/admin/deadline-calculator/"
-
-
-@pytest.fixture
-def api():
-    client = APIClient()
-    client.force_authenticate(UserFactory(is_staff=False))
-    return client
-
-
-def calculate(client: APIClient, **params: str):
-    return client.get(CALCULATE, params)
 
 
 def _refused(response, *names: str) -> dict[str, Any]:
