@@ -14,12 +14,28 @@ from api.bounds import key_number
 from api.filters import DocumentFilter, ReleaseFilter
 from api.requests import ReadViewSet
 from documents import selectors
-from documents.models import Document, Release
+from documents.models import Document, Exemption, Release
+
+
+class ExemptionMeaningSerializer(serializers.ModelSerializer[Exemption]):
+    """An exemption with what it stands for: "b7" and "b7C" differ by one letter."""
+
+    class Meta:
+        model = Exemption
+        fields = ["code", "description", "citation"]
+        read_only_fields = fields
 
 
 class ReleaseSerializer(serializers.ModelSerializer[Release]):
     exemptions: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True
+    )
+    exemption_meanings = ExemptionMeaningSerializer(
+        source="exemptions",
+        many=True,
+        read_only=True,
+        help_text="The exemptions cited, as in `exemptions`, each with its description and "
+        "citation.",
     )
 
     class Meta:
@@ -40,6 +56,7 @@ class ReleaseSerializer(serializers.ModelSerializer[Release]):
             "bates_start",
             "bates_end",
             "exemptions",
+            "exemption_meanings",
             "ingestion",
             "files_total",
             "files_done",
@@ -50,6 +67,13 @@ class ReleaseSerializer(serializers.ModelSerializer[Release]):
 class DocumentSerializer(serializers.ModelSerializer[Document]):
     exemptions: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True
+    )
+    exemption_meanings = ExemptionMeaningSerializer(
+        source="exemptions",
+        many=True,
+        read_only=True,
+        help_text="The exemptions cited, as in `exemptions`, each with its description and "
+        "citation.",
     )
 
     class Meta:
@@ -74,6 +98,7 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
             "in_reply_to",
             "bates_number",
             "exemptions",
+            "exemption_meanings",
             "redacted",
             "withheld_in_full",
             "pages_withheld",

@@ -151,7 +151,13 @@ class ReleasesRow(serializers.Serializer[Any]):
 class ExemptionsRow(serializers.Serializer[Any]):
     agency = serializers.IntegerField()
     agency_name = serializers.CharField()
-    exemption = serializers.CharField()
+    exemption = serializers.CharField(help_text="The exemption's code, e.g. b5 or b7C.")
+    exemption_description = serializers.CharField(
+        allow_blank=True, help_text="What the exemption stands for."
+    )
+    exemption_citation = serializers.CharField(
+        allow_blank=True, help_text="Where the law sets it out, e.g. 5 U.S.C. 552(b)(5)."
+    )
     releases = serializers.IntegerField()
     documents = serializers.IntegerField()
 
@@ -371,6 +377,9 @@ class ExemptionsReportView(ReportView):
             "agency": 3,
             "agency_name": "Drug Enforcement Administration",
             "exemption": "b5",
+            "exemption_description": "Privileged inter- or intra-agency memoranda (deliberative"
+            " process, attorney work product, attorney-client)",
+            "exemption_citation": "5 U.S.C. 552(b)(5)",
             "releases": 1,
             "documents": 2,
         },

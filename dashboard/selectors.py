@@ -20,7 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from documents.models import Document, Release
-from documents.selectors import release_totals
+from documents.selectors import ExemptionCitations, exemptions_cited, release_totals
 from reports.selectors import Performance, performance
 from requests_app.deadlines import rules
 from requests_app.deadlines.selectors import (
@@ -362,6 +362,8 @@ class LawsuitOverview:
     timeline: list[TimelineEntry]
     releases: list[Any]
     totals: Any  # documents.selectors.ReleaseTotals
+    #: Cited in the releases and documents of the requests covered, under this suit or not.
+    exemptions_cited: list[ExemptionCitations] = field(default_factory=list)
     plaintiffs: list[str] = field(default_factory=list)
 
 
@@ -418,6 +420,7 @@ def lawsuit_overview(*, lawsuit: Lawsuit, today: datetime.date) -> LawsuitOvervi
         timeline=timeline,
         releases=releases,
         totals=release_totals(Release.objects.filter(lawsuit=lawsuit)),
+        exemptions_cited=exemptions_cited(request_ids=ids),
         plaintiffs=[line.strip() for line in lawsuit.plaintiffs.splitlines() if line.strip()],
     )
 

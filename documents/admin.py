@@ -75,8 +75,62 @@ def upload_help_text() -> str:
     )
 
 
+class CoveringLawsuitField(forms.ModelChoiceField):
+    """The lawsuits that cover one request; a suit that does not is refused by name."""
+
+    def __init__(self, *, request: RecordsRequest, **kwargs: Any) -> None:
+        self.records_request = request
+        super().__init__(
+            queryset=Lawsuit.objects.filter(requests=request).order_by("pk"),
+            required=False,
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            other = Lawsuit.objects.filter(pk=int(value)).first() if str(value).isdigit() else None
+            if error.code != "invalid_choice" or other is None:
+                raise
+            raise forms.ValidationError(
+                "%(lawsuit)s does not cover this request (%(request)s); add the request to the "
+                "suit first, or choose a suit that covers it. Only those suits are offered.",
+                code="invalid_choice",
+                params={"lawsuit": other, "request": self.records_request},
+            ) from error
+
+
 class ReleaseForm(forms.ModelForm):
     uploads = MultipleFileField(required=False, help_text=UPLOAD_KINDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request_id = self._chosen_request_id()
+        chosen = RecordsRequest.objects.filter(pk=request_id).first() if request_id else None
+        if chosen is not None and "lawsuit" in self.fields:
+            # Only the suits that cover the request can have produced the release; they are
+            # few, so a plain list replaces the search over every suit. Release.clean still
+            # refuses a suit that does not cover it, whatever the form offered.
+            self.fields["lawsuit"] = CoveringLawsuitField(
+                request=chosen,
+                label=self.fields["lawsuit"].label,
+                help_text="Only the lawsuits that cover this release's request are offered.",
+            )
+
+    def _chosen_request_id(self) -> int | None:
+        """The release's request when the form knows it: chosen in the submitted form, given
+        in the add page's address (?request=), the release's own, or None."""
+        if "request" not in self.fields:  # read-only: a release with documents keeps it
+            raw: Any = self.instance.request_id
+        elif self.is_bound:
+            raw = self.data.get(self.add_prefix("request"))
+        else:
+            raw = self.initial.get("request")
+        try:
+            return int(raw) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
 
     def clean_uploads(self) -> list[Any]:
         """Refuses files over UPLOAD_MAX_FILE_BYTES, or together over UPLOAD_MAX_REQUEST_BYTES:
@@ -224,16 +278,6 @@ class ReleaseAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         if "uploads" in form.base_fields:
             form.base_fields["uploads"].help_text = upload_help_text()
-        if obj is not None and obj.request_id and "lawsuit" in form.base_fields:
-            # Only the suits that cover this release's request can have produced it; they are
-            # few, so a plain list replaces the search over every suit.
-            original = form.base_fields["lawsuit"]
-            form.base_fields["lawsuit"] = forms.ModelChoiceField(
-                queryset=Lawsuit.objects.filter(requests=obj.request_id).order_by("pk"),
-                required=False,
-                label=original.label,
-                help_text="Only the lawsuits that cover this release's request are offered.",
-            )
         return form
 
     @admin.display(description="ingestion")

@@ -165,9 +165,10 @@ class Release(models.Model):
             raise ValidationError(
                 {
                     "lawsuit": _(
-                        "%(lawsuit)s does not cover this request; add it to the suit first."
+                        "%(lawsuit)s does not cover this request (%(request)s); add the "
+                        "request to the suit first, or choose a suit that covers it."
                     )
-                    % {"lawsuit": self.lawsuit}
+                    % {"lawsuit": self.lawsuit, "request": self.request}
                 }
             )
 

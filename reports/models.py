@@ -107,6 +107,8 @@ class ExemptionCitationTotals(models.Model):
     agency = models.IntegerField()
     agency_name = models.CharField(max_length=300)
     exemption = models.CharField(max_length=20)
+    exemption_description = models.CharField(max_length=300, blank=True)
+    exemption_citation = models.CharField(max_length=200, blank=True)
     releases = models.PositiveIntegerField()
     documents = models.PositiveIntegerField()
 

@@ -428,24 +428,40 @@ def exemptions_by_agency(*, agency: Agency | None = None) -> list[dict[str, Any]
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(
         lambda: {"releases": 0, "documents": 0}
     )
-    for agency_id, code, n in (
-        release_links.values_list("release__request__agency_id", "exemption__code")
+    # What each code stands for; an agency cites one jurisdiction's list, so the code says which.
+    meanings: dict[tuple[int, str], tuple[str, str]] = {}
+    for agency_id, code, description, citation, n in (
+        release_links.values_list(
+            "release__request__agency_id",
+            "exemption__code",
+            "exemption__description",
+            "exemption__citation",
+        )
         .annotate(n=Count("release_id", distinct=True))
         .order_by()
     ):
-        counts[agency_id, code]["releases"] = n
-    for agency_id, code, n in (
-        document_links.values_list("document__request__agency_id", "exemption__code")
+        counts[agency_id, code]["releases"] += n
+        meanings[agency_id, code] = (description, citation)
+    for agency_id, code, description, citation, n in (
+        document_links.values_list(
+            "document__request__agency_id",
+            "exemption__code",
+            "exemption__description",
+            "exemption__citation",
+        )
         .annotate(n=Count("document_id", distinct=True))
         .order_by()
     ):
-        counts[agency_id, code]["documents"] = n
+        counts[agency_id, code]["documents"] += n
+        meanings[agency_id, code] = (description, citation)
     names = _agency_names(agency_id for agency_id, _code in counts)
     return [
         {
             "agency": agency_id,
             "agency_name": names.get(agency_id, ""),
             "exemption": code,
+            "exemption_description": meanings[agency_id, code][0],
+            "exemption_citation": meanings[agency_id, code][1],
             "releases": c["releases"],
             "documents": c["documents"],
         }

@@ -81,7 +81,15 @@ RELEASE_KEYS = (
     "pages_withheld_in_full",
     "pages_withheld_in_part",
 )
-EXEMPTION_KEYS = ("agency", "agency_name", "exemption", "releases", "documents")
+EXEMPTION_KEYS = (
+    "agency",
+    "agency_name",
+    "exemption",
+    "exemption_description",
+    "exemption_citation",
+    "releases",
+    "documents",
+)
 RELEASE_ORDER = ("-month", "agency", "lawsuit")
 BATCH = 2000
 

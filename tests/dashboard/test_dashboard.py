@@ -503,6 +503,103 @@ def test_empty_dashboard_says_what_to_do_next(lawyer_user, db):
     assert "No documents yet" in client.get(reverse("dashboard:documents")).content.decode()
 
 
+def _filed_request(title, agency, owner):
+    request = services.request_create(title=title, records_sought="x", agency=agency, owner=owner)
+    services.request_submit(request=request, filed_on=D(2019, 1, 16))
+    return RecordsRequest.objects.get(pk=request.pk)
+
+
+def _release_citing(request, lawsuit, codes, document_codes):
+    """A release of the request (under the suit, or None) citing `codes`, with one document per
+    entry of `document_codes`, each applying those codes."""
+    by_code = {e.code: e for e in Exemption.objects.filter(jurisdiction__code="US")}
+    release = document_services.release_create(
+        request=request,
+        lawsuit=lawsuit,
+        released_on=D(2019, 11, 1),
+        exemptions=[by_code[c] for c in codes],
+    )
+    for k, applied in enumerate(document_codes):
+        document = Document.objects.create(
+            release=release,
+            request=request,
+            original_name=f"{release.pk}-{k}",
+            source=f"{release.pk}-{k}",
+            sha256=f"{release.pk:032d}{k:032d}",
+            kind="other",
+            withheld_in_full=True,
+        )
+        document.exemptions.add(*(by_code[c] for c in applied))
+    return release
+
+
+def test_lawsuit_page_lists_the_exemptions_cited_most_with_meanings_and_counts(lawyer_user):
+    agency = AgencyFactory(jurisdiction=jurisdiction("US"))
+    covered = [_filed_request(f"Covered {i}", agency, lawyer_user) for i in range(2)]
+    elsewhere = _filed_request("Not in the suit", agency, lawyer_user)
+    lawsuit = services.lawsuit_file(
+        caption="ACLU v. Exemptions",
+        court="D. Mass.",
+        plaintiffs="ACLU",
+        filed_on=D(2019, 10, 31),
+        defendant_agencies=[agency],
+        requests=covered,
+    )
+    # Under the suit: cites b5 and b7C; two documents apply b7C, one b6 too.
+    _release_citing(covered[0], lawsuit, ["b5", "b7C"], [["b7C"], ["b7C", "b6"]])
+    # Before the suit, of a covered request: counts too.
+    _release_citing(covered[1], None, ["b7C"], [["b5"]])
+    # A request the suit does not cover: not counted.
+    _release_citing(elsewhere, None, ["b1"], [["b1"]])
+
+    url = reverse("dashboard:lawsuit", args=[lawsuit.pk])
+    client = client_for(lawyer_user)
+    with time_machine.travel(TODAY, tick=False):
+        text = client.get(url).content.decode()
+    listed = text.split('id="exemptions-cited"')[1].split("</ol>")[0]
+    items = [item.split("</li>")[0] for item in listed.split("<li>")[1:]]
+    # b7C: 2 releases + 2 documents; b5: 1 release + 1 document; b6: 1 document.
+    assert [item.split("</strong>")[0].removeprefix("<strong>") for item in items] == [
+        "b7C",
+        "b5",
+        "b6",
+    ]
+    assert "unwarranted invasion of personal privacy (5 U.S.C. 552(b)(7)(C))" in items[0]
+    assert '<span class="count">4</span> (2 releases, 2 documents)' in items[0]
+    assert '<span class="count">2</span> (1 release, 1 document)' in items[1]
+    assert '<span class="count">1</span> (0 releases, 1 document)' in items[2]
+    assert "b1" not in listed
+
+    # More releases, documents and exemptions: the same number of queries.
+    with time_machine.travel(TODAY, tick=False), CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for i in range(5):
+        _release_citing(covered[i % 2], lawsuit, ["b4", "b7E"], [["b7A"], ["b3", "b7F"]])
+    with time_machine.travel(TODAY, tick=False), CaptureQueriesContext(connection) as after:
+        text = client.get(url).content.decode()
+    assert len(after) == len(before)
+    assert text.count("<li><strong>b7", text.index('id="exemptions-cited"')) >= 4
+
+
+def test_lawsuit_page_says_what_no_exemption_cited_means(lawyer_user):
+    agency = AgencyFactory(jurisdiction=jurisdiction("US"))
+    request = _filed_request("Covered", agency, lawyer_user)
+    lawsuit = services.lawsuit_file(
+        caption="ACLU v. Openness",
+        court="D. Mass.",
+        plaintiffs="ACLU",
+        filed_on=D(2019, 10, 31),
+        defendant_agencies=[agency],
+        requests=[request],
+    )
+    _release_citing(request, lawsuit, [], [[]])
+    text = client_for(lawyer_user).get(reverse("dashboard:lawsuit", args=[lawsuit.pk])).content
+    text = text.decode()
+    assert "Exemptions cited most" in text
+    assert "No exemption cited: no release or document of the requests this suit covers" in text
+    assert 'id="exemptions-cited"' not in text
+
+
 def test_an_empty_lawsuit_and_request_say_what_to_do_next(lawyer_user):
     agency = AgencyFactory(jurisdiction=jurisdiction("US"))
     lawsuit = services.lawsuit_file(

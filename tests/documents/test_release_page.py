@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -16,7 +17,7 @@ from documents.models import Document, Release
 from documents.services import _pages_without_text
 from foiatracker.celery import app as celery_app
 from tests.documents.fixture_files import FIXTURES, upload
-from tests.factories import LawsuitFactory, UserFactory
+from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -265,3 +266,61 @@ def test_pages_without_text_are_listed_when_several():
         "2 pages (2, 3) have no text layer; OCR is not done yet, so they cannot be searched"
     )
     assert _pages_without_text(Document(page_count=1, text="all there")) == ""
+
+
+def test_the_add_page_opened_from_a_request_offers_only_the_suits_covering_it(
+    staff_client, suit_and_request
+):
+    lawsuit, request = suit_and_request
+    other = LawsuitFactory()
+
+    page = staff_client.get(
+        reverse("admin:documents_release_add"), {"request": request.pk}
+    ).content.decode()
+
+    assert f'<option value="{lawsuit.pk}">' in page
+    assert f'<option value="{other.pk}">' not in page
+    assert "Only the lawsuits that cover this release" in page
+    # Opened with no request, the picker keeps every suit.
+    form = staff_client.get(reverse("admin:documents_release_add")).context["adminform"].form
+    assert set(form.fields["lawsuit"].queryset) == {lawsuit, other}
+
+
+def test_the_add_form_reshown_after_choosing_a_request_narrows_and_names_the_mismatch(
+    staff_client, suit_and_request
+):
+    # The add page opened with no request offers every suit; staff choose the request and a
+    # suit that does not cover it together, and the form comes back narrowed, naming both.
+    lawsuit, request = suit_and_request
+    other = LawsuitFactory()
+    release = Release(request=request, released_on=D(2020, 6, 17))
+
+    response = staff_client.post(
+        reverse("admin:documents_release_add"), form_data(release, lawsuit=other.pk)
+    )
+
+    assert response.status_code == 200
+    assert not Release.objects.exists()
+    errors = response.context["adminform"].form.errors["lawsuit"]
+    assert errors == [
+        f"{other} does not cover this request ({request}); add the request to the suit first, "
+        "or choose a suit that covers it. Only those suits are offered."
+    ]
+    page = response.content.decode()
+    assert f'<option value="{lawsuit.pk}">' in page
+    assert f'<option value="{other.pk}" selected>' not in page
+    assert f'<option value="{other.pk}">' not in page
+
+
+def test_the_service_still_refuses_a_non_covering_suit_naming_both():
+    request = RecordsRequestFactory()
+    other = LawsuitFactory()
+
+    with pytest.raises(ValidationError) as refused:
+        services.release_create(request=request, lawsuit=other, released_on=D(2020, 6, 17))
+
+    assert refused.value.message_dict["lawsuit"] == [
+        f"{other} does not cover this request ({request}); add the request to the suit first, "
+        "or choose a suit that covers it."
+    ]
+    assert not Release.objects.exists()

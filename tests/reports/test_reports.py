@@ -154,7 +154,15 @@ def test_reports_as_csv(api, records):
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode()
     table = list(csv.DictReader(io.StringIO(text)))
-    assert list(table[0]) == ["agency", "agency_name", "exemption", "releases", "documents"]
+    assert list(table[0]) == [
+        "agency",
+        "agency_name",
+        "exemption",
+        "exemption_description",
+        "exemption_citation",
+        "releases",
+        "documents",
+    ]
     assert len(table) == 2
 
 
