@@ -20,7 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from documents import kept_uploads, selectors, services
 from documents.kept_uploads import KeptFile, KeptUploads
@@ -129,9 +129,9 @@ class KeptUploadsWidget(forms.CheckboxSelectMultiple):
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> str:
+    ) -> SafeString:
         if not self.choices:
-            return ""
+            return SafeString("")
         ticked = {str(v) for v in value or []}
         return format_html(
             '<ul class="kept-uploads" data-kept-uploads>{}</ul>',
@@ -219,7 +219,8 @@ class ReleaseForm(forms.ModelForm):
         together over UPLOAD_MAX_REQUEST_BYTES or DATA_UPLOAD_MAX_NUMBER_FILES: the form is then
         invalid, so neither the release nor any file is saved. `uploads` keeps the files within
         the limits, the ones kept if the form has other errors."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # A file the field refused (an empty one) leaves the others to keep.
         uploads: list[Any] = cleaned.get("uploads") or self._chosen_files_the_field_takes()
         kept = self.kept_brought.without(self._kept_removed()) if self.kept_brought else ()
@@ -309,15 +310,15 @@ class ReleaseForm(forms.ModelForm):
             except OSError:
                 log.exception("files chosen on a release form could not be kept")
                 kept = None
-                chosen = [f.name or "" for f in self.files.getlist(self.add_prefix("uploads"))]
-                if chosen:
-                    # A browser cannot put a file back into a file input: say so, rather than
-                    # let the next Save go through without them.
-                    self.add_error(
-                        "uploads",
-                        f"The file(s) you chose ({', '.join(chosen)}) could not be kept on the "
-                        "server: choose them again before saving.",
-                    )
+                earlier = brought.without(removed) if brought else ()
+                names = [f.name or "" for f in uploads] + [f.name for f in earlier]
+                # A browser cannot put a file back into a file input: say so, rather than let
+                # the next Save go through without them.
+                self.add_error(
+                    "uploads",
+                    f"The file(s) you chose ({', '.join(names)}) could not be kept on the "
+                    "server: choose them again before saving.",
+                )
         self._carry_kept(kept)
 
     def _carry_kept(self, kept: KeptUploads | None) -> None:
@@ -325,7 +326,8 @@ class ReleaseForm(forms.ModelForm):
         no longer finds them); no file is ticked for removal any more."""
         self.kept_brought = kept
         self._offer_kept(kept)
-        data = self.data.copy()
+        sent: Any = self.data  # a QueryDict from the admin; a dict where a test builds the form
+        data = sent.copy()
         data[self.add_prefix("kept")] = kept_uploads.kept_reference(kept) if kept else ""
         if isinstance(data, QueryDict):
             data.setlist(self.add_prefix("kept_remove"), [])
@@ -442,7 +444,7 @@ class ReleaseAdmin(admin.ModelAdmin):
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form: Any = super().get_form(request, obj, change=change, **kwargs)
         if "uploads" in form.base_fields:
             form.base_fields["uploads"].help_text = upload_help_text()
         # A class made for this request: the files a failed save keeps are this user's.

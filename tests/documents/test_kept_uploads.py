@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from documents import tasks
+from documents import kept_uploads, tasks
 from documents.kept_uploads import (
     KeptUploadsRefused,
     kept_root,
@@ -277,6 +277,27 @@ def test_a_file_removed_on_a_try_that_fails_again_leaves_the_list_at_once(
     assert reference_of(second) != reference_of(first)
     stale = add(staff_client, fields(request, released_on="", kept=reference_of(first)))
     assert "no longer on the server" in upload_errors(stale)[0]
+
+
+def test_a_disk_that_cannot_keep_the_files_says_to_choose_them_again(
+    staff_client, suit_and_request, monkeypatch
+):
+    _, request = suit_and_request
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kept_uploads, "stage_files", disk_full)
+
+    response = add(staff_client, with_an_error(request, upload("pdf/three_pages.pdf")))
+
+    assert response.status_code == 200
+    assert upload_errors(response) == [
+        "The file(s) you chose (three_pages.pdf) could not be kept on the server: choose them "
+        "again before saving."
+    ]
+    assert reference_of(response) == ""
+    assert not Release.objects.exists()
 
 
 # --- references that cannot be used ---------------------------------------------------------------
