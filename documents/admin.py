@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -90,6 +91,20 @@ def upload_help_text() -> str:
         )
     return UPLOAD_KINDS + (
         "They are read in the background by a worker; the progress on this page updates by itself."
+    )
+
+
+def upload_saved_message(release: Release, count: int) -> str:
+    """What Save did with the files, in the mode it really ran in."""
+    if reads_in_this_request():
+        release.refresh_from_db()
+        status = selectors.release_progress(release=release)["status"]
+        return f"{count} file(s) saved and read before this page was shown: {status}."
+    # Saved is the promise: the files are read once a worker is reachable, even if the broker
+    # is down now (core.tasks, core.requeue).
+    return (
+        f"{count} file(s) saved; a background worker reads them as soon as one is reachable "
+        "(the release shows Pending until then, and its progress below updates by itself)."
     )
 
 
@@ -363,7 +378,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         "request",
         "lawsuit",
         "released_on",
-        "ingestion_state",
+        "ingestion_summary",
         "documents_count",
         "pages_released",
         "pages_withheld_in_full",
@@ -451,6 +466,11 @@ class ReleaseAdmin(admin.ModelAdmin):
         form.uploader_id = request.user.pk
         return form
 
+    @admin.display(description="ingestion", ordering="ingestion")
+    def ingestion_summary(self, obj: Release) -> str:
+        """One line for the list: the state and the files read (the page says the rest)."""
+        return str(selectors.release_progress(release=obj)["status"])
+
     @admin.display(description="ingestion")
     def ingestion_state(self, obj: Release) -> str:
         if not obj.pk:
@@ -528,13 +548,11 @@ class ReleaseAdmin(admin.ModelAdmin):
         if uploads or kept:
             services.release_upload(release=form.instance, files=uploads, kept=kept)
             count = len(uploads) + (len(kept.files) if kept else 0)
-            # Saved is the promise: the files are read once a worker is reachable, even if the
-            # broker is down now (core.tasks, core.requeue).
-            self.message_user(
-                request,
-                f"{count} file(s) saved; they will be read in the background as soon as "
-                "a worker is reachable (the release shows Pending until then).",
-                messages.INFO,
+            # After the commit, when the in-process run (queued on the same commit) has read them.
+            transaction.on_commit(
+                lambda: self.message_user(
+                    request, upload_saved_message(form.instance, count), messages.INFO
+                )
             )
 
     def get_urls(self) -> list[Any]:
