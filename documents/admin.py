@@ -13,7 +13,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -94,12 +93,14 @@ def upload_help_text() -> str:
     )
 
 
-def upload_saved_message(release: Release, count: int) -> str:
-    """What Save did with the files, in the mode it really ran in."""
+def upload_saved_message(count: int) -> str:
+    """What Save does with the files, in the mode it really runs in."""
     if reads_in_this_request():
-        release.refresh_from_db()
-        status = selectors.release_progress(release=release)["status"]
-        return f"{count} file(s) saved and read before this page was shown: {status}."
+        # The run starts once the save commits, after this message is written.
+        return (
+            f"{count} file(s) saved and read in this request, before this page was shown "
+            "(no background worker): the ingestion below says what was found."
+        )
     # Saved is the promise: the files are read once a worker is reachable, even if the broker
     # is down now (core.tasks, core.requeue).
     return (
@@ -548,12 +549,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         if uploads or kept:
             services.release_upload(release=form.instance, files=uploads, kept=kept)
             count = len(uploads) + (len(kept.files) if kept else 0)
-            # After the commit, when the in-process run (queued on the same commit) has read them.
-            transaction.on_commit(
-                lambda: self.message_user(
-                    request, upload_saved_message(form.instance, count), messages.INFO
-                )
-            )
+            self.message_user(request, upload_saved_message(count), messages.INFO)
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view
