@@ -199,9 +199,12 @@ def test_save_says_the_files_were_read_when_they_were_read_in_the_request(
     assert "no background worker" in said[0]
     release = Release.objects.get()
     assert release.ingestion == Release.Ingestion.DONE
-    assert "Done: 1 of 1 files" in staff_client.get(
-        reverse("admin:documents_release_change", args=[release.pk])
-    ).content.decode()
+    assert (
+        "Done: 1 of 1 files"
+        in staff_client.get(
+            reverse("admin:documents_release_change", args=[release.pk])
+        ).content.decode()
+    )
 
 
 def test_the_release_list_gives_each_release_one_line_of_progress(staff_client, suit_and_request):
