@@ -35,10 +35,16 @@ from documents import originals, selectors, services
 from documents.models import Document, Download, Exemption, Release
 
 #: What the original's view reads of a document (its text may be megabytes).
-ORIGINAL_FIELDS = (
-    *("id", "file", "original_name", "size", "sha256", "media_type", "kind"),
+ORIGINAL_FIELDS = [
+    "id",
+    "file",
+    "original_name",
+    "size",
+    "sha256",
+    "media_type",
+    "kind",
     "withheld_in_full",
-)
+]
 
 
 class ExemptionMeaningSerializer(serializers.ModelSerializer[Exemption]):

@@ -1,4 +1,5 @@
-"""Content negotiation for every API view (REST_FRAMEWORK's DEFAULT_CONTENT_NEGOTIATION_CLASS).
+"""Content negotiation for every API view (REST_FRAMEWORK's DEFAULT_CONTENT_NEGOTIATION_CLASS),
+and for a document's original, which is its own format.
 
 A module of its own, importing no DRF view: DRF imports it while loading its settings.
 """
