@@ -112,7 +112,7 @@ def error(response, status: int) -> dict:
 
 
 def stored_path(document: Document, settings) -> Path:
-    return Path(settings.MEDIA_ROOT) / document.file.name
+    return Path(settings.MEDIA_ROOT) / str(document.file.name)
 
 
 # --- The bytes ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ NOON = datetime.datetime(2020, 6, 17, 16, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
-def pdf(tmp_path) -> Document:
+def pdf(tmp_path):
     release = services.release_create(
         request=RecordsRequestFactory(), released_on=datetime.date(2020, 6, 17)
     )
@@ -35,7 +35,7 @@ def pdf(tmp_path) -> Document:
 
 
 @pytest.fixture
-def withheld(pdf) -> Document:
+def withheld(pdf):
     return Document.objects.create(
         release=pdf.release,
         request=pdf.request,
