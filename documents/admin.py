@@ -21,10 +21,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
-from documents import kept_uploads, selectors, services
+from documents import kept_uploads, originals, selectors, services
 from documents.kept_uploads import KeptFile, KeptUploads
-from documents.models import Document, Exemption, FixityCheck, Release
+from documents.models import Document, Download, Exemption, FixityCheck, Release
 from requests_app.admin.lawsuits import LawsuitAdmin, LawsuitForm
 from requests_app.admin.requests import RecordsRequestAdmin
 from requests_app.models import Lawsuit, RecordsRequest
@@ -740,7 +741,8 @@ class DocumentAdmin(admin.ModelAdmin):
     list_select_related = ["release__request__agency"]
     autocomplete_fields = ["release", "exemptions"]
     readonly_fields = [
-        "file_link",
+        "original_link",
+        "last_downloads",
         "size",
         "sha256",
         "media_type",
@@ -782,14 +784,75 @@ class DocumentAdmin(admin.ModelAdmin):
             return "in full"
         return "in part" if obj.redacted else ""
 
-    @admin.display(description="file")
-    def file_link(self, obj: Document) -> str:
-        if not obj.file:
+    @admin.display(description="original")
+    def original_link(self, obj: Document) -> str:
+        if not obj.has_original:
             return "No file (withheld in full)."
-        return format_html('<a href="{}">{}</a>', obj.file.url, obj.original_name)
+        # The API's address, which checks the login's role and records the download: stored
+        # files have no address of their own (core/storage.py).
+        return format_html(
+            '<a href="{}">Download original ({})</a> {}',
+            reverse("document-original", args=[obj.pk]),
+            originals.original_description(obj),
+            originals.original_filename(obj),
+        )
+
+    @admin.display(description="last downloads")
+    def last_downloads(self, obj: Document) -> str:
+        shown = 10
+        downloads = list(obj.downloads.all()[: shown + 1])
+        if not downloads:
+            return "Not downloaded yet."
+        every = reverse("admin:documents_download_changelist") + f"?document__id__exact={obj.pk}"
+        rows = format_html_join(
+            "",
+            "<li>{} by {} ({})</li>",
+            (
+                (
+                    f"{localtime(d.downloaded_at):%Y-%m-%d %H:%M %Z}",
+                    d.username,
+                    d.get_door_display(),
+                )
+                for d in downloads[:shown]
+            ),
+        )
+        more = "every download" if len(downloads) > shown else "in the list of downloads"
+        return format_html('<ul>{}</ul><a href="{}">See {}</a>', rows, every, more)
 
     def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
         services.document_record_by_hand(document=obj)
+
+
+@admin.register(Download)
+class DownloadAdmin(admin.ModelAdmin):
+    """Who downloaded which original, when, through which door: read-only, as a record is."""
+
+    list_display = ["downloaded_at", "username", "document_link", "door"]
+    list_filter = ["door", "downloaded_at"]
+    search_fields = ["username", "document_name", "sha256"]
+    date_hierarchy = "downloaded_at"
+    list_select_related = ["document"]
+    fields = ("downloaded_at", "username", "user", "document", "document_name", "sha256", "door")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="document", ordering="document_name")
+    def document_link(self, obj: Download) -> str:
+        if obj.document_id is None:
+            return f"{obj.document_name} (deleted)"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:documents_document_change", args=[obj.document_id]),
+            obj.document_name,
+        )
 
 
 @admin.register(FixityCheck)
