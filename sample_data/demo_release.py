@@ -94,7 +94,7 @@ EMAIL_WITHHOLDINGS = {
 }
 # The presentation shown at the Reston demonstrations, withheld in full (vendor's commercial
 # information, 4; techniques, 7(E)); pages 4-15, between the message it came with and the next.
-WITHHELD_ATTACHMENT = "Vendor presentation shown at the Reston demonstrations (demo)"
+WITHHELD_ATTACHMENT = "Vendor presentation at the November 2017 demonstrations (demo)"
 WITHHELD = Withholding(12, 4, ("b4", "b7E"))
 WITHHELD_WITH = "<demo-2@foiatracker.example>"
 
