@@ -110,6 +110,20 @@ def test_the_lawyers_first_look_has_this_week_overdue_and_the_next_14_days(now, 
         assert strand.FBI_SEARCHES in page
 
 
+def test_loaded_on_a_weekend_this_weeks_deadline_is_monday():
+    """No FOIA deadline falls on a Saturday or Sunday (a last day rolls to the next working
+    day), so a demo loaded on a weekend has nothing due "this week": the FBI's answer falls due
+    on Monday, first of the next 14 days, and the overdue request is still overdue."""
+    saturday = datetime.datetime(2026, 12, 12, 15, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(saturday, tick=False):
+        seed()
+        mine = home_overview(today=organisation_today(), user=lawyer())
+    assert mine.this_week == []
+    assert mine.upcoming[0].deadline.request.title == strand.FBI_SEARCHES
+    assert mine.upcoming[0].deadline.due_on == D(2026, 12, 14)
+    assert [row.deadline.request.title for row in mine.overdue] == [strand.DEA_CONTRACTS]
+
+
 @pytest.mark.parametrize(("now", "_due"), DAYS)
 def test_every_live_date_is_the_engines_count(now, _due):
     with time_machine.travel(now, tick=False):
