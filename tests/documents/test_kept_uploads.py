@@ -119,11 +119,13 @@ def test_files_chosen_with_an_error_on_another_field_are_kept_and_listed(
     ]
     assert kept_bytes() == sorted([PDF, TEXT])
     assert kept.folder.parent == staging_root() / "kept"
-    # The form carries a signed reference, opaque: no path, not even the batch's folder name.
+    # The form carries a signed reference (its token and owner), not a path.
     reference = reference_of(response)
     assert f'name="kept" value="{reference}"' in page
-    assert "/" not in reference
-    assert kept.token not in reference
+    assert signing.loads(reference, salt="documents.kept_uploads") == {
+        "batch": kept.token,
+        "user": form_of(response).uploader_id,
+    }
 
 
 def test_the_add_page_shows_no_kept_list_when_nothing_is_kept(staff_client):
@@ -224,8 +226,8 @@ def test_the_same_form_sent_twice_saves_its_kept_files_once(staff_client, suit_a
 
     assert twin.status_code == 200
     assert upload_errors(twin) == [
-        "The files kept from your last try are no longer on the server (they were saved with a "
-        "release, or removed once expired): choose them again if they are still needed."
+        "The files kept from your last try are no longer held for this form (this form may have "
+        "been sent twice, or they expired): choose them again if they are still needed."
     ]
     assert Release.objects.count() == 1
     assert Document.objects.count() == 1
@@ -276,7 +278,7 @@ def test_a_file_removed_on_a_try_that_fails_again_leaves_the_list_at_once(
     # The list has a new reference; the one the first page carried finds nothing any more.
     assert reference_of(second) != reference_of(first)
     stale = add(staff_client, fields(request, released_on="", kept=reference_of(first)))
-    assert "no longer on the server" in upload_errors(stale)[0]
+    assert "no longer held for this form" in upload_errors(stale)[0]
 
 
 def test_a_disk_that_cannot_keep_the_files_says_to_choose_them_again(
@@ -433,7 +435,7 @@ def test_the_sweep_and_a_save_never_both_have_a_batch(staff_user):
         taken = kept_uploads_claim(kept=claimed)
     with time_machine.travel(FROZEN + 24 * HOUR + datetime.timedelta(seconds=1), tick=False):
         assert kept_uploads_sweep() == 1
-        with pytest.raises(KeptUploadsRefused, match="no longer on the server"):
+        with pytest.raises(KeptUploadsRefused, match="no longer held for this form"):
             kept_uploads_claim(kept=swept)
     assert taken.folder.is_dir()
     assert kept_bytes() == [b"b"]
