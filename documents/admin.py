@@ -294,18 +294,20 @@ class ReleaseForm(forms.ModelForm):
         super().full_clean()
         if not self.is_bound:
             return
+        # Taken before any error is added: add_error drops the field's cleaned value.
+        uploads: list[Any] = self.cleaned_data.get("uploads") or []
         if self.not_staged is not None:
             # The save was rolled back: keep what it had, as for any other error.
             self.add_error("uploads", self._not_staged_message(self.not_staged))
-            self._keep(self.not_staged.kept, set())
+            self._keep(self.not_staged.kept, set(), uploads)
             return
         if self.kept_refused:
             # Nothing is saved from a form whose reference cannot be used.
             self.add_error("uploads", self.kept_refused)
             if self.kept_unreachable:
-                self._choose_again()  # the reference still holds: it stays in the form
+                self._choose_again(uploads)  # the reference still holds: it stays in the form
             else:
-                self._keep(None, set())  # the files chosen now are kept all the same
+                self._keep(None, set(), uploads)  # the files chosen now are kept all the same
             return
         removed = self._kept_removed()
         brought = self.kept_brought
@@ -317,16 +319,15 @@ class ReleaseForm(forms.ModelForm):
                 return
             except kept_uploads.KeptUploadsUnreachable as unreachable:
                 self.add_error("uploads", str(unreachable))
-                self._choose_again()
+                self._choose_again(uploads)
                 return
             except kept_uploads.KeptUploadsRefused as gone:  # saved by a twin of this form
                 self.add_error("uploads", str(gone))
                 brought = None
-        self._keep(brought, removed)
+        self._keep(brought, removed, uploads)
 
-    def _choose_again(self) -> None:
+    def _choose_again(self, uploads: list[Any]) -> None:
         """Name the files chosen now, which a form that keeps its reference cannot keep."""
-        uploads: list[Any] = self.cleaned_data.get("uploads") or []
         if uploads:
             names = ", ".join(services.display_name(f.name or "", 100) for f in uploads)
             self.add_error(
@@ -341,10 +342,9 @@ class ReleaseForm(forms.ModelForm):
             "on the server (its disk is full or cannot be written). Try saving again in a moment."
         )
 
-    def _keep(self, brought: KeptUploads | None, removed: set[str]) -> None:
-        """The form has errors: keep the files chosen now (those within the limits) with the
-        ones brought, so the next try need not choose them again."""
-        uploads: list[Any] = self.cleaned_data.get("uploads") or []
+    def _keep(self, brought: KeptUploads | None, removed: set[str], uploads: list[Any]) -> None:
+        """The form has errors: keep the files chosen now (`uploads`, those within the limits)
+        with the ones brought, so the next try need not choose them again."""
         kept = None
         if (uploads or brought) and self.uploader_id is not None:
             try:
