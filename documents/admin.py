@@ -173,7 +173,8 @@ class ReleaseForm(forms.ModelForm):
     kept_remove = forms.MultipleChoiceField(
         required=False, label="Kept from your last try", widget=KeptUploadsWidget
     )
-    # A signed reference (readable, not forgeable) to the files kept from the last try (documents.kept_uploads).
+    # A signed reference (readable, not forgeable) to the files kept from the last try
+    # (documents.kept_uploads).
     kept = forms.CharField(required=False, widget=forms.HiddenInput)
 
     #: The user the form keeps files for; the admin sets it on the class it makes per request.

@@ -5,10 +5,11 @@ files chosen with it would be lost. Instead they are written into the staging ar
 (documents.staging) as a *kept batch*, `staging/kept/<token>/`, in the shape of a release's
 batch, with a record of whose it is and when it was last kept (`kept.json`). The form carries
 only a signed reference to the batch (django.core.signing: its token and the user's id,
-timestamped; signed, not secret); a reference that was altered, is older than UPLOAD_KEEP_HOURS or is another user's
-is refused, and nothing in it is a path. When the form saves, the batch joins the release's
-staging folder by one rename and is ingested with the files chosen then, as if uploaded with
-them; a release's staged upload is then deleted only once its run has stored it, as any other.
+timestamped; signed, not secret); a reference that was altered, is older than UPLOAD_KEEP_HOURS
+or is another user's is refused, and nothing in it is a path. When the form saves, the batch
+joins the release's staging folder by one rename (after the files chosen then are written) and
+is ingested with them, as if uploaded with them; a release's staged upload is then deleted
+only once its run has stored it, as any other.
 
 Who has a batch is decided by renaming its folder, which is atomic: keeping more files into it,
 claiming it for a save and sweeping it each begin by renaming the folder, and whoever renames it

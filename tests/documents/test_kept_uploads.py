@@ -364,9 +364,7 @@ def test_a_signed_reference_naming_a_path_is_refused(staff_user, settings):
         kept_uploads_open(reference=forged, user_id=staff_user.pk)
 
 
-def test_names_in_kept_uploads_never_choose_where_bytes_are_written(
-    staff_user, settings, tmp_path
-):
+def test_names_in_kept_uploads_never_choose_where_bytes_are_written(staff_user, settings, tmp_path):
     # Called directly: a browser (and the test client) sends only the base name, a hand-made
     # request need not.
     # Everything written under tmp_path is ours; the name climbs from the batch's folder
@@ -685,9 +683,7 @@ def test_a_kept_batch_that_cannot_be_read_is_a_form_error(
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(kept_uploads, "staged_name", unreadable)
-    response = save(
-        fields(request, kept=reference_of(first), uploads=[upload("email/msg_40.txt")])
-    )
+    response = save(fields(request, kept=reference_of(first), uploads=[upload("email/msg_40.txt")]))
 
     assert response.status_code == 200
     errors = upload_errors(response)
