@@ -47,11 +47,8 @@ def ingest(django_capture_on_commit_callbacks):
 def form_data(release: Release, **more) -> dict:
     """The release's change form as sent back unchanged, choosing no file unless `uploads`
     says."""
-    return release_form(
-        release.request,
-        release.lawsuit,
-        **{"uploads": [], "released_on": release.released_on.isoformat(), **more},
-    )
+    sent = release_form(release.request, uploads=[], released_on=release.released_on.isoformat())
+    return {**sent, "lawsuit": release.lawsuit_id or "", **more}
 
 
 def change_page(client, release: Release) -> str:
