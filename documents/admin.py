@@ -337,9 +337,12 @@ class ReleaseForm(forms.ModelForm):
 
     @staticmethod
     def _not_staged_message(failed: services.UploadsNotStaged) -> str:
-        names = ", ".join(services.display_name(f.name or "", 100) for f in failed.files)
+        chosen = [f.name or "" for f in failed.files] + [
+            f.name for f in (failed.kept.files if failed.kept else ())
+        ]
+        names = ", ".join(services.display_name(name, 100) for name in chosen)
         return (
-            f"The release was not saved: the file(s) you chose ({names}) could not be written "
+            f"The release was not saved: the file(s) ({names}) could not be written "
             "on the server (its disk is full or cannot be written). Try saving again in a moment."
         )
 

@@ -123,20 +123,36 @@ def release_stage_uploads(
             # The kept batch is still in the kept area (handed over only below), so the form
             # can keep it for the next try; the part written here goes.
             shutil.rmtree(folder, ignore_errors=True)
+            _remove_if_empty(folder.parent)
             raise UploadsNotStaged(files=files, kept=kept) from error
     if kept is not None:
         # Last, once nothing else can fail on the disk: should the transaction still roll
         # back after this (the release is then not saved), the sweep of kept uploads deletes
         # the release's staging folder once it is older than UPLOAD_KEEP_HOURS.
-        staged = (
-            kept_uploads.kept_uploads_hand_over(kept=kept, into=staging_root() / str(release.pk))
-            + staged
-        )
+        try:
+            handed = kept_uploads.kept_uploads_hand_over(
+                kept=kept, into=staging_root() / str(release.pk)
+            )
+        except OSError as error:
+            # Not renamed (or, if it was, left to that sweep): the new files go, and the form
+            # keeps what is still in the kept area.
+            for path in staged:
+                shutil.rmtree(Path(path).parent, ignore_errors=True)
+            _remove_if_empty(staging_root() / str(release.pk))
+            raise UploadsNotStaged(files=files, kept=kept) from error
+        staged = handed + staged
     with transaction.atomic():
         locked = Release.objects.select_for_update().get(pk=release.pk)
         locked.staged = [*locked.staged, *staged]
         locked.save(update_fields=["staged"])
     return staged
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """A release's staging folder made for files that could not be staged (another batch may
+    wait in it: then it stays)."""
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def release_upload(

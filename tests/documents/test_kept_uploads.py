@@ -587,8 +587,9 @@ def test_a_disk_full_while_saving_saves_nothing_and_keeps_every_file_for_the_nex
 
     assert response.status_code == 200
     assert upload_errors(response) == [
-        "The release was not saved: the file(s) you chose (msg_40.txt) could not be written on "
-        "the server (its disk is full or cannot be written). Try saving again in a moment."
+        "The release was not saved: the file(s) (msg_40.txt, three_pages.pdf) could not be "
+        "written on the server (its disk is full or cannot be written). Try saving again in a "
+        "moment."
     ]
     assert not Release.objects.exists()
     # Nothing is left in a release's folder; both files are kept, listed, for the next try.
@@ -717,3 +718,19 @@ def test_one_entry_the_sweep_cannot_delete_fails_no_keep_and_no_sweep(staff_user
     assert not expired.folder.exists()
     assert stuck.is_dir()
     assert [f.name for f in kept.files] == ["b.txt"]
+
+
+def test_a_disk_full_when_the_kept_files_join_the_release_saves_nothing_and_keeps_them(
+    staff_client, suit_and_request, save, monkeypatch
+):
+    _, request = suit_and_request
+    first = add(staff_client, with_an_error(request, upload("pdf/three_pages.pdf")))
+    monkeypatch.setattr(kept_uploads, "kept_uploads_hand_over", _disk_full)
+
+    response = save(fields(request, kept=reference_of(first), uploads=[upload("email/msg_40.txt")]))
+
+    assert response.status_code == 200
+    assert upload_errors(response)[0].startswith("The release was not saved")
+    assert not Release.objects.exists()
+    assert [p.name for p in staging_root().iterdir()] == ["kept"]
+    assert kept_bytes() == sorted([PDF, TEXT])
