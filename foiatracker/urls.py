@@ -4,7 +4,7 @@ feeds, the API under /api/v1/, its schema and docs, and /healthz."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views import defaults
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -42,6 +42,9 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Last: whatever under /api/ no route above took is the API's JSON 404, with DEBUG on too
+    # (Django answers DEBUG's HTML page without asking handler404).
+    re_path(r"^api/", api_errors.unmatched_path, name="api-not-found"),
 ]
 
 
