@@ -25,7 +25,7 @@ with it on, Django's debug page).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -96,6 +96,13 @@ def error_body(code: str, message: str, fields: Mapping[str, list[str]] | None =
     return {"error": {"code": code, "message": message, "fields": dict(fields or {})}}
 
 
+def joined_message(parts: Sequence[str]) -> str:
+    """Several problems as one message, "; " between them: each but the last gives up its own
+    closing full stop, so the message never reads ".;"."""
+    pieces = [part.strip() for part in parts if part.strip()]
+    return "; ".join([*(piece.removesuffix(".") for piece in pieces[:-1]), *pieces[-1:]])
+
+
 def validation_body(detail: Any, code: str = "invalid") -> dict:
     fields = _flatten(detail)
     if "__all__" in fields:
@@ -104,7 +111,7 @@ def validation_body(detail: Any, code: str = "invalid") -> dict:
         " ".join(messages) if name == _NON_FIELD else f"{name}: {' '.join(messages)}"
         for name, messages in fields.items()
     ]
-    return error_body(code, "; ".join(parts) or "The input is not valid.", fields)
+    return error_body(code, joined_message(parts) or "The input is not valid.", fields)
 
 
 def _django_validation_detail(exc: DjangoValidationError) -> Any:
