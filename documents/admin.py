@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 
 from documents import selectors, services
 from documents.models import Document, Exemption, FixityCheck, Release
+from requests_app.admin.filters import RelationFilter
 from requests_app.admin.lawsuits import LawsuitAdmin, LawsuitForm
 from requests_app.admin.requests import RecordsRequestAdmin
 from requests_app.models import Lawsuit, RecordsRequest
@@ -201,7 +202,11 @@ class ReleaseAdmin(admin.ModelAdmin):
         "pages_released",
         "pages_withheld_in_full",
     ]
-    list_filter = ["ingestion", ("request__agency", admin.RelatedOnlyFieldListFilter), "lawsuit"]
+    list_filter = [
+        "ingestion",
+        ("request__agency", admin.RelatedOnlyFieldListFilter),
+        ("lawsuit", RelationFilter),
+    ]
     search_fields = ["description", "request__title", "bates_prefix"]
     date_hierarchy = "released_on"
     autocomplete_fields = ["request", "lawsuit", "exemptions"]

@@ -48,6 +48,9 @@ class ChoiceLabelsHistory(HistoricalRecordContextHelper):
 class HistoryAdmin(SimpleHistoryAdmin):
     """A model admin with a read-only History page that names choices by their labels."""
 
+    # "—" for what is empty, and the count of the rows shown.
+    object_history_list_template = "admin/history/object_history_list.html"
+
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
 

@@ -69,7 +69,9 @@ def _agency() -> Agency:
 
 
 def _closure_day() -> ClosureDay:
-    day = ClosureDay.objects.create(jurisdiction=jurisdiction("US"), date=D(2019, 12, 24), reason="?")
+    day = ClosureDay.objects.create(
+        jurisdiction=jurisdiction("US"), date=D(2019, 12, 24), reason="?"
+    )
     day.reason = "E.O. 13900"
     day.save()
     return day
