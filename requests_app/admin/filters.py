@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.utils.html import format_html
 
 
 class RelationFilter(admin.RelatedFieldListFilter):
@@ -13,4 +14,4 @@ class RelationFilter(admin.RelatedFieldListFilter):
 
     def __init__(self, field: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(field, *args, **kwargs)
-        self.empty_value_display = f"No {self.lookup_title}"
+        self.empty_value_display = format_html("No {}", self.lookup_title)

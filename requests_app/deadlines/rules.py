@@ -410,7 +410,8 @@ def skipped_in_words(days: Iterable[NonWorkingDay]) -> str:
 
 
 def _weekend_days(counts: Counter[str]) -> str:
-    """"1 Sunday", "3 Saturdays", "1 Saturday and 1 Sunday", "8 Saturdays and Sundays"."""
+    """The weekend days as counted words: "1 Sunday", "3 Saturdays", "1 Saturday and 1 Sunday",
+    "8 Saturdays and Sundays"."""
     names = sorted(counts, key=lambda name: {"Saturday": 0, "Sunday": 1}.get(name, 2))
     if all(counts[name] == 1 for name in names):
         return " and ".join(f"1 {name}" for name in names)

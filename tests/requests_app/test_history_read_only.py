@@ -34,7 +34,7 @@ S = RequestStatus
 D = datetime.date
 
 
-def _appealed_request() -> RecordsRequest:
+def _appealed_request():
     request = RecordsRequestFactory(status=S.SUBMITTED, filed_on=D(2019, 1, 16))
     services.request_record_receipt(request=request, received_on=D(2019, 1, 16))
     services.request_acknowledge(request=request, acknowledged_on=D(2019, 1, 22))
@@ -47,28 +47,28 @@ def _appealed_request() -> RecordsRequest:
     return request
 
 
-def _appeal() -> Appeal:
+def _appeal():
     appeal = _appealed_request().appeals.get()
     appeal.tracking_number = "APP-2019-0001"
     appeal.save()
     return appeal
 
 
-def _lawsuit() -> Lawsuit:
+def _lawsuit():
     lawsuit = LawsuitFactory()
     lawsuit.caption = "ACLU v. DOJ, FBI and DEA"
     lawsuit.save()
     return lawsuit
 
 
-def _agency() -> Agency:
+def _agency():
     agency = AgencyFactory(name="Drug Enforcement Admin")
     agency.name = "Drug Enforcement Administration"
     agency.save()
     return agency
 
 
-def _closure_day() -> ClosureDay:
+def _closure_day():
     day = ClosureDay.objects.create(
         jurisdiction=jurisdiction("US"), date=D(2019, 12, 24), reason="?"
     )
@@ -77,7 +77,7 @@ def _closure_day() -> ClosureDay:
     return day
 
 
-def _court_schedule() -> CourtSchedule:
+def _court_schedule():
     schedule = CourtSchedule.objects.create(
         lawsuit=LawsuitFactory(),
         label="Status report",
@@ -163,7 +163,8 @@ def test_a_past_version_is_shown_without_a_revert_button(superuser_client, model
     assert '<input type="submit"' not in page  # no Revert, no Save
     assert 'name="_save"' not in page
     form = response.context["adminform"].form
-    assert form.fields and all(field.disabled for field in form.fields.values())
+    assert form.fields
+    assert all(field.disabled for field in form.fields.values())
     history = superuser_client.get(
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[record.pk])
     )
@@ -186,7 +187,8 @@ def test_an_appealed_request_is_not_moved_back_to_submitted(superuser_client):
     """The walk-through's case: the request's first version (submitted, no dates) posted back."""
     request = _appealed_request()
     oldest = request.history.earliest("history_date")
-    assert oldest.status == S.SUBMITTED and oldest.received_on is None
+    assert oldest.status == S.SUBMITTED
+    assert oldest.received_on is None
     superuser_client.post(
         _version_url(request, oldest), {**_as_posted(oldest.instance), "_save": "Revert"}
     )

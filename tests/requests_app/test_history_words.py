@@ -95,4 +95,5 @@ def test_an_empty_change_reason_or_author_reads_a_dash_not_none(staff_client):
     assert "None" not in cells
     # Per row: object, date, comment, changed by, change reason, changes.
     rows = [cells[i : i + 6] for i in range(0, len(cells), 6)]
-    assert rows and all(row[3] == "—" and row[4] == "—" for row in rows)
+    assert rows
+    assert all(row[3] == "—" and row[4] == "—" for row in rows)

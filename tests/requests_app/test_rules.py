@@ -466,8 +466,8 @@ def test_summary_names_the_holidays_skipped_and_counts_the_weekend_days() -> Non
         (date(2019, 2, 9), "Saturday"),
         (date(2019, 2, 10), "Sunday"),
     ]
-    assert [d["date"] for d in explanation.as_dict()["skipped"]][0] == "2019-01-19"
-    assert len(explanation.as_dict()["skipped"]) == 9
+    listed = explanation.as_dict()["skipped"]
+    assert [d["date"] for d in listed] == [d.date.isoformat() for d in explanation.skipped]
 
 
 def test_summary_of_a_calendar_day_rule() -> None:
