@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from documents import selectors, services
+from documents.exemptions import exemption_code
 from documents.models import Document, Exemption, FixityCheck, Release
 from requests_app.admin.filters import RelationFilter
 from requests_app.admin.lawsuits import LawsuitAdmin, LawsuitForm
@@ -35,6 +36,16 @@ class ExemptionAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Exemption]:
         # The pickers (autocomplete) name each exemption with its jurisdiction's code.
         return super().get_queryset(request).select_related("jurisdiction")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Exemption], search_term: str
+    ) -> tuple[QuerySet[Exemption], bool]:
+        # "b7(C)" and "(b)(7)(C)" find b7C too (the pickers and this list search here).
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        code = exemption_code(search_term)
+        if code != search_term.strip():
+            found |= queryset.filter(code__iexact=code)
+        return found, duplicates
 
 
 class MultipleFileInput(forms.ClearableFileInput):
