@@ -59,12 +59,12 @@ def test_what_spells_no_federal_exemption_is_left_as_typed(typed):
 # --- The doors -----------------------------------------------------------------------------------
 
 
-def _federal(code: str) -> Exemption:
+def _federal(code):
     return Exemption.objects.get(jurisdiction__code="US", code=code)
 
 
 @pytest.fixture
-def withheld(db) -> Document:
+def withheld(db):
     """A release citing b7C and b6, with one document withheld under each."""
     release = Release.objects.create(
         request=RecordsRequestFactory(), released_on=datetime.date(2020, 6, 17)
