@@ -42,6 +42,7 @@ from django.http import (
 )
 from django.urls import Resolver404, resolve
 from django.utils.http import escape_leading_slashes
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -189,6 +190,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
     return JsonResponse(error_body("not_found", message), status=404, json_dumps_params=_COMPACT)
 
 
+# Exempt: it writes nothing, and a POST to a path that names no endpoint is a JSON 404, not
+# Django's HTML page for a missing CSRF token (as before any route matched it).
+@csrf_exempt
 def unmatched_path(request: HttpRequest) -> HttpResponse:
     """The URL configuration's last route, for every path under /api/ that no endpoint took: the
     JSON 404 with DEBUG on or off. A path that names an endpoint but for its trailing slash is

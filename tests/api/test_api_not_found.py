@@ -67,6 +67,17 @@ def test_any_method_on_a_path_that_names_nothing_is_a_json_404(reader, method, d
     assert error(getattr(reader, method)("/api/v1/nothing/"), 404)["code"] == "not_found"
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_write_with_a_session_and_no_csrf_token_is_the_json_404_too(method, debug):
+    """A session client's write to a path that names nothing: the JSON 404, not Django's HTML
+    page for the missing CSRF token (nothing is written either way)."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(UserFactory(username="writer", is_superuser=True))
+    for path in ("/api/v1/deadlines/0.5/mark/", "/api/v1/requests/0.5/events/", "/api/v2/"):
+        response = getattr(client, method)(path, {}, content_type="application/json")
+        assert error(response, 404)["code"] == "not_found", path
+
+
 def test_the_json_404_needs_no_login(debug):
     """The path names nothing whoever asks; saying so in JSON tells a client no more than the
     HTML page did."""
