@@ -30,7 +30,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from api.errors import error_body
+from api.errors import error_body, joined_message
 from requests_app.deadlines.calendars import (
     FORUMS,
     JURISDICTIONS,
@@ -395,7 +395,7 @@ def _bad_request(errors: Mapping[str, Sequence[Any]]) -> Response:
     details = [(param, detail) for param, found in errors.items() for detail in found]
     codes = [_TOP_LEVEL_CODES.get(getattr(d, "code", ""), "invalid_parameter") for _, d in details]
     code = "missing_parameter" if "missing_parameter" in codes else codes[0]
-    message = "; ".join(f"{param}: {detail}" for param, detail in details)
+    message = joined_message([f"{param}: {detail}" for param, detail in details])
     fields = {param: [str(d) for d in found] for param, found in errors.items()}
     # The API-wide error object (api.errors) beside the calculator's own keys, which stay.
     return Response(

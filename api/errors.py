@@ -16,22 +16,34 @@ missing or changed → 410 ``original_unavailable``.
 The deadline calculator keeps its older top-level ``{"code", "message", "errors"}`` (a stable
 interface, docs/design.md) and carries this ``error`` object beside it.
 
-Outside the views, the URL configuration's ``handler404`` and ``handler500`` answer paths under
-/api/ with ``not_found`` and ``server_error`` below, in the same shape: a path that names no
-endpoint (``/api/v2/``, ``/api/v1/appeals/0.5/``) is a JSON 404, an unhandled exception a JSON 500
-(with DEBUG off; with it on, Django's debug page).
+Outside the views, a path under /api/ that names no endpoint (``/api/v2/``,
+``/api/v1/appeals/0.5/``) reaches ``unmatched_path`` below, the URL configuration's last route,
+and is a JSON 404 whatever ``DEBUG`` says (Django skips ``handler404`` with DEBUG on, as under
+``make run``); ``handler404`` answers any other 404 under /api/ with ``not_found``, and
+``handler500`` an unhandled exception with ``server_error``, in the same shape (with DEBUG off;
+with it on, Django's debug page).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.urls import Resolver404, resolve
+from django.utils.http import escape_leading_slashes
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -96,6 +108,13 @@ def error_body(code: str, message: str, fields: Mapping[str, list[str]] | None =
     return {"error": {"code": code, "message": message, "fields": dict(fields or {})}}
 
 
+def joined_message(parts: Sequence[str]) -> str:
+    """Several problems as one message, "; " between them: each but the last gives up its own
+    closing full stop, so the message never reads ".;"."""
+    pieces = [part.strip() for part in parts if part.strip()]
+    return "; ".join([*(piece.removesuffix(".") for piece in pieces[:-1]), *pieces[-1:]])
+
+
 def validation_body(detail: Any, code: str = "invalid") -> dict:
     fields = _flatten(detail)
     if "__all__" in fields:
@@ -104,7 +123,7 @@ def validation_body(detail: Any, code: str = "invalid") -> dict:
         " ".join(messages) if name == _NON_FIELD else f"{name}: {' '.join(messages)}"
         for name, messages in fields.items()
     ]
-    return error_body(code, "; ".join(parts) or "The input is not valid.", fields)
+    return error_body(code, joined_message(parts) or "The input is not valid.", fields)
 
 
 def _django_validation_detail(exc: DjangoValidationError) -> Any:
@@ -180,6 +199,26 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
     """A path under /api/ that names no endpoint (Django's ``handler404`` for them)."""
     message = f"Nothing here: {request.path_info} is not an endpoint; /api/v1/ lists them all."
     return JsonResponse(error_body("not_found", message), status=404, json_dumps_params=_COMPACT)
+
+
+# Exempt: it writes nothing, and a POST to a path that names no endpoint is a JSON 404, not
+# Django's HTML page for a missing CSRF token (as before any route matched it).
+@csrf_exempt
+def unmatched_path(request: HttpRequest) -> HttpResponse:
+    """The URL configuration's last route, for every path under /api/ that no endpoint took: the
+    JSON 404 with DEBUG on or off. A path that names an endpoint but for its trailing slash is
+    sent there, as Django's ``APPEND_SLASH`` does for a path that matches nothing (this route
+    matching it, Django's own redirect no longer would)."""
+    path = request.path_info
+    if settings.APPEND_SLASH and not path.endswith("/"):
+        try:
+            match = resolve(f"{path}/", getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not unmatched_path:
+            target = request.get_full_path(force_append_slash=True)
+            return HttpResponsePermanentRedirect(escape_leading_slashes(target))
+    return not_found(request)
 
 
 def server_error(request: HttpRequest) -> JsonResponse:

@@ -15,6 +15,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
 from api.bounds import KEY_SCHEMA, KeyChoiceField, integer_schema
+from documents.exemptions import exemption_code
 from documents.models import Document, Release
 from reminders.models import Reminder
 from requests_app.deadlines.selectors import due_within_q, overdue_q, running_q
@@ -331,7 +332,8 @@ class ReleaseFilter(filters.FilterSet):
     received_after = _date("received_on", "gte", "Received")
     received_before = _date("received_on", "lte", "Received")
     exemption = filters.CharFilter(
-        method="filter_exemption", help_text="Exemption code cited, e.g. b5 or b7C."
+        method="filter_exemption",
+        help_text="Exemption code cited, e.g. b5 or b7C (also spelled b7(C), (b)(7)(C)).",
     )
 
     class Meta:
@@ -345,7 +347,7 @@ class ReleaseFilter(filters.FilterSet):
 
     def filter_exemption(self, queryset: QuerySet[Any], name: str, value: str) -> Any:
         cited = Release.exemptions.through.objects.filter(
-            release=OuterRef("pk"), exemption__code__iexact=value.strip()
+            release=OuterRef("pk"), exemption__code__iexact=exemption_code(value)
         )
         return queryset.filter(Exists(cited))
 
@@ -362,7 +364,10 @@ class DocumentFilter(filters.FilterSet):
     sent_before = _date("sent_at__date", "lte", "Sent")
     released_after = _date("release__released_on", "gte", "Released")
     released_before = _date("release__released_on", "lte", "Released")
-    exemption = filters.CharFilter(method="filter_exemption", help_text="Exemption code applied.")
+    exemption = filters.CharFilter(
+        method="filter_exemption",
+        help_text="Exemption code applied, e.g. b7C (also spelled b7(C), (b)(7)(C)).",
+    )
 
     class Meta:
         model = Document
@@ -375,7 +380,7 @@ class DocumentFilter(filters.FilterSet):
 
     def filter_exemption(self, queryset: QuerySet[Any], name: str, value: str) -> Any:
         applied = Document.exemptions.through.objects.filter(
-            document=OuterRef("pk"), exemption__code__iexact=value.strip()
+            document=OuterRef("pk"), exemption__code__iexact=exemption_code(value)
         )
         return queryset.filter(Exists(applied))
 

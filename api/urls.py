@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from api import calculator, documents, reports, requests
 
@@ -17,9 +17,23 @@ OTHER_ENDPOINTS = {
 }
 
 
+class ApiRootView(APIRootView):
+    """Records requests, appeals, lawsuits and their deadlines, releases and documents, and the
+    reports over them. Each link below is an endpoint: lists are paged (page, page_size), ordered
+    (ordering), searched (search) and filtered by their own parameters, and answer CSV with
+    ?format=csv. Every error has one JSON shape. The schema is at /api/schema/, the interactive
+    docs at /api/docs/."""
+
+    # The browsable API titles the page with this, and shows the docstring above beneath it
+    # (DRF's own root says "The default basic root view for DefaultRouter").
+    name = "foiatracker API"
+
+
 class ApiRouter(DefaultRouter):
     """DRF's router, whose root (/api/v1/) links every endpoint a client can call, absolute:
     the resources, and the calculator, the rules, document search and the reports beside them."""
+
+    APIRootView = ApiRootView
 
     def get_api_root_view(self, api_urls: Any = None) -> Any:
         list_name = self.routes[0].name

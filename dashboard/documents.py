@@ -12,10 +12,21 @@ from django.shortcuts import get_object_or_404, render
 from core.paging import search_last_page, search_too_deep
 from dashboard.views import dashboard_page
 from documents import originals, selectors
+from documents.exemptions import exemption_code
 from documents.models import Document, Exemption, Release
 from requests_app.models import Lawsuit, RecordsRequest
 
 PAGE_SIZE = 25
+
+
+class ExemptionCodeField(forms.ChoiceField):
+    """An exemption code, as people spell it too ("b7(C)", "(b)(7)(C)" for b7C)."""
+
+    def to_python(self, value: Any) -> str:
+        return exemption_code(super().to_python(value))
+
+    def prepare_value(self, value: Any) -> Any:
+        return exemption_code(value) if isinstance(value, str) else value
 
 
 class SearchForm(forms.Form):
@@ -56,7 +67,7 @@ class SearchForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
     )
-    exemption = forms.ChoiceField(label="Exemption applied", required=False)
+    exemption = ExemptionCodeField(label="Exemption applied", required=False)
     page = forms.IntegerField(
         required=False,
         min_value=1,

@@ -634,9 +634,10 @@ class CalendarDay:
 
 
 def month_calendar(*, year: int, month: int, today: datetime.date) -> list[list[CalendarDay]]:
-    """Weeks (Sunday first) of a month, each day with the deadlines due on it (superseded
-    ones left out: they are history, not obligations)."""
-    weeks = calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
+    """Weeks of a month, Monday first as the organisation's weeks run (``week_end``), each day
+    with the deadlines due on it (superseded ones left out: they are history, not
+    obligations)."""
+    weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
     rows = deadline_rows(
         _deadlines()

@@ -24,8 +24,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
 from documents import kept_uploads, originals, selectors, services
+from documents.exemptions import exemption_code
 from documents.kept_uploads import KeptFile, KeptUploads
 from documents.models import Document, Download, Exemption, FixityCheck, Release
+from requests_app.admin.filters import RelationFilter
 from requests_app.admin.lawsuits import LawsuitAdmin, LawsuitForm
 from requests_app.admin.requests import RecordsRequestAdmin
 from requests_app.models import Lawsuit, RecordsRequest
@@ -42,6 +44,16 @@ class ExemptionAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Exemption]:
         # The pickers (autocomplete) name each exemption with its jurisdiction's code.
         return super().get_queryset(request).select_related("jurisdiction")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Exemption], search_term: str
+    ) -> tuple[QuerySet[Exemption], bool]:
+        # "b7(C)" and "(b)(7)(C)" find b7C too (the pickers and this list search here).
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        code = exemption_code(search_term)
+        if code != search_term.strip():
+            found |= queryset.filter(code__iexact=code)
+        return found, duplicates
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -422,7 +434,11 @@ class ReleaseAdmin(admin.ModelAdmin):
         "pages_released",
         "pages_withheld_in_full",
     ]
-    list_filter = ["ingestion", ("request__agency", admin.RelatedOnlyFieldListFilter), "lawsuit"]
+    list_filter = [
+        "ingestion",
+        ("request__agency", admin.RelatedOnlyFieldListFilter),
+        ("lawsuit", RelationFilter),
+    ]
     search_fields = ["description", "request__title", "bates_prefix"]
     date_hierarchy = "released_on"
     autocomplete_fields = ["request", "lawsuit", "exemptions"]

@@ -10,6 +10,8 @@ field the historical model of 0003 does not have.
 
 from __future__ import annotations
 
+import re
+
 from django.apps.registry import Apps
 
 # (code, description, subsection of 5 U.S.C. 552), in the order migration 0003 inserts them.
@@ -77,3 +79,30 @@ def federal_exemptions_seed(apps: Apps) -> None:
             code=code,
             defaults={"description": description, "citation": f"5 U.S.C. {subsection}"},
         )
+
+
+# How people write a federal exemption: "b7C", "b7(C)", "(b)(7)(C)", "b(7)(c)", "B 7 C",
+# "Exemption 7(C)", "552(b)(7)(C)", "5 U.S.C. 552(b)(7)(C)", "b5", "(b)(5)". A "b" or the word
+# "exemption" must be there: a bare "7" or "5" is a search word, not a code.
+_SPELLING = re.compile(
+    r"""
+    (?:5\s*U\.?\s*S\.?\s*C\.?\s*)?(?:§\s*)?(?:552\s*)?   # 5 U.S.C. 552
+    (?:\(\s*b\s*\)|b|exemption\s*(?:\(\s*b\s*\)|b)?)       # (b), b, Exemption
+    \s*\(?\s*([1-9])\s*\)?                                    # 7, (7)
+    \s*(?:\(\s*([a-f])\s*\)|([a-f]))?                           # C, (C)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def exemption_code(text: str) -> str:
+    """The exemption code ``text`` spells, as the codes are stored ("b7C" for "b7(C)",
+    "(b)(7)(C)" or "Exemption 7(C)"; "b5" for "(b)(5)"), or ``text`` stripped when it spells no
+    federal exemption (a state's own code is matched as typed). Every search by exemption code
+    reads its input through this."""
+    stripped = text.strip()
+    spelled = _SPELLING.fullmatch(stripped)
+    if spelled is None:
+        return stripped
+    number, part = spelled.group(1), spelled.group(2) or spelled.group(3) or ""
+    return f"b{number}{part.upper()}"

@@ -28,6 +28,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.paging import SEARCH_MAX_RESULTS
+from documents.exemptions import exemption_code
 from documents.models import Document, Exemption, Release
 
 # Markers that cannot occur in text (control characters): ts_headline marks matches with them,
@@ -89,7 +90,7 @@ def _filtered(
         documents = documents.filter(
             Exists(
                 Document.exemptions.through.objects.filter(
-                    document_id=OuterRef("pk"), exemption__code__iexact=exemption
+                    document_id=OuterRef("pk"), exemption__code__iexact=exemption_code(exemption)
                 )
             )
         )

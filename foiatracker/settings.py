@@ -222,6 +222,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (Index.include) are PostgreSQL's; on SQLite they are plain indexes, as meant.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+# A record's History is read-only: restoring an old version would bypass the workflow, the
+# timeline and the deadlines, which only the record's own page and the services keep. This hides
+# simple_history's Revert button; requests_app.admin.history.HistoryAdmin also refuses the POST.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -4,7 +4,9 @@ feeds, the API under /api/v1/, its schema and docs, and /healthz."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.templatetags.static import static
+from django.urls import include, path, re_path
+from django.utils.functional import lazy
 from django.views import defaults
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -19,6 +21,14 @@ admin.site.index_title = "Records requests, appeals and lawsuits"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask every site for /favicon.ico when a page names no icon (the API's pages, its
+    # docs): the site's icon instead of a 404 in the log. Lazy: the collected file's name is
+    # known from the static files' manifest, read when first asked.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("core/favicon.svg"), permanent=True),
+        name="favicon",
+    ),
     # Before admin.site.urls, whose catch-all would otherwise answer this path with a 404.
     path(
         "admin/deadline-calculator/",
@@ -42,6 +52,9 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Last: whatever under /api/ no route above took is the API's JSON 404, with DEBUG on too
+    # (Django answers DEBUG's HTML page without asking handler404).
+    re_path(r"^api/", api_errors.unmatched_path, name="api-not-found"),
 ]
 
 

@@ -20,16 +20,12 @@ from requests_app import jurisdictions
 from requests_app.deadlines.calendars import (
     FORUMS,
     JURISDICTIONS,
+    UnknownJurisdiction,
     holiday_law,
     observance_choices,
 )
 from requests_app.deadlines.rules import RULES, DeadlineRule, get_rule, rules_for
-from requests_app.deadlines.selectors import (
-    FEDERAL,
-    ForumOutsideFederalCourt,
-    deadline_calculate,
-    year_range_error,
-)
+from requests_app.deadlines.selectors import FEDERAL, deadline_calculate, year_range_error
 
 _SEPARATOR = ":"
 
@@ -39,18 +35,28 @@ def _rule_value(rule: DeadlineRule) -> str:
 
 
 def _rule_label(rule: DeadlineRule) -> str:
-    """E.g. "US — response (20 working days, 5 U.S.C. 552(a)(6)(A)(i))"."""
+    """The rule by its name, then how it counts: "Determination on a FOIA request (20 working
+    days, 5 U.S.C. 552(a)(6)(A)(i))"; its jurisdiction is the <optgroup> around it."""
     policy = ", set by policy" if rule.policy else ""
-    return (
-        f"{rule.jurisdiction} — {rule.code} "
-        f"({rule.days} {rule.counting} days, {rule.citation}{policy})"
-    )
+    return f"{rule.label} ({rule.days} {rule.counting} days, {rule.citation}{policy})"
+
+
+def jurisdiction_name(code: str) -> str:
+    """A jurisdiction as people name it ("Massachusetts", "United States (federal)"), from the
+    holiday law its calendar is written from; a code with none is shown as it is."""
+    try:
+        return holiday_law(code).name
+    except UnknownJurisdiction:
+        return code
 
 
 def _rule_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every rule, grouped by jurisdiction (one <optgroup> each)."""
+    """Every rule, grouped by jurisdiction, named (one <optgroup> each)."""
     return [
-        (code, [(_rule_value(r), _rule_label(r)) for r in RULES if r.jurisdiction == code])
+        (
+            jurisdiction_name(code),
+            [(_rule_value(r), _rule_label(r)) for r in RULES if r.jurisdiction == code],
+        )
         for code in JURISDICTIONS
     ]
 
@@ -59,6 +65,19 @@ def _jurisdiction_choices() -> list[tuple[str, str]]:
     """Every jurisdiction with a calendar, by name: "Massachusetts (US-MA)"."""
     names = {code: name for code, name, *_ in jurisdictions.JURISDICTIONS}
     return [(code, f"{names[code]} ({code})" if code in names else code) for code in JURISDICTIONS]
+
+
+def _quoted_names(rules: Any) -> str:
+    return ", ".join(f"“{rule.label}”" for rule in rules)
+
+
+#: Each kind of day passed over, as the skipped days' table names it.
+KIND_WORDS = {
+    "weekend": "Weekend",
+    "holiday": "Holiday: offices closed",
+    "closure": "Closure day entered by staff",
+    "legal_holiday": "Holiday on which offices open: a last day rolls past it",
+}
 
 
 def _forum_choices() -> list[tuple[str, str]]:
@@ -74,7 +93,7 @@ def _observance_choices() -> list[tuple[str, Any]]:
     for code in JURISDICTIONS:
         offered = observance_choices(code)
         if offered:
-            groups.append((code, list(offered.items())))
+            groups.append((jurisdiction_name(code), list(offered.items())))
     return groups
 
 
@@ -126,18 +145,17 @@ class DeadlineCalculatorForm(forms.Form):
         if jurisdiction and value:
             rule_jurisdiction, _, code = value.partition(_SEPARATOR)
             if rule_jurisdiction != jurisdiction:
-                own = ", ".join(r.code for r in rules_for(jurisdiction))
                 self.add_error(
                     "rule",
                     forms.ValidationError(
-                        "%(rule)s is a rule of %(other)s, not of %(jurisdiction)s. "
-                        "%(jurisdiction)s's rules: %(own)s.",
+                        "“%(rule)s” is a rule of %(other)s, not of %(jurisdiction)s. "
+                        "The rules of %(jurisdiction)s: %(own)s.",
                         code="rule_of_other_jurisdiction",
                         params={
-                            "rule": code,
-                            "other": rule_jurisdiction,
-                            "jurisdiction": jurisdiction,
-                            "own": own,
+                            "rule": get_rule(rule_jurisdiction, code).label,
+                            "other": jurisdiction_name(rule_jurisdiction),
+                            "jurisdiction": jurisdiction_name(jurisdiction),
+                            "own": _quoted_names(rules_for(jurisdiction)),
                         },
                     ),
                 )
@@ -148,11 +166,12 @@ class DeadlineCalculatorForm(forms.Form):
                     self.add_error(
                         "extension",
                         forms.ValidationError(
-                            "%(jurisdiction)s %(rule)s (%(citation)s) has no statutory extension.",
+                            "“%(rule)s” of %(jurisdiction)s (%(citation)s) has no statutory "
+                            "extension.",
                             code="no_extension",
                             params={
-                                "jurisdiction": jurisdiction,
-                                "rule": code,
+                                "jurisdiction": jurisdiction_name(jurisdiction),
+                                "rule": rule.label,
                                 "citation": rule.citation,
                             },
                         ),
@@ -162,18 +181,44 @@ class DeadlineCalculatorForm(forms.Form):
     def _check_variant(self, jurisdiction: str, cleaned: dict[str, Any]) -> None:
         forum, observance = cleaned.get("forum") or None, cleaned.get("observance") or None
         cleaned["forum"], cleaned["observance"] = forum, observance
+        name = jurisdiction_name(jurisdiction)
         if forum is not None and jurisdiction != FEDERAL:
-            problem = ForumOutsideFederalCourt(jurisdiction, forum)
-            self.add_error("forum", forms.ValidationError(str(problem), code="forum_not_federal"))
-        if observance is not None and observance not in observance_choices(jurisdiction):
+            self.add_error(
+                "forum",
+                forms.ValidationError(
+                    "A court forum applies only to federal court deadlines (%(federal)s, "
+                    "FRCP 6(a)(6)(C)); %(jurisdiction)s has none: leave the forum empty.",
+                    code="forum_not_federal",
+                    params={"federal": jurisdiction_name(FEDERAL), "jurisdiction": name},
+                ),
+            )
+        offered = observance_choices(jurisdiction)
+        if observance is not None and observance not in offered:
             self.add_error(
                 "observance",
                 forms.ValidationError(
-                    "%(observance)s is not an observance of %(jurisdiction)s.",
+                    "“%(observance)s” is not an observance of %(jurisdiction)s: %(choice)s",
                     code="unknown_observance",
-                    params={"observance": observance, "jurisdiction": jurisdiction},
+                    params={
+                        "observance": _observance_label(observance),
+                        "jurisdiction": name,
+                        "choice": "its own are "
+                        + ", ".join(f"“{label}”" for label in offered.values())
+                        + "."
+                        if offered
+                        else "its statute leaves no choice; keep the statute's default.",
+                    },
                 ),
             )
+
+
+def _observance_label(value: str) -> str:
+    """An observance by its words, whichever jurisdiction offers it (the value if none does)."""
+    for code in JURISDICTIONS:
+        label = observance_choices(code).get(value)
+        if label is not None:
+            return label
+    return value
 
 
 def deadline_calculator_view(request: HttpRequest, api_url_name: str = "") -> HttpResponse:
@@ -217,6 +262,10 @@ def deadline_calculator_view(request: HttpRequest, api_url_name: str = "") -> Ht
         "title": "Deadline calculator",
         "form": form,
         "explanation": explanation,
+        "jurisdiction_name": jurisdiction_name(explanation.jurisdiction) if explanation else "",
+        "skipped": [(day, KIND_WORDS.get(day.kind, day.kind)) for day in explanation.skipped]
+        if explanation
+        else [],
         "api_url": api_url,
     }
     return TemplateResponse(request, "admin/requests_app/deadline_calculator.html", context)

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from core.today import organisation_today
 from requests_app.admin.action_pages import action_page
+from requests_app.admin.filters import RelationFilter
 from requests_app.admin.history import HistoryAdmin
 from requests_app.deadlines import hooks
 from requests_app.deadlines.calendars import WorkingCalendar
@@ -178,7 +179,7 @@ class MarkMetForm(forms.Form):
 @admin.register(Deadline)
 class DeadlineAdmin(admin.ModelAdmin):
     list_display = ["label", "record", "due_on", "state", "responsible", "source"]
-    list_filter = [DueFilter, "status", "source", "jurisdiction", RuleFilter]
+    list_filter = [DueFilter, "status", "source", ("jurisdiction", RelationFilter), RuleFilter]
     search_fields = ["label", "citation", "court_order", "request__title", "lawsuit__caption"]
     date_hierarchy = "due_on"
     list_select_related = ["request", "appeal__request", "lawsuit", "responsible", "jurisdiction"]

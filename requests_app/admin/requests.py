@@ -18,6 +18,7 @@ from core.today import organisation_today
 from requests_app import services
 from requests_app.admin.action_pages import action_page, actor
 from requests_app.admin.deadlines import AppealDeadlineInline, DueFilter, RequestDeadlineInline
+from requests_app.admin.filters import RelationFilter
 from requests_app.admin.history import HistoryAdmin
 from requests_app.admin.people import limit_pickers
 from requests_app.deadlines import hooks
@@ -214,6 +215,13 @@ class RequestEventInline(admin.TabularInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    @admin.display(description="why accept a late notice")
+    def late_reason(self, obj: RequestEvent) -> str:
+        """Logged rows are read-only, and the reason is asked only while logging a late notice
+        (its timeline text keeps it): without this, Django shows the form-only field of a
+        logged row as "None"."""
+        return ""
+
     @admin.display(description="status")
     def status_change(self, obj: RequestEvent) -> str:
         if not obj.to_status:
@@ -378,7 +386,7 @@ class RecordsRequestAdmin(HistoryAdmin):
         ("owner", admin.RelatedOnlyFieldListFilter),
         DueFilter,
         OverdueLawsuitFilter,
-        "topics",
+        ("topics", RelationFilter),
     ]
     search_fields = ["title", "tracking_numbers__number", "records_sought"]
     date_hierarchy = "filed_on"

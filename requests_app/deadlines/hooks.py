@@ -325,10 +325,11 @@ def _other_kinds_replaced(request: RecordsRequest, *, source: str) -> None:
             old.save(update_fields=["status", "note", "updated_at"])
 
 
+# The explanation already opens with "Estimated: receipt not confirmed: counted from the filing
+# date" (selectors.explanation_text); the note says only what follows from that.
 ESTIMATE_NOTE = (
-    "Receipt not confirmed: this date is counted from the filing date. The statutory clock starts "
-    "when the agency receives the request ({citation}); the date counted from receipt replaces "
-    "this one when receipt is recorded."
+    "The statutory clock starts when the agency receives the request ({citation}); the date "
+    "counted from receipt replaces this one when receipt is recorded."
 )
 
 

@@ -10,7 +10,8 @@ Plain Python, no Django; tested without a database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
@@ -46,6 +47,7 @@ __all__ = [
     "rule_name",
     "rules_for",
     "rules_triggered_by",
+    "skipped_in_words",
 ]
 
 Counting = Literal["working", "calendar"]
@@ -387,6 +389,38 @@ def as_sentence(text: str) -> str:
     return text
 
 
+def skipped_in_words(days: Iterable[NonWorkingDay]) -> str:
+    """The days a count passed over, as its sentence reads them: each holiday and closure day by
+    date and name, with the statute that makes it one, and the weekend days counted, not
+    listed ("2019-01-21 Birthday of Martin Luther King, Jr. (5 U.S.C. 6103(a)) and 8 Saturdays
+    and Sundays"). ``Explanation.skipped`` keeps every day."""
+    named: list[str] = []
+    weekend: Counter[str] = Counter()
+    for day in days:
+        if day.kind == "weekend":
+            weekend[day.name] += 1
+        else:
+            cited = f" ({day.citation})" if day.citation else ""
+            named.append(f"{day.date.isoformat()} {day.name}{cited}")
+    words = ", ".join(named)
+    if weekend:
+        counted = _weekend_days(weekend)
+        words = f"{words} and {counted}" if words else counted
+    return words
+
+
+def _weekend_days(counts: Counter[str]) -> str:
+    """The weekend days as counted words: "1 Sunday", "3 Saturdays", "1 Saturday and 1 Sunday",
+    "8 Saturdays and Sundays"."""
+    names = sorted(counts, key=lambda name: {"Saturday": 0, "Sunday": 1}.get(name, 2))
+    if all(counts[name] == 1 for name in names):
+        return " and ".join(f"1 {name}" for name in names)
+    total = sum(counts.values())
+    if len(names) == 1:
+        return f"{total} {names[0]}s"
+    return f"{total} {' and '.join(f'{name}s' for name in names)}"
+
+
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """A computed due date together with everything needed to check it by hand."""
@@ -422,8 +456,7 @@ class Explanation:
         if self.policy:
             text += " - a date set by policy, not by statute"
         if self.skipped:
-            days = ", ".join(f"{d.date.isoformat()} {d.name}" for d in self.skipped)
-            text += f"; skipped {days}"
+            text += f"; skipped {skipped_in_words(self.skipped)}"
         text += "."
         return f"{as_sentence(self.preface)} {text}" if self.preface else text
 

@@ -74,3 +74,11 @@ def test_the_reports_index_needs_a_reading_role():
     response = outsider.get("/api/v1/reports/")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
+
+
+def test_the_browsable_root_says_what_the_api_is(reader):
+    page = reader.get("/api/v1/", HTTP_ACCEPT="text/html").content.decode()
+    assert "The default basic root view for DefaultRouter" not in page
+    assert "foiatracker API" in page
+    assert "Records requests, appeals, lawsuits and their deadlines" in page
+    assert "/api/docs/" in page

@@ -8,6 +8,7 @@ the reasoning is in the comment next to it. No test depends on today's date.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -192,6 +193,13 @@ def test_no_parameters_at_all_names_all_three(api):
     body = api.get(CALCULATE).json()
     assert body["code"] == "missing_parameter"
     assert set(body["errors"]) == {"jurisdiction", "rule", "start"}
+    # One sentence, its parts joined by "; " without the full stop of each (no ".;").
+    assert body["message"] == (
+        "jurisdiction: This parameter is required: a jurisdiction code such as US or US-MA; "
+        "rule: This parameter is required: a rule code such as response; "
+        "start: This parameter is required: the trigger date as YYYY-MM-DD, e.g. 2019-01-16."
+    )
+    assert ".;" not in body["error"]["message"]
 
 
 def test_unknown_jurisdiction_lists_the_known_ones(api):
@@ -340,8 +348,18 @@ def test_admin_page_shows_the_form(staff_client):
     content = response.content.decode()
     assert "Deadline calculator" in content
     assert 'href="/admin/"' in content  # breadcrumbs home
-    assert "US — response (20 working days, 5 U.S.C. 552(a)(6)(A)(i))" in content
-    assert '<optgroup label="US-MA">' in content
+    # Rules by their names, grouped under their jurisdictions' names: no stored codes.
+    assert (
+        '<option value="US:response" selected>'
+        "Determination on a FOIA request (20 working days, 5 U.S.C. 552(a)(6)(A)(i))</option>"
+    ) in content
+    assert '<optgroup label="Massachusetts">' in content
+    assert '<optgroup label="United States (federal)">' in content
+    assert '<optgroup label="US-MA">' not in content
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", content)
+    for code in {rule.code for rule in RULES if "_" in rule.code}:
+        assert not any(code in text for text in options), code
+    assert not any(re.search(r"\bUS(-[A-Z]{2})? —", text) for text in options)
     assert 'name="start"' in content
 
 
@@ -356,6 +374,13 @@ def test_admin_page_computes_the_due_date(staff_client):
     assert "Due 2019-02-14: 20 working days after 2019-01-16 (5 U.S.C. 552(a)(6)(A)(i))" in content
     assert "Birthday of Martin Luther King, Jr." in content
     assert "Non-working days skipped (9)" in content
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", content))
+    assert "Rule Determination on a FOIA request (United States (federal))" in text
+    assert "2019-01-21 Monday Birthday of Martin Luther King, Jr. Holiday: offices closed" in text
+    assert "2019-01-19 Saturday Saturday Weekend" in text
+    table = content.split('id="skipped-days"')[1].split("</table>")[0]
+    kinds = re.findall(r"<td>([^<]*)</td></tr>", table)
+    assert set(kinds) == {"Weekend", "Holiday: offices closed"}  # in words, not codes
     assert response.context["explanation"].due == datetime.date(2019, 2, 14)
     assert (
         "/api/v1/deadlines/calculate/?jurisdiction=US&amp;rule=response&amp;start=2019-01-16"
@@ -381,10 +406,14 @@ def test_admin_rule_of_another_jurisdiction_is_a_field_error(staff_client):
     form = response.context["form"]
     assert response.context["explanation"] is None
     assert list(form.errors) == ["rule"]
-    error = form.errors["rule"][0]
-    assert "response is a rule of US-MA, not of US" in error
-    assert "appeal_response" in error
-    assert "foia_answer" in error
+    assert form.errors["rule"] == [
+        "“Response to a public records request” is a rule of Massachusetts, not of United States "
+        "(federal). The rules of United States (federal): “Determination on a FOIA request”, "
+        "“Determination on an administrative appeal”, “Unusual-circumstances extension (counted "
+        "from the due date it extends)”, “Decision on a request for expedited processing”, "
+        "“Last day to file an administrative appeal”, “Agency's answer to a FOIA complaint”, "
+        "“Answer by the United States, its agency or officer”."
+    ]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ Every due date was counted by hand on a printed calendar
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -140,6 +142,11 @@ def test_the_admin_page_computes_with_the_extension(staff_client):
         },
     )
     assert refused.context["form"].errors["extension"] == [
-        "US-MA response (G.L. c.66 §10(a); 950 CMR 32.03(3), 32.06(2)(e)) has no statutory "
-        "extension."
+        "“Response to a public records request” of Massachusetts (G.L. c.66 §10(a); "
+        "950 CMR 32.03(3), 32.06(2)(e)) has no statutory extension."
     ]
+    extended = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))
+    assert "Rule Extension of: Determination on a FOIA request (United States (federal))" in (
+        extended
+    )
+    assert "response_extension" not in extended

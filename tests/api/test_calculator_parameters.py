@@ -343,6 +343,19 @@ def test_admin_forum_outside_federal_court_and_foreign_observance_are_field_erro
     assert response.context["explanation"] is None
     errors = response.context["form"].errors
     assert set(errors) == {"forum", "observance"}
+    # In the names the page shows, not codes.
+    assert errors["forum"] == [
+        "A court forum applies only to federal court deadlines (United States (federal), "
+        "FRCP 6(a)(6)(C)); California has none: leave the forum empty."
+    ]
+    assert errors["observance"][0].startswith(
+        "“A weekend holiday also observed on the Friday before (Saturday) or the Monday after "
+        "(Sunday)"
+    )
+    assert errors["observance"][0].endswith(
+        "is not an observance of California: its statute leaves no choice; keep the statute's "
+        "default."
+    )
 
 
 def test_a_bad_forum_and_a_bad_observance_are_named_together(api):

@@ -4,6 +4,7 @@ number of queries for a case with one request as for a case with many."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -439,6 +440,27 @@ def test_calendar_shows_the_month_and_the_feed_link_spot(case, lawyer_user):
     # No month: this month, counted in TIME_ZONE.
     this_month = client.get(reverse("dashboard:calendar")).content.decode()
     assert "Deadlines in November 2019" in this_month
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_calendar_weeks_run_monday_to_sunday(lawyer_user):
+    """As the overview says ("weeks run Monday to Sunday", ISO 8601): November 2019 begins on a
+    Friday, so its first row runs from Monday 28 October to Sunday 3 November."""
+    response = client_for(lawyer_user).get(reverse("dashboard:calendar") + "?month=2019-11")
+    weeks = response.context["weeks"]
+    assert [day.day.weekday() for day in weeks[0]] == [0, 1, 2, 3, 4, 5, 6]
+    assert (weeks[0][0].day, weeks[0][-1].day) == (D(2019, 10, 28), D(2019, 11, 3))
+    assert weeks[-1][-1].day == D(2019, 12, 1)
+    header = response.content.decode().split("<thead>")[1].split("</thead>")[0]
+    assert re.findall(r'<abbr title="(\w+)">', header) == [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -13,12 +13,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from documents.models import Release
+from documents.services import release_create
 from requests_app import services
 from requests_app.deadlines.court import court_deadline_add
-from requests_app.models import Deadline, Lawsuit
+from requests_app.models import Deadline, Lawsuit, Topic
 from requests_app.workflow import RequestStatus
 from sample_data.demo import demo_seed
-from tests.factories import RecordsRequestFactory
+from tests.factories import DeadlineFactory, LawsuitFactory, RecordsRequestFactory
 
 pytestmark = pytest.mark.django_db
 S = RequestStatus
@@ -131,3 +133,55 @@ def test_each_demo_login_is_greeted_by_its_own_name(demo):
         page = text_of(client.get(reverse("admin:index")))
         assert f"Welcome, <strong>{user.get_short_name()}</strong>" in page
     assert "Welcome, <strong>Demo</strong>" not in page
+
+
+def test_a_logged_timeline_row_shows_no_late_reason_none(staff_client):
+    """The late reason is asked only while logging a late notice; a logged row has none to show
+    (Django would print the form-only field of a read-only row as "None")."""
+    request = RecordsRequestFactory(status=S.SUBMITTED)
+    services.request_log_entry(
+        request=request, kind="note", on=D(2019, 1, 20), direction="internal", text="Called."
+    )
+    page = staff_client.get(reverse("admin:requests_app_recordsrequest_change", args=[request.pk]))
+    timeline = page.content.decode().split('id="events-group"')[1].split("</fieldset>")[0]
+    cells = [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split())
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", timeline, re.S)
+    ]
+    assert "Called." in "".join(cells)
+    assert "None" not in cells
+    # A new row still asks for it.
+    assert 'name="events-__prefix__-late_reason"' in page.content.decode()
+
+
+def _filter_choices(client, url: str, title: str) -> dict[str, str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    changelist = response.context["cl"]
+    (spec,) = [s for s in changelist.filter_specs if s.title == title]
+    return {str(c["display"]): c["query_string"] for c in spec.choices(changelist)}
+
+
+def test_a_filter_by_a_relation_names_its_empty_choice(superuser_client):
+    """Django offers "-" for "none at all"; these filters say which none."""
+    request = RecordsRequestFactory()
+    request.topics.add(Topic.objects.create(name="face recognition"))
+    RecordsRequestFactory()  # no topic
+    DeadlineFactory(jurisdiction=None, request=request)
+    lawsuit = LawsuitFactory()
+    lawsuit.requests.add(request)
+    in_suit = release_create(request=request, lawsuit=lawsuit, released_on=D(2020, 6, 17))
+    outside = release_create(request=request, released_on=D(2020, 6, 18))
+    cases = [
+        (reverse("admin:requests_app_recordsrequest_changelist"), "topics", "No topics"),
+        (reverse("admin:requests_app_deadline_changelist"), "jurisdiction", "No jurisdiction"),
+        (reverse("admin:documents_release_changelist"), "lawsuit", "No lawsuit"),
+    ]
+    for url, title, empty in cases:
+        choices = _filter_choices(superuser_client, url, title)
+        assert empty in choices, (title, list(choices))
+        assert not {"-", "—", "None", ""} & set(choices), (title, list(choices))
+    none = _filter_choices(superuser_client, cases[2][0], "lawsuit")["No lawsuit"]
+    listed = superuser_client.get(cases[2][0] + none).context["cl"].result_list
+    assert list(listed) == [Release.objects.get(pk=outside.pk)]
+    assert in_suit.pk != outside.pk

@@ -10,10 +10,12 @@ Federal holidays counted over: Veterans Day (2026-11-11) and Thanksgiving (2026-
 from __future__ import annotations
 
 import datetime
+import importlib
 import zoneinfo
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -66,9 +68,44 @@ def test_filing_alone_shows_a_deadline_estimated_from_the_filing_date():
     assert estimate.responsible == request.owner
     assert deadline_state(estimate).words == "Due in 12 days (estimated: receipt not confirmed)"
     text = explanation_text(estimate)
-    assert text.startswith("Estimated: receipt not confirmed: counted from the filing date.")
-    assert "20 working days after 2026-11-02 (5 U.S.C. 552(a)(6)(A)(i))" in text
-    assert "The statutory clock starts when the agency receives the request" in text
+    assert text == (
+        "Estimated: receipt not confirmed: counted from the filing date. Due 2026-12-02: "
+        "20 working days after 2026-11-02 (5 U.S.C. 552(a)(6)(A)(i)); skipped 2026-11-11 "
+        "Veterans Day (5 U.S.C. 6103(a)), 2026-11-26 Thanksgiving Day (5 U.S.C. 6103(a)) and 8 "
+        "Saturdays and Sundays. The statutory clock "
+        "starts when the agency receives the request (5 U.S.C. 552(a)(6)(A)(i)); the date "
+        "counted from receipt replaces this one when receipt is recorded."
+    )
+    assert text.lower().count("receipt not confirmed") == 1
+    assert text.count("counted from the filing date") == 1
+
+
+def test_a_note_stored_before_says_receipt_not_confirmed_once_after_migrating():
+    """Migration 0014 takes the repeated opening sentence out of the notes already stored."""
+    said_once = importlib.import_module(
+        "requests_app.migrations.0014_estimate_note_said_once"
+    ).said_once
+    request = _filed()
+    estimate = Deadline.objects.get(request=request)
+    kept = "Receipt not confirmed: this date is counted from the filing date. " + estimate.note
+    Deadline.objects.filter(pk=estimate.pk).update(note=kept + " Moved by staff.")
+    counted = Deadline.objects.create(
+        request=request,
+        label="Kept as written",
+        due_on=D(2026, 12, 2),
+        jurisdiction=estimate.jurisdiction,
+        note="Receipt not confirmed: this date is counted from the filing date. Staff's words.",
+    )
+    said_once(django_apps, None)
+    estimate.refresh_from_db()
+    assert estimate.note == (
+        "The statutory clock starts when the agency receives the request "
+        "(5 U.S.C. 552(a)(6)(A)(i)); the date counted from receipt replaces this one when "
+        "receipt is recorded. Moved by staff."
+    )
+    assert explanation_text(estimate).lower().count("receipt not confirmed") == 1
+    counted.refresh_from_db()  # not an estimate: left as it is
+    assert counted.note.startswith("Receipt not confirmed")
 
 
 def test_the_receipt_date_replaces_the_estimate_with_the_statutory_clock():

@@ -27,6 +27,7 @@ from requests_app.deadlines.rules import (
     resume,
     rule_name,
     rules_for,
+    skipped_in_words,
 )
 
 # --- The table ------------------------------------------------------------------------------------
@@ -446,31 +447,70 @@ def test_tolling_outside_the_period_is_refused(paused_on: date) -> None:
 # --- Explanations ---------------------------------------------------------------------------------
 
 
-def test_summary_names_the_rule_and_every_skipped_day() -> None:
+def test_summary_names_the_holidays_skipped_and_counts_the_weekend_days() -> None:
     explanation = compute(("US", "response"), date(2019, 1, 16))
     assert explanation.summary() == (
         "Due 2019-02-14: 20 working days after 2019-01-16 (5 U.S.C. 552(a)(6)(A)(i)); "
-        "skipped 2019-01-19 Saturday, 2019-01-20 Sunday, "
-        "2019-01-21 Birthday of Martin Luther King, Jr., 2019-01-26 Saturday, 2019-01-27 Sunday, "
-        "2019-02-02 Saturday, 2019-02-03 Sunday, 2019-02-09 Saturday, 2019-02-10 Sunday."
+        "skipped 2019-01-21 Birthday of Martin Luther King, Jr. (5 U.S.C. 6103(a)) "
+        "and 8 Saturdays and Sundays."
     )
+    # The structured list keeps every day, each weekend day too.
+    assert [(d.date, d.name) for d in explanation.skipped] == [
+        (date(2019, 1, 19), "Saturday"),
+        (date(2019, 1, 20), "Sunday"),
+        (date(2019, 1, 21), "Birthday of Martin Luther King, Jr."),
+        (date(2019, 1, 26), "Saturday"),
+        (date(2019, 1, 27), "Sunday"),
+        (date(2019, 2, 2), "Saturday"),
+        (date(2019, 2, 3), "Sunday"),
+        (date(2019, 2, 9), "Saturday"),
+        (date(2019, 2, 10), "Sunday"),
+    ]
+    listed = explanation.as_dict()["skipped"]
+    assert [d["date"] for d in listed] == [d.date.isoformat() for d in explanation.skipped]
 
 
 def test_summary_of_a_calendar_day_rule() -> None:
     explanation = compute(("US", "appeal_window"), date(2019, 6, 3))
     assert explanation.summary() == (
         "Due 2019-09-03: 90 calendar days after 2019-06-03 (5 U.S.C. 552(a)(6)(A)(i)(III)(aa)); "
-        "skipped 2019-09-01 Sunday, 2019-09-02 Labor Day."
+        "skipped 2019-09-02 Labor Day (5 U.S.C. 6103(a)) and 1 Sunday."
     )
 
 
 def test_summary_of_deemed_receipt() -> None:
     summary = compute(("US-MA", "response"), date(2019, 3, 2)).summary()
-    assert summary.startswith(
+    assert summary == (
         "Due 2019-03-18: 10 working days after 2019-03-04 "
         "(deemed received; actually received 2019-03-02) "
-        "(G.L. c.66 §10(a); 950 CMR 32.03(3), 32.06(2)(e)); skipped 2019-03-02 Saturday, "
+        "(G.L. c.66 §10(a); 950 CMR 32.03(3), 32.06(2)(e)); skipped 6 Saturdays and Sundays."
     )
+
+
+def test_summary_names_closure_days_and_counts_a_lone_weekend() -> None:
+    # 20 working days after Fri 2026-11-20 over Thanksgiving (Thu 11-26) and a closure on
+    # Tue 12-01: Nov 23-25 (3), 27 (4), Nov 30 (5), Dec 2-4 (8), 7-11 (13), 14-18 (18), 21-22 (20).
+    explanation = compute(("US", "response"), date(2026, 11, 20), {date(2026, 12, 1): "Snow"})
+    assert explanation.summary() == (
+        "Due 2026-12-22: 20 working days after 2026-11-20 (5 U.S.C. 552(a)(6)(A)(i)); skipped "
+        "2026-11-26 Thanksgiving Day (5 U.S.C. 6103(a)), 2026-12-01 Closure: Snow "
+        "and 10 Saturdays and Sundays."
+    )
+    assert sum(d.kind == "weekend" for d in explanation.skipped) == 10
+
+
+@pytest.mark.parametrize(
+    ("names", "words"),
+    [
+        (["Sunday"], "1 Sunday"),
+        (["Saturday", "Saturday", "Saturday"], "3 Saturdays"),
+        (["Saturday", "Sunday"], "1 Saturday and 1 Sunday"),
+        (["Sunday", "Saturday", "Saturday"], "3 Saturdays and Sundays"),
+    ],
+)
+def test_weekend_days_are_counted_in_words(names, words) -> None:
+    days = [NonWorkingDay(date(2026, 11, 1 + i), name, "weekend") for i, name in enumerate(names)]
+    assert skipped_in_words(days) == words
 
 
 def test_policy_rules_say_so() -> None:
