@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_create
 from documents.models import FixityCheck
 from reminders import outbox
 from requests_app import services
@@ -51,7 +51,7 @@ def demo(db):
     demo_seed(password="pw-for-tests")
     demo_release_seed()
     Group.objects.get_or_create(name="staff")
-    Token.objects.get_or_create(user=User.objects.get(username="demo"))
+    api_token_create(user=User.objects.get(username="demo"), name="Demo spreadsheet")
     # The demo case has no administrative appeal (the suit followed the agencies' silence) and no
     # court schedule (none is public): add one of each so that every page has a record to open.
     appeal = AppealFactory()
@@ -83,7 +83,7 @@ KEEPERS = {
     ("requests_app", "courtschedule"): "lawyer_user",
     ("auth", "group"): "superuser",
     ("auth", "user"): "superuser",
-    ("authtoken", "tokenproxy"): "superuser",
+    ("accounts", "apitoken"): "superuser",
     ("reminders", "reminderpreference"): "superuser",
     ("requests_app", "jurisdiction"): "superuser",
     ("documents", "exemption"): "superuser",
