@@ -104,7 +104,7 @@ cat <<MSG
   foiatracker is starting on http://$HOST:$PORT/
     dashboard  http://$HOST:$PORT/dashboard/   (lawyers and staff)
     admin      http://$HOST:$PORT/admin/
-    API        http://$HOST:$PORT/api/v1/   (docs: /api/docs/)
+    API        http://$HOST:$PORT/api/v1/   (docs: /api/docs/; your tokens: /accounts/tokens/)
     health     http://$HOST:$PORT/healthz
   login:       demo / ${DEMO_PASSWORD:-foiatracker-demo}   (lawyer / same password)
   background:  $background
