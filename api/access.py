@@ -9,6 +9,7 @@ is this, written out; ``tests/api/test_api_permissions.py`` walks every endpoint
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -127,7 +128,7 @@ class ThrottledTokenAuthentication(TokenAuthentication):
         return (token.user, token)
 
 
-def token_refusal(token: ApiToken, now: Any) -> str | None:
+def token_refusal(token: ApiToken, now: datetime.datetime) -> str | None:
     """Why a known token no longer opens the API, in words its holder can act on; None if it
     does."""
     status = token.status(now)
