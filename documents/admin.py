@@ -3,7 +3,9 @@ produce the Vaughn index of what was withheld."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import logging
 from typing import Any
 
 from celery import current_app
@@ -11,18 +13,24 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
-from documents import selectors, services
+from documents import kept_uploads, selectors, services
+from documents.kept_uploads import KeptFile, KeptUploads
 from documents.models import Document, Exemption, FixityCheck, Release
 from requests_app.admin.lawsuits import LawsuitAdmin, LawsuitForm
 from requests_app.admin.requests import RecordsRequestAdmin
 from requests_app.models import Lawsuit, RecordsRequest
+
+log = logging.getLogger(__name__)
 
 
 @admin.register(Exemption)
@@ -47,9 +55,20 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+        if not isinstance(data, list | tuple):
+            return [single(data, initial)] if data else []
+        # Among many files, each refusal names its file ("The submitted file is empty" alone
+        # would not say which of forty).
+        cleaned, refused = [], []
+        for item in data:
+            try:
+                cleaned.append(single(item, initial))
+            except forms.ValidationError as error:
+                name = services.display_name(getattr(item, "name", "") or "a file", 100)
+                refused += [f"{name}: {message}" for message in error.messages]
+        if refused:
+            raise forms.ValidationError(refused)
+        return cleaned
 
 
 UPLOAD_KINDS = "Files to ingest: .eml, .mbox, .zip (nested archives too), .pdf or text. "
@@ -72,6 +91,20 @@ def upload_help_text() -> str:
         )
     return UPLOAD_KINDS + (
         "They are read in the background by a worker; the progress on this page updates by itself."
+    )
+
+
+def upload_saved_message(release: Release, count: int) -> str:
+    """What Save did with the files, in the mode it really ran in."""
+    if reads_in_this_request():
+        release.refresh_from_db()
+        status = selectors.release_progress(release=release)["status"]
+        return f"{count} file(s) saved and read before this page was shown: {status}."
+    # Saved is the promise: the files are read once a worker is reachable, even if the broker
+    # is down now (core.tasks, core.requeue).
+    return (
+        f"{count} file(s) saved; a background worker reads them as soon as one is reachable "
+        "(the release shows Pending until then, and its progress below updates by itself)."
     )
 
 
@@ -101,8 +134,48 @@ class CoveringLawsuitField(forms.ModelChoiceField):
             ) from error
 
 
+class KeptUploadsWidget(forms.CheckboxSelectMultiple):
+    """The files kept from the form's last try, each with its name, its size and a box that
+    removes it; nothing at all (a hidden row) while none are kept."""
+
+    @property
+    def is_hidden(self) -> bool:
+        return not self.choices
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        if not self.choices:
+            return SafeString("")
+        ticked = {str(v) for v in value or []}
+        return format_html(
+            '<ul class="kept-uploads" data-kept-uploads>{}</ul>',
+            format_html_join(
+                "",
+                '<li data-kept-upload="{}"><span>{}</span> '
+                '<label><input type="checkbox" name="{}" value="{}"{}> remove</label></li>',
+                (
+                    (key, label, name, key, mark_safe(" checked") if key in ticked else "")
+                    for key, label in self.choices
+                ),
+            ),
+        )
+
+
+def _kept_label(kept: KeptFile) -> str:
+    return f"{services.display_name(kept.name, 200)} ({filesizeformat(kept.size)})"
+
+
 class ReleaseForm(forms.ModelForm):
     uploads = MultipleFileField(required=False, help_text=UPLOAD_KINDS)
+    kept_remove = forms.MultipleChoiceField(
+        required=False, label="Kept from your last try", widget=KeptUploadsWidget
+    )
+    # A signed, opaque reference to the files kept from the last try (documents.kept_uploads).
+    kept = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    #: The user the form keeps files for; the admin sets it on the class it makes per request.
+    uploader_id: int | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,6 +190,30 @@ class ReleaseForm(forms.ModelForm):
                 label=self.fields["lawsuit"].label,
                 help_text="Only the lawsuits that cover this release's request are offered.",
             )
+        # The batch this submission's reference names (read only; nothing is taken yet), or why
+        # it cannot be used. Once the form is valid, `kept_uploads` holds it claimed for saving.
+        self.kept_brought: KeptUploads | None = None
+        self.kept_refused = ""
+        self.kept_uploads: KeptUploads | None = None
+        reference = self.data.get(self.add_prefix("kept")) if self.is_bound else None
+        if reference:
+            try:
+                self.kept_brought = kept_uploads.kept_uploads_open(
+                    reference=reference, user_id=self.uploader_id
+                )
+            except kept_uploads.KeptUploadsRefused as refused:
+                self.kept_refused = str(refused)
+        self._offer_kept(self.kept_brought)
+
+    def _offer_kept(self, kept: KeptUploads | None) -> None:
+        field = self.fields["kept_remove"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(f.key, _kept_label(f)) for f in kept.files] if kept else []
+        field.help_text = (
+            "Kept on the server from the save that had errors: they are ingested with this "
+            "release when it is saved, with any files chosen above. Tick remove to leave one "
+            f"out. They are kept for {settings.UPLOAD_KEEP_HOURS} hours."
+        )
 
     def _chosen_request_id(self) -> int | None:
         """The release's request when the form knows it: chosen in the submitted form, given
@@ -132,41 +229,126 @@ class ReleaseForm(forms.ModelForm):
         except (TypeError, ValueError):
             return None
 
-    def clean_uploads(self) -> list[Any]:
-        """Refuses files over UPLOAD_MAX_FILE_BYTES, or together over UPLOAD_MAX_REQUEST_BYTES:
-        the form is then invalid, so neither the release nor any file is saved."""
-        uploads: list[Any] = self.cleaned_data.get("uploads") or []
+    def clean(self) -> dict[str, Any]:
+        """Refuses files over UPLOAD_MAX_FILE_BYTES, or, with the files kept from the last try,
+        together over UPLOAD_MAX_REQUEST_BYTES or DATA_UPLOAD_MAX_NUMBER_FILES: the form is then
+        invalid, so neither the release nor any file is saved. `uploads` keeps the files within
+        the limits, the ones kept if the form has other errors."""
+        super().clean()
+        cleaned = self.cleaned_data
+        # A file the field refused (an empty one) leaves the others to keep.
+        uploads: list[Any] = cleaned.get("uploads") or self._chosen_files_the_field_takes()
+        kept = self.kept_brought.without(self._kept_removed()) if self.kept_brought else ()
         per_file, per_request = settings.UPLOAD_MAX_FILE_BYTES, settings.UPLOAD_MAX_REQUEST_BYTES
-        too_large = [upload for upload in uploads if upload.size > per_file]
-        if too_large:
-            raise forms.ValidationError(
-                [
-                    f"{services.display_name(upload.name or '', 100)} is {upload.size:,} bytes, "
-                    f"over the limit of {per_file:,} bytes per file."
-                    for upload in too_large
-                ]
-            )
-        total = sum(upload.size for upload in uploads)
+        over = [
+            f"{services.display_name(upload.name or '', 100)} is {upload.size:,} bytes, "
+            f"over the limit of {per_file:,} bytes per file."
+            for upload in uploads
+            if upload.size > per_file
+        ] + [
+            f"{services.display_name(file.name, 100)} (kept from your last try) is "
+            f"{file.size:,} bytes, over the limit of {per_file:,} bytes per file: remove it."
+            for file in kept
+            if file.size > per_file
+        ]
+        within = [upload for upload in uploads if upload.size <= per_file]
+        with_kept = f" with the {len(kept)} kept from your last try" if kept else ""
+        total = sum(upload.size for upload in within) + sum(file.size for file in kept)
         if total > per_request:
-            raise forms.ValidationError(
-                f"These files come to {total:,} bytes, over the limit of {per_request:,} bytes "
-                "per upload: upload them in parts."
+            over.append(
+                f"These files come to {total:,} bytes{with_kept}, over the limit of "
+                f"{per_request:,} bytes per upload: upload them in parts."
             )
-        return uploads
+            within = []
+        most = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        if most is not None and len(within) + len(kept) > most:
+            over.append(
+                f"These are {len(within) + len(kept)} files{with_kept}, over the limit of "
+                f"{most:,} files per upload: upload them in parts."
+            )
+            within = []
+        if over:
+            self.add_error("uploads", over)
+        cleaned["uploads"] = within
+        return cleaned
+
+    def _chosen_files_the_field_takes(self) -> list[Any]:
+        field = self.fields["uploads"]
+        taken: list[Any] = []
+        chosen = self.files.getlist(self.add_prefix("uploads")) if self.files else []
+        for upload in chosen:
+            with contextlib.suppress(forms.ValidationError):
+                taken += field.clean(upload)
+        return taken
+
+    def _kept_removed(self) -> set[str]:
+        return set(self.cleaned_data.get("kept_remove") or [])
 
     def full_clean(self) -> None:
         super().full_clean()
         if not self.is_bound:
             return
-        chosen = [f.name or "" for f in self.files.getlist(self.add_prefix("uploads"))]
-        if self.errors and chosen:
-            # A browser cannot put a file back into a file input: say so, rather than let the
-            # next Save go through without them.
-            self.add_error(
-                "uploads",
-                f"The file(s) you chose ({', '.join(chosen)}) were not kept because of the "
-                "errors on this form: choose them again before saving.",
-            )
+        if self.kept_refused:
+            # Nothing is kept or saved from a form whose reference cannot be used.
+            self.add_error("uploads", self.kept_refused)
+            self._carry_kept(None)
+            return
+        removed = self._kept_removed()
+        brought = self.kept_brought
+        if not self.errors:
+            if brought is None:
+                return
+            try:
+                self.kept_uploads = kept_uploads.kept_uploads_claim(kept=brought, remove=removed)
+                return
+            except kept_uploads.KeptUploadsRefused as gone:  # saved by a twin of this form
+                self.add_error("uploads", str(gone))
+                brought = None
+        self._keep(brought, removed)
+
+    def _keep(self, brought: KeptUploads | None, removed: set[str]) -> None:
+        """The form has errors: keep the files chosen now (those within the limits) with the
+        ones brought, so the next try need not choose them again."""
+        uploads: list[Any] = self.cleaned_data.get("uploads") or []
+        kept = None
+        if (uploads or brought) and self.uploader_id is not None:
+            try:
+                try:
+                    kept = kept_uploads.kept_uploads_keep(
+                        user_id=self.uploader_id, kept=brought, remove=removed, files=uploads
+                    )
+                except kept_uploads.KeptUploadsRefused as gone:
+                    self.add_error("uploads", str(gone))
+                    kept = kept_uploads.kept_uploads_keep(
+                        user_id=self.uploader_id, kept=None, files=uploads
+                    )
+            except OSError:
+                log.exception("files chosen on a release form could not be kept")
+                kept = None
+                earlier = brought.without(removed) if brought else ()
+                names = [f.name or "" for f in uploads] + [f.name for f in earlier]
+                # A browser cannot put a file back into a file input: say so, rather than let
+                # the next Save go through without them.
+                self.add_error(
+                    "uploads",
+                    f"The file(s) you chose ({', '.join(names)}) could not be kept on the "
+                    "server: choose them again before saving.",
+                )
+        self._carry_kept(kept)
+
+    def _carry_kept(self, kept: KeptUploads | None) -> None:
+        """Show the kept files and put their new reference into the form sent back (the old one
+        no longer finds them); no file is ticked for removal any more."""
+        self.kept_brought = kept
+        self._offer_kept(kept)
+        sent: Any = self.data  # a QueryDict from the admin; a dict where a test builds the form
+        data = sent.copy()
+        data[self.add_prefix("kept")] = kept_uploads.kept_reference(kept) if kept else ""
+        if isinstance(data, QueryDict):
+            data.setlist(self.add_prefix("kept_remove"), [])
+        else:
+            data.pop(self.add_prefix("kept_remove"), None)
+        self.data = data
 
     class Meta:
         model = Release
@@ -196,7 +378,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         "request",
         "lawsuit",
         "released_on",
-        "ingestion_state",
+        "ingestion_summary",
         "documents_count",
         "pages_released",
         "pages_withheld_in_full",
@@ -256,6 +438,8 @@ class ReleaseAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "uploads",
+                    "kept_remove",
+                    "kept",
                     "ingestion_state",
                     "problems",
                     "documents_link",
@@ -275,10 +459,17 @@ class ReleaseAdmin(admin.ModelAdmin):
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form: Any = super().get_form(request, obj, change=change, **kwargs)
         if "uploads" in form.base_fields:
             form.base_fields["uploads"].help_text = upload_help_text()
+        # A class made for this request: the files a failed save keeps are this user's.
+        form.uploader_id = request.user.pk
         return form
+
+    @admin.display(description="ingestion", ordering="ingestion")
+    def ingestion_summary(self, obj: Release) -> str:
+        """One line for the list: the state and the files read (the page says the rest)."""
+        return str(selectors.release_progress(release=obj)["status"])
 
     @admin.display(description="ingestion")
     def ingestion_state(self, obj: Release) -> str:
@@ -353,15 +544,15 @@ class ReleaseAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         uploads = form.cleaned_data.get("uploads") or []
-        if uploads:
-            services.release_upload(release=form.instance, files=uploads)
-            # Saved is the promise: the files are read once a worker is reachable, even if the
-            # broker is down now (core.tasks, core.requeue).
-            self.message_user(
-                request,
-                f"{len(uploads)} file(s) saved; they will be read in the background as soon as "
-                "a worker is reachable (the release shows Pending until then).",
-                messages.INFO,
+        kept = form.kept_uploads  # claimed by the form: the files kept from its last try
+        if uploads or kept:
+            services.release_upload(release=form.instance, files=uploads, kept=kept)
+            count = len(uploads) + (len(kept.files) if kept else 0)
+            # After the commit, when the in-process run (queued on the same commit) has read them.
+            transaction.on_commit(
+                lambda: self.message_user(
+                    request, upload_saved_message(form.instance, count), messages.INFO
+                )
             )
 
     def get_urls(self) -> list[Any]:

@@ -41,7 +41,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.utils import timezone
 
 from core.durable import fsync_path
-from documents import selectors, tasks
+from documents import kept_uploads, selectors, tasks
 from documents.ingest.archives import (
     ArchiveEntry,
     ArchiveError,
@@ -54,6 +54,7 @@ from documents.ingest.emails import EmptyInput, ParseError, iter_mbox, parse_ema
 from documents.ingest.pdfs import PAGE_SEPARATOR, PdfEncrypted, PdfError, PdfStop, parse_pdf
 from documents.ingest.sniff import sniff
 from documents.models import Document, Exemption, Release
+from documents.staging import stage_files, staged_name, staging_root
 from requests_app.models import RecordsRequest
 
 log = logging.getLogger(__name__)
@@ -85,30 +86,28 @@ def release_create(
     return release
 
 
-def staging_root() -> Path:
-    """Where uploads wait for ingestion: inside the media root, never anywhere a name chooses."""
-    return Path(settings.MEDIA_ROOT) / "staging"
-
-
-def release_stage_uploads(*, release: Release, files: Sequence[UploadedFile]) -> list[str]:
+def release_stage_uploads(
+    *,
+    release: Release,
+    files: Sequence[UploadedFile],
+    kept: kept_uploads.KeptUploads | None = None,
+) -> list[str]:
     """Keep uploaded files until the ingestion task reads them; returns their staged paths.
 
     Each file is stored under the release's staging folder by a name we make (its position), so
     nothing in the upload decides where bytes are written; the original name is kept beside it.
+    Files kept from the form's earlier try (`kept`, claimed by the form) join as a batch of
+    their own, before the files chosen now, as if uploaded with them.
     """
-    # A folder per batch: a second upload never overwrites a first one still waiting.
-    folder = staging_root() / str(release.pk) / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
     staged = []
-    for index, upload in enumerate(files):
-        target = folder / f"{index:04d}"
-        with target.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        (folder / f"{index:04d}.name").write_text(
-            os.path.basename(upload.name or f"upload-{index}")
+    if kept is not None:
+        staged += kept_uploads.kept_uploads_hand_over(
+            kept=kept, into=staging_root() / str(release.pk)
         )
-        staged.append(str(target))
+    if files:
+        # A folder per batch: a second upload never overwrites a first one still waiting.
+        folder = staging_root() / str(release.pk) / uuid.uuid4().hex
+        staged += [str(path) for path in stage_files(folder, files)]
     with transaction.atomic():
         locked = Release.objects.select_for_update().get(pk=release.pk)
         locked.staged = [*locked.staged, *staged]
@@ -116,12 +115,18 @@ def release_stage_uploads(*, release: Release, files: Sequence[UploadedFile]) ->
     return staged
 
 
-def release_upload(*, release: Release, files: Sequence[UploadedFile]) -> list[str]:
-    """Stage uploaded files and hand them to the worker once the release is committed.
+def release_upload(
+    *,
+    release: Release,
+    files: Sequence[UploadedFile],
+    kept: kept_uploads.KeptUploads | None = None,
+) -> list[str]:
+    """Stage uploaded files (and those `kept` from the form's earlier try) and hand them to the
+    worker once the release is committed.
 
     Saved is done: the release is pending with its files staged before anything is sent, so a
     broker that is down loses nothing (core.tasks logs it; the requeue sweep sends it later)."""
-    staged = release_stage_uploads(release=release, files=files)
+    staged = release_stage_uploads(release=release, files=files, kept=kept)
     Release.objects.filter(pk=release.pk).update(
         ingestion=Release.Ingestion.PENDING, ingestion_queued_at=timezone.now()
     )
@@ -343,11 +348,6 @@ def _limits() -> ArchiveLimits:
     )
 
 
-def _original_name(path: Path) -> str:
-    name_file = path.with_name(path.name + ".name")
-    return name_file.read_text().strip() if name_file.exists() else path.name
-
-
 def _input_key(path: Path, name: str) -> str:
     """Names the input in its units' sources: its own hash and its name, so two different files
     of the same name stay two inputs, and the same file again is recognised."""
@@ -375,7 +375,7 @@ def expand(paths: Sequence[Path | str], report: IngestReport) -> Iterator[Unit]:
     limit = settings.DOCUMENT_MAX_FILE_BYTES
     for raw in paths:
         path = Path(raw)
-        name = _original_name(path)
+        name = staged_name(path)
         try:
             size = path.stat().st_size
             key = _input_key(path, name)

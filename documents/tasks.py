@@ -1,4 +1,4 @@
-"""Background work on releases: ingestion and the fixity check."""
+"""Background work on releases: ingestion, the fixity check and the sweep of kept uploads."""
 
 from __future__ import annotations
 
@@ -41,3 +41,12 @@ def documents_verify() -> int:
     from documents import fixity  # noqa: PLC0415
 
     return fixity.fixity_check().pk
+
+
+@shared_task(base=AfterCommitTask, acks_late=True, time_limit=600, ignore_result=True)
+def kept_uploads_sweep() -> int:
+    """Delete the files kept from release forms with errors once UPLOAD_KEEP_HOURS old (their
+    references have expired). Idempotent: a second sweep finds nothing left to delete."""
+    from documents import kept_uploads  # noqa: PLC0415
+
+    return kept_uploads.kept_uploads_sweep()

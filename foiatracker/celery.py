@@ -27,10 +27,10 @@ app.autodiscover_tasks()
 
 # The queues, one per kind of work, so that one kind never waits behind another: two slow
 # uploads fill `ingestion` while `reminders` keeps sending. `mail` is reserved for
-# correspondence. Every task not routed here (court schedules, fixity, the requeue sweep) goes to
-# the default queue, CELERY_TASK_DEFAULT_QUEUE (`foiatracker`): the one every task went to
-# before the split, so messages queued before an upgrade are still read. Routes go by task name,
-# and names never change (see reminders/tasks.py).
+# correspondence. Every task not routed here (court schedules, fixity, the requeue sweep, the
+# sweep of kept uploads) goes to the default queue, CELERY_TASK_DEFAULT_QUEUE (`foiatracker`): the
+# one every task went to before the split, so messages queued before an upgrade are still read.
+# Routes go by task name, and names never change (see reminders/tasks.py).
 INGESTION, MAIL, REMINDERS, REPORTS = "ingestion", "mail", "reminders", "reports"
 QUEUE_GROUPS = (INGESTION, MAIL, REMINDERS, REPORTS)
 QUEUE_OF_TASK = {
@@ -83,6 +83,12 @@ app.conf.beat_schedule = {
     "documents-verify": {
         "task": "documents.tasks.documents_verify",
         "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
+    },
+    # Files kept from release forms that had errors, once UPLOAD_KEEP_HOURS old: hourly, so they
+    # outlive their references by an hour at most.
+    "kept-uploads-sweep": {
+        "task": "documents.tasks.kept_uploads_sweep",
+        "schedule": crontab(minute=40),
     },
 }
 

@@ -436,6 +436,9 @@ UPLOAD_MAX_FILE_BYTES = env_int("UPLOAD_MAX_FILE_BYTES", 2 * 1024 * 1024 * 1024,
 UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 4 * 1024 * 1024 * 1024, minimum=1)
 if UPLOAD_MAX_REQUEST_BYTES < UPLOAD_MAX_FILE_BYTES:
     raise ImproperlyConfigured("UPLOAD_MAX_REQUEST_BYTES must be at least UPLOAD_MAX_FILE_BYTES")
+# Files chosen on a release form that came back with errors are kept on the server this long
+# (documents.kept_uploads): the form's reference to them expires then, and a sweep deletes them.
+UPLOAD_KEEP_HOURS = env_int("UPLOAD_KEEP_HOURS", 24, minimum=1)
 
 # Where `import_agencies` looks when no path is given, and the demo data finds its agencies.
 AGENCY_DIRECTORY_DIR = Path(

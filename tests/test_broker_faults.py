@@ -149,7 +149,7 @@ def test_redis_down_while_staff_upload_and_the_api_is_read_then_back(
                 reverse("admin:documents_release_add"), _release_form(request, lawsuit), follow=True
             )
             assert response.status_code == 200
-            assert "will be read in the background as soon as a worker is reachable" in (
+            assert "a background worker reads them as soon as one is reachable" in (
                 response.content.decode()
             )
             release = Release.objects.get()

@@ -23,6 +23,7 @@ ROUTES = {
     # Maintenance, on the default queue every task used before the split.
     "requests_app.tasks.court_schedules_extend": "foiatracker",
     "documents.tasks.documents_verify": "foiatracker",
+    "documents.tasks.kept_uploads_sweep": "foiatracker",
     "core.tasks.waiting_work_requeue": "foiatracker",
 }
 

@@ -82,6 +82,7 @@ def test_every_periodic_job_names_a_task_that_exists():
         "requests_app.tasks.court_schedules_extend",
         "requests_app.tasks.reports_refresh",
         "documents.tasks.documents_verify",
+        "documents.tasks.kept_uploads_sweep",
         "core.tasks.waiting_work_requeue",
     }
     assert scheduled <= set(celery_app.tasks)

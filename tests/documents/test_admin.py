@@ -171,3 +171,43 @@ def test_request_and_lawsuit_pages_show_releases_with_totals(staff_client, suit_
         )
         assert "top exemptions: b6 (1)" in page
         assert release.get_admin_url() in page
+
+
+def test_save_says_the_files_were_read_when_they_were_read_in_the_request(
+    staff_client, suit_and_request, eager, django_capture_on_commit_callbacks
+):
+    """With no worker (make run), Save returns once the files are read: its message says so
+    and gives the outcome, instead of promising a background read that never comes."""
+    lawsuit, request = suit_and_request
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:documents_release_add"),
+            {
+                "request": request.pk,
+                "lawsuit": lawsuit.pk,
+                "released_on": "2020-06-17",
+                "pages_released": "0",
+                "pages_withheld_in_full": "0",
+                "pages_withheld_in_part": "0",
+                "uploads": [upload("pdf/three_pages.pdf")],
+            },
+        )
+    assert response.status_code == 302
+    said = [str(m) for m in response.wsgi_request._messages]
+    assert "1 file(s) saved and read before this page was shown: Done: 1 of 1 files." in said
+    assert not any("background" in m for m in said)
+
+
+def test_the_release_list_gives_each_release_one_line_of_progress(staff_client, suit_and_request):
+    lawsuit, request = suit_and_request
+    for day in (1, 2, 3):
+        release = services.release_create(
+            request=request, lawsuit=lawsuit, released_on=D(2020, 6, day)
+        )
+    Release.objects.filter(pk=release.pk).update(
+        ingestion=Release.Ingestion.DONE, files_done=2, files_total=2
+    )
+    page = staff_client.get(reverse("admin:documents_release_changelist")).content.decode()
+    assert "Done: 2 of 2 files" in page
+    # The page's long account (mode, uploads so far) stays on the release's own page.
+    assert "Files are read in" not in page

@@ -1,7 +1,7 @@
 """The release page while and after its files are read: the progress it polls by itself, the
 mode it states (in this request or by a worker), cumulative and last-upload counts with
-duplicates skipped, files chosen before a validation error, the lawsuits it offers, and PDFs
-without a text layer counted as problems."""
+duplicates skipped, the lawsuits it offers, and PDFs without a text layer counted as problems.
+Files chosen before a validation error are kept: tests/documents/test_kept_uploads.py."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents import services
+from documents.kept_uploads import kept_root
 from documents.models import Document, Release
 from documents.services import _pages_without_text
 from foiatracker.celery import app as celery_app
@@ -178,30 +179,7 @@ def test_the_same_bytes_under_another_name_are_reported_as_duplicates_skipped(
     assert "1 duplicate(s) of documents already stored, skipped" in page
 
 
-def test_files_chosen_before_a_validation_error_must_be_chosen_again(
-    staff_client, suit_and_request
-):
-    _, request = suit_and_request
-    response = staff_client.post(
-        reverse("admin:documents_release_add"),
-        {
-            "request": request.pk,
-            "released_on": "not a date",
-            "pages_released": "0",
-            "pages_withheld_in_full": "0",
-            "pages_withheld_in_part": "0",
-            "uploads": [upload("pdf/three_pages.pdf")],
-        },
-    )
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "The file(s) you chose (three_pages.pdf) were not kept" in page
-    assert "choose them again before saving" in page
-    assert not Release.objects.exists()
-    assert not list(services.staging_root().rglob("*.name"))
-
-
-def test_a_valid_form_with_files_has_no_such_message(
+def test_a_valid_form_with_files_ingests_them_and_keeps_nothing_aside(
     staff_client, suit_and_request, eager, django_capture_on_commit_callbacks
 ):
     _, request = suit_and_request
@@ -219,6 +197,7 @@ def test_a_valid_form_with_files_has_no_such_message(
         )
     assert response.status_code == 302
     assert Release.objects.get().documents.count() == 1
+    assert not kept_root().exists() or not any(kept_root().iterdir())
 
 
 def test_the_lawsuit_picker_offers_only_suits_covering_the_release_request(
