@@ -1,20 +1,50 @@
-"""Read API over releases and documents, and document search with highlighted snippets."""
+"""Read API over releases and documents, document search with highlighted snippets, and each
+document's original (its stored bytes, every download recorded)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
+from urllib.parse import quote, urlsplit
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.urls import reverse as url_path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from api.bounds import key_number
+from api.errors import OriginalUnavailable
 from api.filters import DocumentFilter, ReleaseFilter
+from api.negotiation import OriginalNegotiation
 from api.requests import ReadViewSet
-from documents import selectors
-from documents.models import Document, Exemption, Release
+from documents import originals, selectors, services
+from documents.models import Document, Download, Exemption, Release
+
+#: What the original's view reads of a document (its text may be megabytes).
+ORIGINAL_FIELDS = [
+    "id",
+    "file",
+    "original_name",
+    "size",
+    "sha256",
+    "media_type",
+    "kind",
+    "withheld_in_full",
+]
 
 
 class ExemptionMeaningSerializer(serializers.ModelSerializer[Exemption]):
@@ -75,6 +105,17 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
         help_text="The exemptions cited, as in `exemptions`, each with its description and "
         "citation.",
     )
+    original_url = serializers.SerializerMethodField(
+        help_text="Where to download the document's original, its stored bytes (absolute; "
+        "GET, with the same login as this call; each download is recorded); null for a "
+        "document withheld in full, which has no file."
+    )
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_original_url(self, document: Document) -> str | None:
+        if not document.has_original:
+            return None
+        return reverse("document-original", args=[document.pk], request=self.context.get("request"))
 
     class Meta:
         model = Document
@@ -102,6 +143,7 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
             "redacted",
             "withheld_in_full",
             "pages_withheld",
+            "original_url",
         ]
 
 
@@ -138,6 +180,93 @@ class DocumentViewSet(ReadViewSet):
     search_fields = ["subject", "sender", "original_name", "bates_number"]
     ordering_fields = ["sent_at", "bates_number", "size", "id"]
     csv_filename = "documents"
+
+    @extend_schema(
+        summary="Download a document's original",
+        description="The stored bytes of the document, exactly as ingested (an email: the "
+        "whole message as RFC 822 text, attachments included; an attachment: its decoded "
+        "bytes; a file or archive member: its bytes), checked against `sha256` before they "
+        "are sent. Always an attachment (`Content-Disposition`, with a safe file name; "
+        "`filename*` for a name that is not ASCII), with the media type in `media_type`, "
+        "`X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox`. Allowed to "
+        "every role that reads documents; each download is recorded (who, when, which "
+        "document, through which door). 404 for a document withheld in full (no file), 410 "
+        "`original_unavailable` when the stored file is missing or no longer matches its hash.",
+        responses={
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The original's bytes, as an attachment."
+            ),
+            410: OpenApiResponse(
+                description="The stored file is missing, unreadable, or no longer matches the "
+                "recorded SHA-256 (logged for the operators)."
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="original",
+        url_name="original",
+        renderer_classes=[JSONRenderer],
+        content_negotiation_class=OriginalNegotiation,
+    )
+    def original(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        document = get_object_or_404(Document.objects.only(*ORIGINAL_FIELDS), pk=pk)
+        if not document.has_original and document.withheld_in_full:
+            raise exceptions.NotFound(
+                f"Document {document.pk} was withheld in full: no file was released."
+            )
+        try:
+            handle = originals.original_open(document)
+        except originals.OriginalUnavailable as exc:
+            raise OriginalUnavailable(
+                f"The original of document {document.pk} cannot be handed out: its stored file "
+                f"{exc}. The server's log names the file for the operators."
+            ) from exc
+        if request.method == "GET":  # a HEAD hands nothing out
+            services.download_record(document=document, user=request.user, door=_door(request))
+        return original_response(document, handle)
+
+
+def _door(request: Request) -> str:
+    """Which door a download came through: a token is the API; a browser session came from the
+    admin or the dashboard when the page it followed the link from says so (the Referer, sent by
+    browsers for same-origin links under Django's Referrer-Policy "same-origin"), else a
+    browser whose page is not known."""
+    if isinstance(request.successful_authenticator, TokenAuthentication):
+        return Download.Door.API
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc and referer.netloc != request.get_host():
+        return Download.Door.SESSION
+    if referer.path.startswith(url_path("admin:index")):
+        return Download.Door.ADMIN
+    if referer.path.startswith(url_path("dashboard:home")):
+        return Download.Door.DASHBOARD
+    return Download.Door.SESSION
+
+
+def original_response(document: Document, handle: BinaryIO) -> HttpResponseBase:
+    """The answer carrying the original: its bytes streamed from the checked handle, or, with
+    ORIGINALS_SENDFILE, no body and the header telling the web server which file to send."""
+    media_type = originals.original_media_type(document)
+    response: HttpResponseBase
+    if settings.ORIGINALS_SENDFILE == "":
+        response = FileResponse(handle, content_type=media_type)
+    else:
+        handle.close()
+        response = HttpResponse(content_type=media_type)
+        if settings.ORIGINALS_SENDFILE == "x-accel-redirect":
+            location = settings.ORIGINALS_INTERNAL_LOCATION + quote(document.file.name or "")
+            response["X-Accel-Redirect"] = location
+        else:
+            response["X-Sendfile"] = str(originals.original_path(document))
+    response["Content-Disposition"] = originals.original_content_disposition(document)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened in a browser after all (some open downloads), an HTML or SVG original runs no
+    # script and reaches nothing of this site.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class SearchParams(serializers.Serializer[Any]):
@@ -192,7 +321,7 @@ class DocumentSearchView(APIView):
             {
                 "results": [
                     {
-                        **DocumentSerializer(hit.document).data,
+                        **DocumentSerializer(hit.document, context={"request": request}).data,
                         "rank": hit.rank,
                         "snippet": str(hit.snippet),
                     }

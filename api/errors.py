@@ -10,7 +10,8 @@ field at fault, ``fields`` maps each of them to what is wrong with it (empty whe
 about a field). Domain errors from the services are mapped here, so views never catch them:
 ``django.core.exceptions.ValidationError`` → 400, ``TransitionNotAllowed`` → 409, a database
 constraint that still fired (a race) → 409, a statement cut off by the web requests' time limit
-(``WEB_STATEMENT_TIMEOUT_MS``) → 503 ``timeout``.
+(``WEB_STATEMENT_TIMEOUT_MS``) → 503 ``timeout``; a document's original whose stored file is
+missing or changed → 410 ``original_unavailable``.
 
 The deadline calculator keeps its older top-level ``{"code", "message", "errors"}`` (a stable
 interface, docs/design.md) and carries this ``error`` object beside it.
@@ -54,8 +55,18 @@ ERROR_CODES = (
     "transition_not_allowed",
     "conflict",
     "timeout",
+    "original_unavailable",
     "server_error",
 )
+
+
+class OriginalUnavailable(exceptions.APIException):
+    """410: a document's stored file is missing, unreadable or no longer the bytes recorded
+    (documents.originals); logged for the operators, who restore it from a backup."""
+
+    status_code = status.HTTP_410_GONE
+    default_code = "original_unavailable"
+    default_detail = "The stored file of this document cannot be handed out."
 
 
 _NON_FIELD = "non_field_errors"

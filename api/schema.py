@@ -3,7 +3,8 @@
 Added to each operation that does not document them itself (the calculator does, with its own
 400): 400 (a parameter or field is invalid), 401 (no or bad credentials), 403 (the role does not
 allow it), 404 (no such record or page), 409 (a write the workflow refuses), 429 (too many failed
-token attempts), all as ``{"error": {"code", "message", "fields"}}`` (``api.errors``).
+token attempts), all as ``{"error": {"code", "message", "fields"}}`` (``api.errors``); an error
+response a view declares with its description alone gets the same shape.
 """
 
 from __future__ import annotations
@@ -78,4 +79,9 @@ def add_error_responses(result: dict[str, Any], **_: Any) -> dict[str, Any]:
                         "description": _DESCRIPTIONS[code],
                         "content": {"application/json": {"schema": ref}},
                     }
+            # An error a view declares itself, by its description alone (the original's 410),
+            # is in the same shape.
+            for code, response in responses.items():
+                if code[:1] in ("4", "5") and "content" not in response:
+                    response["content"] = {"application/json": {"schema": ref}}
     return result

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 
 from core.paging import search_last_page, search_too_deep
 from dashboard.views import dashboard_page
-from documents import selectors
+from documents import originals, selectors
 from documents.models import Document, Exemption, Release
 from requests_app.models import Lawsuit, RecordsRequest
 
@@ -154,6 +154,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "d": document,
             "q": q,
             "snippet": selectors.snippet_for(document, q) if q else "",
+            "original": originals.original_description(document) if document.has_original else "",
             "nav": "documents",
         },
     )

@@ -12,8 +12,12 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Releases and documents"
     default_auto_field = "django.db.models.BigAutoField"
 
-    # Every role reads these; staff upload releases and correct their documents.
-    role_readable: ClassVar[tuple[str, ...]] = ("release", "document", "exemption", "fixitycheck")
+    # Every role reads these (downloads too: lawyers are asked who saw what); staff upload
+    # releases and correct their documents.
+    role_readable: ClassVar[tuple[str, ...]] = (
+        *("release", "document", "exemption", "fixitycheck"),
+        "download",
+    )
     role_grants: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {
         STAFF: {"release": FULL, "document": EDIT},
     }

@@ -8,6 +8,7 @@ foreign key on PostgreSQL and the equivalent triggers on SQLite).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -270,6 +271,46 @@ class Document(models.Model):
 
     def get_admin_url(self) -> str:
         return reverse("admin:documents_document_change", args=[self.pk])
+
+    @property
+    def has_original(self) -> bool:
+        """Whether there are stored bytes to download (a document withheld in full has none)."""
+        return bool(self.file)
+
+
+class Download(models.Model):
+    """One original handed out: who, when, which document, through which door. Lawyers are
+    asked who saw what; this is the answer. Rows are only ever added (documents.originals).
+
+    The document's name and hash are copied in, and the person's login name, so the record
+    still says what was seen, and by whom, after the document or the login is deleted."""
+
+    class Door(models.TextChoices):
+        API = "api", _("API (token)")
+        DASHBOARD = "dashboard", _("Dashboard")
+        ADMIN = "admin", _("Admin")
+        SESSION = "session", _("Signed-in browser, page not known")
+
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, related_name="downloads"
+    )
+    document_name = models.CharField(max_length=500)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField("login", max_length=150)
+    door = models.CharField(max_length=10, choices=Door.choices)
+    downloaded_at = models.DateTimeField("when")
+
+    class Meta:
+        ordering = ["-downloaded_at", "-pk"]
+        # The foreign keys' own indexes find a document's or a person's downloads.
+        indexes = [models.Index(fields=["-downloaded_at", "-id"], name="download_newest_first")]
+
+    def __str__(self) -> str:
+        when = f"{self.downloaded_at:%Y-%m-%d %H:%M}"
+        return f"{self.username} downloaded {self.document_name} at {when}"
 
 
 class FixityCheck(models.Model):

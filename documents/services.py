@@ -53,7 +53,7 @@ from documents.ingest.charsets import decode_text
 from documents.ingest.emails import EmptyInput, ParseError, iter_mbox, parse_email
 from documents.ingest.pdfs import PAGE_SEPARATOR, PdfEncrypted, PdfError, PdfStop, parse_pdf
 from documents.ingest.sniff import sniff
-from documents.models import Document, Exemption, Release
+from documents.models import Document, Download, Exemption, Release
 from documents.staging import stage_files, staged_name, staging_root
 from requests_app.models import RecordsRequest
 
@@ -1226,3 +1226,40 @@ def count_units(paths: Sequence[Path | str]) -> int:
         except (OSError, zipfile.BadZipFile):
             total += 1
     return total
+
+
+# --- Downloads of originals ------------------------------------------------------------------
+
+
+def download_record(*, document: Document, user: Any, door: str) -> Download | None:
+    """Record that ``user`` downloaded the original of ``document`` through ``door``.
+
+    In a savepoint of its own: the download is the point, so a record that cannot be written
+    (the database refusing it) rolls back only itself, never a transaction the caller is in,
+    and is logged with everything it would have held instead; the caller hands the file out
+    all the same. Returns the record, or None when it could not be written."""
+    moment = timezone.now()
+    try:
+        with transaction.atomic():
+            return Download.objects.create(
+                document=document,
+                document_name=document.original_name[:500],
+                sha256=document.sha256,
+                user=user,
+                username=user.get_username()[:150],
+                door=door,
+                downloaded_at=moment,
+            )
+    except DatabaseFailure:
+        log.exception(
+            "download not recorded: %s (user %s) downloaded document %s (%s, SHA-256 %s) "
+            "through the %s at %s",
+            user.get_username(),
+            user.pk,
+            document.pk,
+            document.original_name,
+            document.sha256,
+            door,
+            moment.isoformat(),
+        )
+        return None

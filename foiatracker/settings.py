@@ -242,7 +242,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-MEDIA_URL = "media/"
+# The stored documents. No MEDIA_URL: nothing serves this folder, and its storage has no URLs
+# (core/storage.py); an original is read through the API, which checks who asks and records it.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # WhiteNoise serves STATIC_ROOT and warns on every start if it is missing; create both folders
 # when we may (a read-only image has them already).
@@ -250,13 +251,32 @@ for _folder in (STATIC_ROOT, MEDIA_ROOT):
     with contextlib.suppress(OSError):
         _folder.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "core.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Who sends the bytes of a document's original (GET /api/v1/documents/{id}/original/), once the
+# tracker has checked the caller, the file's hash, and recorded the download: "" (Django streams
+# them), "x-accel-redirect" (nginx, from an `internal` location at ORIGINALS_INTERNAL_LOCATION
+# mapped onto MEDIA_ROOT: README, "Deployment") or "x-sendfile" (Apache's mod_xsendfile,
+# lighttpd; the header names the file's absolute path).
+ORIGINALS_SENDFILE_MODES = ("", "x-accel-redirect", "x-sendfile")
+ORIGINALS_SENDFILE = os.environ.get("ORIGINALS_SENDFILE", "").strip().lower()
+if ORIGINALS_SENDFILE not in ORIGINALS_SENDFILE_MODES:
+    raise ImproperlyConfigured(
+        f"ORIGINALS_SENDFILE={os.environ['ORIGINALS_SENDFILE']!r} is not one of: empty (Django "
+        "sends the files), x-accel-redirect (nginx), x-sendfile (Apache, lighttpd)"
+    )
+ORIGINALS_INTERNAL_LOCATION = os.environ.get("ORIGINALS_INTERNAL_LOCATION", "/_originals/")
+if not re.fullmatch(r"/(?:(?!\.\.?/)[A-Za-z0-9._~-]+/)+", ORIGINALS_INTERNAL_LOCATION):
+    raise ImproperlyConfigured(
+        f"ORIGINALS_INTERNAL_LOCATION={ORIGINALS_INTERNAL_LOCATION!r} is not a path that starts "
+        "and ends with / (letters, digits, . _ ~ -), e.g. /_originals/"
+    )
 
 # Email: printed to the console unless EMAIL_HOST is set (Django 6.1's MAILERS setting).
 _EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -37,7 +37,7 @@ from tests.celery_worker import (
     start_worker,
     stop,
 )
-from tests.documents.fixture_files import FIXTURES, upload
+from tests.documents.fixture_files import FIXTURES, release_form, upload
 from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory, api_key_for
 from tests.reminders.test_reminder_delivery import (
     FROZEN,
@@ -103,18 +103,6 @@ def own_redis() -> Iterator[RedisServer]:
     server.stop()
 
 
-def _release_form(request, lawsuit) -> dict:
-    return {
-        "request": request.pk,
-        "lawsuit": lawsuit.pk,
-        "released_on": "2020-06-17",
-        "pages_released": "0",
-        "pages_withheld_in_full": "0",
-        "pages_withheld_in_part": "0",
-        "uploads": [upload("mbox/release.mbox"), upload("pdf/three_pages.pdf")],
-    }
-
-
 def test_redis_down_while_staff_upload_and_the_api_is_read_then_back(
     own_redis, settings, staff_client
 ):
@@ -146,7 +134,7 @@ def test_redis_down_while_staff_upload_and_the_api_is_read_then_back(
 
             own_redis.stop()
             response = staff_client.post(
-                reverse("admin:documents_release_add"), _release_form(request, lawsuit), follow=True
+                reverse("admin:documents_release_add"), release_form(request, lawsuit), follow=True
             )
             assert response.status_code == 200
             assert "a background worker reads them as soon as one is reachable" in (

@@ -106,6 +106,29 @@ def test_ingestion_limits_that_make_no_sense_stop_start_up(tmp_path, env, messag
 
 
 @pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ORIGINALS_SENDFILE": "nginx"}, "ORIGINALS_SENDFILE='nginx' is not one of"),
+        ({"ORIGINALS_SENDFILE": "x-accel"}, "ORIGINALS_SENDFILE='x-accel' is not one of"),
+        ({"ORIGINALS_INTERNAL_LOCATION": "_originals"}, "ORIGINALS_INTERNAL_LOCATION='_origi"),
+        ({"ORIGINALS_INTERNAL_LOCATION": "/a b/"}, "is not a path that starts and ends with /"),
+        ({"ORIGINALS_INTERNAL_LOCATION": "/../"}, "is not a path that starts and ends with /"),
+    ],
+)
+def test_a_sendfile_setting_that_makes_no_sense_stops_start_up(tmp_path, env, message):
+    done = run_manage("check", env={**PRODUCTION, **env, "FOIATRACKER_VAR_DIR": str(tmp_path)})
+    assert done.returncode != 0
+    assert message in done.stderr
+
+
+def test_the_sendfile_modes_are_read_as_written(tmp_path):
+    for mode in ("", "x-accel-redirect", "X-Sendfile "):
+        env = {**PRODUCTION, "ORIGINALS_SENDFILE": mode, "FOIATRACKER_VAR_DIR": str(tmp_path)}
+        done = run_manage("check", env=env)
+        assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [("1", True), ("TRUE", True), ("on", True), ("no", False), ("0", False), ("", False)],
 )

@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
 from documents.models import Release
 from requests_app.workflow import RequestStatus
 from tests.celery_worker import new_queue, sending_to, start_worker, stop
+from tests.documents.fixture_files import release_form
 from tests.factories import LawsuitFactory, RecordsRequestFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,20 +58,7 @@ def test_an_uploaded_release_is_ingested_by_a_real_worker(worker, staff_client):
     lawsuit.requests.add(request)
     response = staff_client.post(
         reverse("admin:documents_release_add"),
-        {
-            "request": request.pk,
-            "lawsuit": lawsuit.pk,
-            "released_on": "2020-06-17",
-            "pages_released": "0",
-            "pages_withheld_in_full": "0",
-            "pages_withheld_in_part": "0",
-            "uploads": [
-                SimpleUploadedFile("release.mbox", (FIXTURES / "mbox/release.mbox").read_bytes()),
-                SimpleUploadedFile(
-                    "three_pages.pdf", (FIXTURES / "pdf/three_pages.pdf").read_bytes()
-                ),
-            ],
-        },
+        release_form(request, lawsuit),
     )
     assert response.status_code == 302
     release = Release.objects.get()

@@ -3,15 +3,20 @@
 ``build_records(n)`` makes n chains (plus one department with a component): a request with a
 topic, a tracking number, events, an appeal, a lawsuit over it, deadlines on all three (one
 overdue on the frozen date the tests use), a release under the lawsuit with a document citing an
-exemption. Rows are written directly (not through services): these tests are about reading.
+exemption, its bytes stored as ingestion stores them. Rows are written directly (not through
+services): these tests are about reading.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from documents.models import Document, Exemption, Release
 from reminders.models import Reminder
@@ -133,14 +138,26 @@ def build_records(n: int, *, owner: Any = None) -> Records:
             pages_withheld_in_part=1,
         )
         release.exemptions.add(b5)
+        subject = '=HYPERLINK("http://example.org")' if i == 0 else f"Meeting {k}"
+        message = (
+            f"From: cto@dea.example\r\nTo: staff@dea.example\r\nSubject: {subject}\r\n"
+            f"Date: Fri, 15 Sep 2017 10:00:00 -0400\r\n\r\nMessage {k}.\r\n"
+        ).encode()
+        digest = hashlib.sha256(message).hexdigest()
+        stored = default_storage.save(
+            f"documents/{request.pk}/{digest[:2]}/{digest}", ContentFile(message)
+        )
         document = Document.objects.create(
             release=release,
             request=request,
+            file=stored,
             original_name=f"msg-{k}.eml",
             source=f"msg-{k}.eml",
             kind=Document.Kind.EMAIL,
-            subject='=HYPERLINK("http://example.org")' if i == 0 else f"Meeting {k}",
-            sha256=f"{k:064d}",
+            media_type="message/rfc822",
+            size=len(message),
+            subject=subject,
+            sha256=digest,
             redacted=True,
             pages_withheld=1,
         )

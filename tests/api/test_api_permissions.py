@@ -54,6 +54,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("/api/v1/releases/{id}/", "get"): READ,
     ("/api/v1/documents/", "get"): READ,
     ("/api/v1/documents/{id}/", "get"): READ,
+    ("/api/v1/documents/{id}/original/", "get"): READ,
     ("/api/v1/documents/search/", "get"): READ,
     ("/api/v1/reports/", "get"): READ,
     ("/api/v1/reports/overdue-deadlines/", "get"): READ,
@@ -138,6 +139,16 @@ def test_every_endpoint_and_method_for_every_persona():
             assert expected_ok, (path, method, persona, status, response.content[:300])
             if status == 403 or status == 401:
                 assert set(response.json()["error"]) == {"code", "message", "fields"}
+    # Every reader gets the original's bytes (the records' files are stored), nobody else.
+    original = {
+        persona: outcomes["/api/v1/documents/{id}/original/", "get", persona]
+        for persona in PERSONAS
+    }
+    assert original == {
+        "anonymous": 401,
+        "no_role": 403,
+        **dict.fromkeys(READ, 200),
+    }
     # Anonymous callers are told how to authenticate.
     assert clients["anonymous"].get("/api/v1/requests/")["WWW-Authenticate"] == "Token"
 

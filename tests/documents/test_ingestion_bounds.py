@@ -17,7 +17,7 @@ from django.urls import reverse
 from documents import services
 from documents.ingest.emails import parse_email
 from documents.models import Document, Release
-from tests.documents.fixture_files import FIXTURES
+from tests.documents.fixture_files import FIXTURES, release_form
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +206,7 @@ def test_an_upload_with_a_very_long_name_is_ingested(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
-            reverse("admin:documents_release_add"), _form(request, lawsuit, [upload])
+            reverse("admin:documents_release_add"), release_form(request, lawsuit, [upload])
         )
 
     assert response.status_code == 302
@@ -216,18 +216,6 @@ def test_an_upload_with_a_very_long_name_is_ingested(
 
 
 # -- upload size -----------------------------------------------------------------------------------
-
-
-def _form(request, lawsuit, files):
-    return {
-        "request": request.pk,
-        "lawsuit": lawsuit.pk,
-        "released_on": "2020-06-17",
-        "pages_released": "0",
-        "pages_withheld_in_full": "0",
-        "pages_withheld_in_part": "0",
-        "uploads": files,
-    }
 
 
 def test_an_oversized_file_is_refused_and_nothing_saved(
@@ -241,7 +229,7 @@ def test_an_oversized_file_is_refused_and_nothing_saved(
     ]
 
     response = staff_client.post(
-        reverse("admin:documents_release_add"), _form(request, lawsuit, files)
+        reverse("admin:documents_release_add"), release_form(request, lawsuit, files)
     )
 
     assert response.status_code == 200
@@ -267,7 +255,7 @@ def test_files_together_over_the_request_limit_are_refused(
     files = [SimpleUploadedFile(f"{n}.txt", b"x" * 80) for n in range(2)]
 
     response = staff_client.post(
-        reverse("admin:documents_release_add"), _form(request, lawsuit, files)
+        reverse("admin:documents_release_add"), release_form(request, lawsuit, files)
     )
 
     assert response.status_code == 200

@@ -17,23 +17,11 @@ from django.utils import timezone
 from core.tasks import waiting_work_requeue
 from documents import selectors, services, tasks
 from documents.models import Release
-from tests.documents.fixture_files import upload
+from tests.documents.fixture_files import release_form, upload
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 7, 12, tzinfo=datetime.UTC)
 Ingestion = Release.Ingestion
-
-
-def _form(lawsuit, request) -> dict:
-    return {
-        "request": request.pk,
-        "lawsuit": lawsuit.pk,
-        "released_on": "2020-06-17",
-        "pages_released": "0",
-        "pages_withheld_in_full": "0",
-        "pages_withheld_in_part": "0",
-        "uploads": [upload("mbox/release.mbox"), upload("pdf/three_pages.pdf")],
-    }
 
 
 def test_an_upload_the_broker_refused_is_saved_then_ingested_once_the_sweep_runs(
@@ -42,10 +30,10 @@ def test_an_upload_the_broker_refused_is_saved_then_ingested_once_the_sweep_runs
     lawsuit, request = suit_and_request
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
-            reverse("admin:documents_release_add"), _form(lawsuit, request), follow=True
+            reverse("admin:documents_release_add"), release_form(request, lawsuit), follow=True
         )
     assert response.status_code == 200
-    assert "as soon as a worker is reachable" in response.content.decode()
+    assert "a background worker reads them as soon as one is reachable" in response.content.decode()
     release = Release.objects.get()
     assert (release.ingestion, len(release.staged)) == (Ingestion.PENDING, 2)
     assert release.ingestion_queued_at == NOW

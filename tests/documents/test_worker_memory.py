@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from documents.models import Release
 from tests.celery_worker import new_queue, sending_to, start_worker, stop
+from tests.documents.fixture_files import release_form
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: The address space the worker may map. An idle worker maps about 0.4 GB and one ingesting
@@ -95,15 +96,7 @@ def _upload(client, request, lawsuit, *files: SimpleUploadedFile) -> Release:
     before = set(Release.objects.values_list("pk", flat=True))
     response = client.post(
         reverse("admin:documents_release_add"),
-        {
-            "request": request.pk,
-            "lawsuit": lawsuit.pk,
-            "released_on": "2020-06-17",
-            "pages_released": "0",
-            "pages_withheld_in_full": "0",
-            "pages_withheld_in_part": "0",
-            "uploads": list(files),
-        },
+        release_form(request, lawsuit, list(files)),
     )
     assert response.status_code == 302, response.content[:2000]
     return Release.objects.exclude(pk__in=before).get()

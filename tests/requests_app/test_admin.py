@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.services import api_token_create
-from documents.models import FixityCheck
+from documents import services as document_services
+from documents.models import Document, Download, FixityCheck
 from reminders import outbox
 from requests_app import services
 from requests_app.admin.requests import RecordsRequestForm
@@ -56,6 +57,12 @@ def demo(db):
     # court schedule (none is public): add one of each so that every page has a record to open.
     appeal = AppealFactory()
     FixityCheck.objects.create()
+    # Nobody has downloaded the demo's originals yet.
+    document_services.download_record(
+        document=Document.objects.first(),
+        user=User.objects.get(username="demo"),
+        door=Download.Door.DASHBOARD,
+    )
     # The demo's deadlines are long past and settled: an open one gives the reminder outbox a row.
     DeadlineFactory(request=None, appeal=appeal, due_on=datetime.date(2026, 11, 30))
     outbox.reminders_sweep(now=datetime.datetime(2026, 11, 30, 14, tzinfo=datetime.UTC))
@@ -90,8 +97,8 @@ KEEPERS = {
 }
 # Appeals, deadlines and court schedules are added on their request's or lawsuit's page, where
 # the services can move the workflow and count the dates. Reminders are written by the sweep
-# alone, fixity checks by the check itself.
-CLOSED_TO_ADDING = {"appeal", "deadline", "courtschedule", "fixitycheck", "reminder"}
+# alone, fixity checks by the check itself, downloads by the originals' endpoint.
+CLOSED_TO_ADDING = {"appeal", "deadline", "courtschedule", "fixitycheck", "reminder", "download"}
 
 
 def logged_in_keeper(request, app: str, model: str) -> Client:
