@@ -3,6 +3,7 @@ document's original (its stored bytes, every download recorded)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote, urlsplit
 
@@ -211,7 +212,10 @@ class DocumentViewSet(ReadViewSet):
         content_negotiation_class=OriginalNegotiation,
     )
     def original(self, request: Request, pk: str | None = None) -> HttpResponseBase:
-        document = get_object_or_404(Document.objects.only(*ORIGINAL_FIELDS), pk=pk)
+        document = get_object_or_404(
+            self.get_queryset().prefetch_related(None).only(*ORIGINAL_FIELDS), pk=pk
+        )
+        self.check_object_permissions(request, document)
         if not document.has_original and document.withheld_in_full:
             raise exceptions.NotFound(
                 f"Document {document.pk} was withheld in full: no file was released."
@@ -256,7 +260,12 @@ def original_response(document: Document, handle: BinaryIO) -> HttpResponseBase:
         handle.close()
         response = HttpResponse(content_type=media_type)
         if settings.ORIGINALS_SENDFILE == "x-accel-redirect":
-            location = settings.ORIGINALS_INTERNAL_LOCATION + quote(document.file.name or "")
+            # The path checked, not the name as recorded: the web server sends what was hashed.
+            location = settings.ORIGINALS_INTERNAL_LOCATION + quote(
+                originals.original_path(document)
+                .relative_to(Path(settings.MEDIA_ROOT).resolve())
+                .as_posix()
+            )
             response["X-Accel-Redirect"] = location
         else:
             response["X-Sendfile"] = str(originals.original_path(document))

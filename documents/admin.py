@@ -100,7 +100,7 @@ def upload_saved_message(count: int) -> str:
         # The run starts once the save commits, after this message is written.
         return (
             f"{count} file(s) saved and read in this request, before this page was shown "
-            "(no background worker): the ingestion below says what was found."
+            "(no background worker): the release's page says what was found."
         )
     # Saved is the promise: the files are read once a worker is reachable, even if the broker
     # is down now (core.tasks, core.requeue).
@@ -173,11 +173,14 @@ class ReleaseForm(forms.ModelForm):
     kept_remove = forms.MultipleChoiceField(
         required=False, label="Kept from your last try", widget=KeptUploadsWidget
     )
-    # A signed, opaque reference to the files kept from the last try (documents.kept_uploads).
+    # A signed reference (readable, not forgeable) to the files kept from the last try
+    # (documents.kept_uploads).
     kept = forms.CharField(required=False, widget=forms.HiddenInput)
 
     #: The user the form keeps files for; the admin sets it on the class it makes per request.
     uploader_id: int | None = None
+    #: Set by the admin when it shows the form again after a save whose files the disk refused.
+    not_staged: services.UploadsNotStaged | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -196,15 +199,17 @@ class ReleaseForm(forms.ModelForm):
         # it cannot be used. Once the form is valid, `kept_uploads` holds it claimed for saving.
         self.kept_brought: KeptUploads | None = None
         self.kept_refused = ""
+        self.kept_unreachable = False
         self.kept_uploads: KeptUploads | None = None
         reference = self.data.get(self.add_prefix("kept")) if self.is_bound else None
-        if reference:
+        if reference and self.not_staged is None:
             try:
                 self.kept_brought = kept_uploads.kept_uploads_open(
                     reference=reference, user_id=self.uploader_id
                 )
             except kept_uploads.KeptUploadsRefused as refused:
                 self.kept_refused = str(refused)
+                self.kept_unreachable = isinstance(refused, kept_uploads.KeptUploadsUnreachable)
         self._offer_kept(self.kept_brought)
 
     def _offer_kept(self, kept: KeptUploads | None) -> None:
@@ -290,10 +295,20 @@ class ReleaseForm(forms.ModelForm):
         super().full_clean()
         if not self.is_bound:
             return
+        # Taken before any error is added: add_error drops the field's cleaned value.
+        uploads: list[Any] = self.cleaned_data.get("uploads") or []
+        if self.not_staged is not None:
+            # The save was rolled back: keep what it had, as for any other error.
+            self.add_error("uploads", self._not_staged_message(self.not_staged))
+            self._keep(self.not_staged.kept, set(), uploads)
+            return
         if self.kept_refused:
-            # Nothing is kept or saved from a form whose reference cannot be used.
+            # Nothing is saved from a form whose reference cannot be used.
             self.add_error("uploads", self.kept_refused)
-            self._carry_kept(None)
+            if self.kept_unreachable:
+                self._choose_again(uploads)  # the reference still holds: it stays in the form
+            else:
+                self._keep(None, set(), uploads)  # the files chosen now are kept all the same
             return
         removed = self._kept_removed()
         brought = self.kept_brought
@@ -303,15 +318,37 @@ class ReleaseForm(forms.ModelForm):
             try:
                 self.kept_uploads = kept_uploads.kept_uploads_claim(kept=brought, remove=removed)
                 return
+            except kept_uploads.KeptUploadsUnreachable as unreachable:
+                self.add_error("uploads", str(unreachable))
+                self._choose_again(uploads)
+                return
             except kept_uploads.KeptUploadsRefused as gone:  # saved by a twin of this form
                 self.add_error("uploads", str(gone))
                 brought = None
-        self._keep(brought, removed)
+        self._keep(brought, removed, uploads)
 
-    def _keep(self, brought: KeptUploads | None, removed: set[str]) -> None:
-        """The form has errors: keep the files chosen now (those within the limits) with the
-        ones brought, so the next try need not choose them again."""
-        uploads: list[Any] = self.cleaned_data.get("uploads") or []
+    def _choose_again(self, uploads: list[Any]) -> None:
+        """Name the files chosen now, which a form that keeps its reference cannot keep."""
+        if uploads:
+            names = ", ".join(services.display_name(f.name or "", 100) for f in uploads)
+            self.add_error(
+                "uploads", f"The file(s) you chose now ({names}) were not kept: choose them again."
+            )
+
+    @staticmethod
+    def _not_staged_message(failed: services.UploadsNotStaged) -> str:
+        chosen = [f.name or "" for f in failed.files] + [
+            f.name for f in (failed.kept.files if failed.kept else ())
+        ]
+        names = ", ".join(services.display_name(name, 100) for name in chosen)
+        return (
+            f"The release was not saved: the file(s) ({names}) could not be written "
+            "on the server (its disk is full or cannot be written). Try saving again in a moment."
+        )
+
+    def _keep(self, brought: KeptUploads | None, removed: set[str], uploads: list[Any]) -> None:
+        """The form has errors: keep the files chosen now (`uploads`, those within the limits)
+        with the ones brought, so the next try need not choose them again."""
         kept = None
         if (uploads or brought) and self.uploader_id is not None:
             try:
@@ -466,7 +503,24 @@ class ReleaseAdmin(admin.ModelAdmin):
             form.base_fields["uploads"].help_text = upload_help_text()
         # A class made for this request: the files a failed save keeps are this user's.
         form.uploader_id = request.user.pk
+        form.not_staged = getattr(request, "uploads_not_staged", None)
         return form
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.UploadsNotStaged as failed:
+            # Rolled back by now (the admin saves in one transaction): the same form is shown
+            # again with the reason, and keeps its files as any form with an error does.
+            log.warning("the files chosen on a release form could not be staged: %s", failed)
+            request.uploads_not_staged = failed  # type: ignore[attr-defined]
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="ingestion", ordering="ingestion")
     def ingestion_summary(self, obj: Release) -> str:

@@ -4,11 +4,12 @@ A browser cannot put a file back into a file input: when the release form has an
 files chosen with it would be lost. Instead they are written into the staging area
 (documents.staging) as a *kept batch*, `staging/kept/<token>/`, in the shape of a release's
 batch, with a record of whose it is and when it was last kept (`kept.json`). The form carries
-only a signed, opaque reference to the batch (django.core.signing: its token and the user's id,
-timestamped); a reference that was altered, is older than UPLOAD_KEEP_HOURS or is another user's
-is refused, and nothing in it is a path. When the form saves, the batch joins the release's
-staging folder by one rename and is ingested with the files chosen then, as if uploaded with
-them; a release's staged upload is then deleted only once its run has stored it, as any other.
+only a signed reference to the batch (django.core.signing: its token and the user's id,
+timestamped; signed, not secret); a reference that was altered, is older than UPLOAD_KEEP_HOURS
+or is another user's is refused, and nothing in it is a path. When the form saves, the batch
+joins the release's staging folder by one rename (after the files chosen then are written) and
+is ingested with them, as if uploaded with them; a release's staged upload is then deleted
+only once its run has stored it, as any other.
 
 Who has a batch is decided by renaming its folder, which is atomic: keeping more files into it,
 claiming it for a save and sweeping it each begin by renaming the folder, and whoever renames it
@@ -16,7 +17,10 @@ first has it; the others find it gone and say so (a form error, or nothing to sw
 claim refreshes the batch's time before it renames the folder, so a sweep reading the time after
 that leaves it alone, and one that read it before renames first and wins. The sweep
 (kept_uploads_sweep: hourly by Celery beat, at each keep, and `manage.py sweep_kept_uploads`)
-deletes the batches last kept more than UPLOAD_KEEP_HOURS ago, whose references have all expired.
+deletes the batches last kept more than UPLOAD_KEEP_HOURS ago, whose references have all expired,
+and the release staging folders (`staging/<id>/`) older than that whose release does not exist: a
+save that failed after its files were staged (its transaction rolled back) leaves them there.
+A disk that cannot be read or written is a form error naming the files, never a traceback.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 
+from documents.models import Release
 from documents.staging import STAGED_FILE, stage_files, staged_name, staging_root
 
 log = logging.getLogger(__name__)
@@ -51,13 +56,18 @@ _SALT = "documents.kept_uploads"
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 GONE = (
-    "The files kept from your last try are no longer on the server (they were saved with a "
-    "release, or removed once expired): choose them again if they are still needed."
+    "The files kept from your last try are no longer held for this form (this form may have "
+    "been sent twice, or they expired): choose them again if they are still needed."
 )
 
 
 class KeptUploadsRefused(Exception):
     """A kept batch that cannot be used; the message says why, in words for the form."""
+
+
+class KeptUploadsUnreachable(KeptUploadsRefused):
+    """The disk failed while reading or taking a kept batch (full, unwritable): the batch was
+    not renamed, so the form's reference to it still holds for a later try."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,7 @@ def kept_lifetime() -> datetime.timedelta:
 
 
 def kept_reference(kept: KeptUploads) -> str:
-    """The opaque reference the form carries: the batch's token and its owner, signed and
+    """The signed reference the form carries: the batch's token and its owner, signed and
     timestamped. It names no path; the batch's folder is made from the token alone."""
     return signing.dumps({"batch": kept.token, "user": kept.owner_id}, salt=_SALT)
 
@@ -187,9 +197,47 @@ def kept_uploads_sweep() -> int:
     before = time.time() - kept_lifetime().total_seconds()
     try:
         entries = list(kept_root().iterdir())
-    except FileNotFoundError:
-        return 0
-    return sum(_sweep_one(entry, before) for entry in entries)
+    except OSError as error:
+        if not isinstance(error, FileNotFoundError):
+            log.warning("the kept uploads could not be listed for the sweep: %s", error)
+        entries = []
+    swept = 0
+    for entry in entries:
+        # One entry that cannot be read or deleted must not stop a keep or the hourly task.
+        try:
+            swept += _sweep_one(entry, before)
+        except OSError as error:
+            log.warning("kept upload entry %s could not be swept: %s", entry.name, error)
+    try:
+        _sweep_orphaned_release_folders(before)
+    except OSError as error:
+        log.warning("the release staging folders could not be swept: %s", error)
+    return swept
+
+
+def _sweep_orphaned_release_folders(before: float) -> None:
+    """Delete `staging/<id>/` folders not touched since `before` whose release does not exist:
+    the files of a save whose transaction rolled back after they were staged. A save in progress
+    wrote its folder just now, so it is never touched."""
+    if not staging_root().exists():
+        return
+    folders = {
+        int(entry.name): entry
+        for entry in staging_root().iterdir()
+        if entry.name.isdigit() and entry.is_dir() and entry.stat().st_mtime < before
+    }
+    if not folders:
+        return
+    existing = set(Release.objects.filter(pk__in=folders).values_list("pk", flat=True))
+    for pk, folder in folders.items():
+        if pk in existing:
+            continue
+        try:
+            shutil.rmtree(folder)
+        except OSError as error:
+            log.warning("staging folder of missing release %s could not be deleted: %s", pk, error)
+        else:
+            log.info("staging folder of missing release %s was deleted", pk)
 
 
 def _sweep_one(entry: Path, before: float) -> bool:
@@ -237,7 +285,21 @@ def _take(kept: KeptUploads) -> Path:
         kept.folder.rename(taken)
     except FileNotFoundError:
         raise KeptUploadsRefused(GONE) from None
+    except OSError as error:
+        # Not renamed: the batch is where the form's reference finds it.
+        log.warning("kept upload batch %s could not be taken: %s", kept.token, error)
+        raise KeptUploadsUnreachable(unreachable_message(kept)) from None
     return taken
+
+
+def unreachable_message(kept: KeptUploads | None) -> str:
+    names = ", ".join(file.name for file in kept.files) if kept else ""
+    which = f" ({names})" if names else ""
+    return (
+        f"The files kept from your last try{which} could not be read or moved on the server "
+        "just now (its disk is full or cannot be written): they are still kept for this form, "
+        "try saving again in a moment."
+    )
 
 
 def _record(folder: Path, user_id: int) -> None:
@@ -259,7 +321,8 @@ def _remove(folder: Path, keys: Collection[str]) -> None:
 
 
 def _read(token: str) -> KeptUploads | None:
-    """The batch under `token`, None when it is not there (gone, or being renamed)."""
+    """The batch under `token`, None when it is not there (gone, or being renamed); refused as
+    unreachable when the disk will not let it be read."""
     folder = kept_root() / token
     try:
         record = json.loads((folder / RECORD).read_text())
@@ -271,6 +334,9 @@ def _read(token: str) -> KeptUploads | None:
         return KeptUploads(token=token, owner_id=int(record["user"]), files=kept)
     except FileNotFoundError:
         return None
+    except OSError as error:
+        log.warning("kept upload batch %s could not be read: %s", token, error)
+        raise KeptUploadsUnreachable(unreachable_message(None)) from None
     except (ValueError, KeyError, TypeError):
         log.warning("kept upload batch %s has an unreadable record; left to the sweep", token)
         return None

@@ -92,7 +92,8 @@ def original_path(document: Document) -> Path:
 def original_open(document: Document) -> BinaryIO:
     """The original, open at its first byte, once its size and SHA-256 are checked (read in
     chunks, never whole). The caller streams from this very handle, so the bytes sent are the
-    bytes checked even if the file were replaced meanwhile. Raises OriginalUnavailable, with
+    bytes checked even if the file were replaced by a rename meanwhile (stored files are
+    content-addressed and written once, never rewritten in place). Raises OriginalUnavailable, with
     a line in the log naming the document and the file."""
     path = original_path(document)
     try:

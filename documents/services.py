@@ -25,6 +25,7 @@ import hashlib
 import io
 import logging
 import os
+import shutil
 import tempfile
 import uuid
 import zipfile
@@ -86,6 +87,18 @@ def release_create(
     return release
 
 
+class UploadsNotStaged(Exception):
+    """The files chosen could not be written to the staging area (a full or unwritable disk).
+    The kept batch, if any, was not handed over: it is still in the kept area, claimed."""
+
+    def __init__(
+        self, *, files: Sequence[UploadedFile], kept: kept_uploads.KeptUploads | None
+    ) -> None:
+        self.files = list(files)
+        self.kept = kept
+        super().__init__("the chosen files could not be staged")
+
+
 def release_stage_uploads(
     *,
     release: Release,
@@ -97,22 +110,49 @@ def release_stage_uploads(
     Each file is stored under the release's staging folder by a name we make (its position), so
     nothing in the upload decides where bytes are written; the original name is kept beside it.
     Files kept from the form's earlier try (`kept`, claimed by the form) join as a batch of
-    their own, before the files chosen now, as if uploaded with them.
+    their own, before the files chosen now, as if uploaded with them. UploadsNotStaged when the
+    disk refuses the files chosen now; the kept batch is then left in the kept area.
     """
-    staged = []
-    if kept is not None:
-        staged += kept_uploads.kept_uploads_hand_over(
-            kept=kept, into=staging_root() / str(release.pk)
-        )
+    staged: list[str] = []
     if files:
         # A folder per batch: a second upload never overwrites a first one still waiting.
         folder = staging_root() / str(release.pk) / uuid.uuid4().hex
-        staged += [str(path) for path in stage_files(folder, files)]
+        try:
+            staged += [str(path) for path in stage_files(folder, files)]
+        except OSError as error:
+            # The kept batch is still in the kept area (handed over only below), so the form
+            # can keep it for the next try; the part written here goes.
+            shutil.rmtree(folder, ignore_errors=True)
+            _remove_if_empty(folder.parent)
+            raise UploadsNotStaged(files=files, kept=kept) from error
+    if kept is not None:
+        # Last, once nothing else can fail on the disk: should the transaction still roll
+        # back after this (the release is then not saved), the sweep of kept uploads deletes
+        # the release's staging folder once it is older than UPLOAD_KEEP_HOURS.
+        try:
+            handed = kept_uploads.kept_uploads_hand_over(
+                kept=kept, into=staging_root() / str(release.pk)
+            )
+        except OSError as error:
+            # Not renamed (or, if it was, left to that sweep): the new files go, and the form
+            # keeps what is still in the kept area.
+            for path in staged:
+                shutil.rmtree(Path(path).parent, ignore_errors=True)
+            _remove_if_empty(staging_root() / str(release.pk))
+            raise UploadsNotStaged(files=files, kept=kept) from error
+        staged = handed + staged
     with transaction.atomic():
         locked = Release.objects.select_for_update().get(pk=release.pk)
         locked.staged = [*locked.staged, *staged]
         locked.save(update_fields=["staged"])
     return staged
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """A release's staging folder made for files that could not be staged (another batch may
+    wait in it: then it stays)."""
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def release_upload(

@@ -3,7 +3,9 @@ followed in October 2019, the DEA emails released in June 2020, and the March 20
 over face recognition at airports (facts from public reporting; see docs/design.md, section 9).
 
 Where public reporting gives a month but not a day, the day is illustrative and the event says so.
-Everything is looked up before it is created, so loading the demo twice changes nothing.
+Everything is looked up before it is created, so loading the demo twice changes nothing. The live
+strand beside the historical case (follow-up requests, an appeal and a suit, dated from the day
+the demo is loaded) is invented for the demo and says so: ``sample_data.demo_follow_up``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from core import roles
+from core.today import organisation_today
 from reminders import outbox
 from reminders.calendar_feed import calendar_feed_issue
 from reminders.models import ReminderPreference
@@ -33,6 +36,7 @@ from requests_app.models import (
     Topic,
 )
 from requests_app.services import timeline
+from sample_data.demo_follow_up import People, demo_follow_up_seed
 
 DEMO_NOTE = "Demo data: summarises public reporting (June 2020); written for the demo."
 
@@ -73,6 +77,9 @@ RECORDS_SOUGHT = (
 # Month-level facts from public reporting; the day of filing is illustrative.
 FILED = datetime.date(2019, 1, 16)
 SUIT_FILED = datetime.date(2019, 10, 31)
+# The complaint's own header: "Case 1:19-cv-12242 Document 1 Filed 10/31/19" (D. Mass., ECF No. 1).
+# Its service date is not in the public reporting the demo follows, so none is recorded.
+SUIT_DOCKET = "1:19-cv-12242"
 DEA_RELEASE = datetime.date(2020, 6, 17)
 DHS_FILED = datetime.date(2019, 11, 5)
 DHS_SUIT_FILED = datetime.date(2020, 3, 12)
@@ -182,6 +189,16 @@ def demo_seed(*, password: str) -> DemoReport:
         email="lawyer@example.org",
     )
     lawyer.groups.add(Group.objects.get(name=roles.LAWYER))
+    # A reporting client: the API only (no admin login, no dashboard), so is_staff stays off.
+    reporter = _demo_user(
+        "reporter",
+        password,
+        report,
+        first_name="Sam",
+        last_name="Ortiz",
+        email="reporter@example.org",
+    )
+    reporter.groups.add(Group.objects.get(name=roles.REPORTING))
     # A real closure: Executive Order 13900 closed federal agencies on 2019-12-24. It is not a
     # statutory holiday, so it counts only because staff entered it.
     us = Jurisdiction.objects.get(code="US")
@@ -220,6 +237,7 @@ def demo_seed(*, password: str) -> DemoReport:
             district=District.D_MASS,
             plaintiffs="American Civil Liberties Union\nACLU of Massachusetts",
             filed_on=SUIT_FILED,
+            docket_number=SUIT_DOCKET,
             defendant_agencies=[agencies["DOJ"], agencies["FBI"], agencies["DEA"]],
             requests=doj_requests,
             counsel=[lawyer],
@@ -228,6 +246,10 @@ def demo_seed(*, password: str) -> DemoReport:
             by=demo,
         )
         report.add(f"lawsuit {lawsuit}")
+    elif not lawsuit.docket_number:
+        # Loaded before the demo recorded it.
+        services.lawsuit_update(lawsuit=lawsuit, changes={"docket_number": SUIT_DOCKET}, by=demo)
+        report.add(f"docket number {SUIT_DOCKET}")
 
     dea_request = doj_requests[2]
     if not dea_request.events.filter(kind=RequestEvent.Kind.INTERIM_RELEASE).exists():
@@ -267,6 +289,12 @@ def demo_seed(*, password: str) -> DemoReport:
             by=demo,
         )
         report.add(f"lawsuit {dhs_suit}")
+    report.created += demo_follow_up_seed(
+        today=organisation_today(),
+        agencies=agencies,
+        people=People(owner=demo, counsel=lawyer),
+        topics=topics,
+    )
     _reminders(demo=demo, lawyer=lawyer, report=report)
     return report
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: migrate, load the real agency directory and the demo case, print the login, and serve
+# `make run`: migrate, load the real agency directory and the demo case, print the logins, and serve
 # the admin, dashboard and API on http://127.0.0.1:8000. With REDIS_URL set, a Celery worker and
 # Celery beat run beside the web server; without it, background tasks run in-process.
 #
@@ -106,7 +106,10 @@ cat <<MSG
     admin      http://$HOST:$PORT/admin/
     API        http://$HOST:$PORT/api/v1/   (docs: /api/docs/; your tokens: /accounts/tokens/)
     health     http://$HOST:$PORT/healthz
-  login:       demo / ${DEMO_PASSWORD:-foiatracker-demo}   (lawyer / same password)
+  logins (password ${DEMO_PASSWORD:-foiatracker-demo} for each):
+    demo       Dana Reyes, staff and superuser: the admin
+    lawyer     Lee Okafor, lawyer: the dashboard
+    reporter   Sam Ortiz, reporting client: the API (lands on their tokens page)
   background:  $background
   links in emails and calendar feeds: ${SITE_URL:-SITE_URL from $env_file}
   Stop with Ctrl-C.

@@ -350,6 +350,33 @@ def test_with_x_accel_redirect_nginx_sends_the_file(api, stored, settings):
     assert Download.objects.get().door == Download.Door.API
 
 
+def test_the_web_server_is_told_the_path_that_was_checked_not_the_name_as_recorded(
+    api, stored, settings
+):
+    """A recorded name with a detour (``..``) or given absolute still names the checked file
+    inside MEDIA_ROOT: nginx refuses a URI holding ``..``, and would open what was not hashed."""
+    settings.ORIGINALS_SENDFILE = "x-accel-redirect"
+    settings.ORIGINALS_INTERNAL_LOCATION = "/_originals/"
+    document = stored["pdf"]
+    plain = document.file.name
+    first = plain.split("/", 1)[0]
+    for odd in (f"{first}/../{plain}", str(stored_path(document, settings).resolve())):
+        Document.objects.filter(pk=document.pk).update(file=odd)
+        response = api.get(url(document))
+        assert response.status_code == 200, odd
+        assert response["X-Accel-Redirect"] == f"/_originals/{plain}", odd
+
+
+def test_a_name_recorded_outside_media_root_is_never_handed_out(api, stored, settings):
+    document = stored["pdf"]
+    Document.objects.filter(pk=document.pk).update(file="../../../etc/passwd")
+    assert error(api.get(url(document)), 410)["code"] == "original_unavailable"
+    settings.ORIGINALS_SENDFILE = "x-sendfile"
+    response = api.get(url(document))
+    assert error(response, 410)["code"] == "original_unavailable"
+    assert "X-Sendfile" not in response
+
+
 def test_with_x_sendfile_the_header_names_the_file(api, stored, settings):
     settings.ORIGINALS_SENDFILE = "x-sendfile"
     document = stored["pdf"]

@@ -94,8 +94,7 @@ def demo(settings, live_server) -> Iterator[Lawsuit]:
             due_on=D(2020, 7, 8),
             court_order="ECF No. 31 (illustrative, for the browser test)",
         )
-        # The demo's DEA release gives no page counts; a second, illustrative production gives
-        # the chart bars to draw.
+        # Beside the demo's DEA release, a second, illustrative production: two bars to draw.
         fbi = lawsuit.requests.get(agency__abbreviation="FBI")
         release_create(
             request=fbi,
@@ -161,10 +160,12 @@ def test_open_the_lawsuit_see_the_productions_chart_and_print_a_memo(page, live_
     assert chart.is_visible()
     assert chart.get_attribute("role") == "img"
     assert "Pages released and withheld" in chart.locator("title").first.text_content()
-    # Three legend swatches, then the FBI production's three segments (the DEA one has none).
-    assert chart.locator("rect").count() == 6
+    # Three legend swatches, then three segments for each production: the DEA release's
+    # (1 page released, 12 withheld in full, 4 in part) and the FBI production's.
+    assert chart.locator("rect").count() == 9
+    assert chart.get_by_text("17 pages").is_visible()
     assert chart.get_by_text("167 pages").is_visible()
-    assert chart.get_by_text("page counts not entered").is_visible()
+    assert chart.get_by_text("page counts not entered").count() == 0
     assert page.locator("#productions-table").is_visible()  # the chart's text alternative
     vaughn = page.get_by_role("link", name="Vaughn index as CSV")
     assert vaughn.get_attribute("href").endswith(f"/vaughn/lawsuit/{demo.pk}/?format=csv")
@@ -287,12 +288,16 @@ def test_mine_this_week_and_the_requests_list(page, live_server):
     assert "litigation=no" in page.url
     assert "mine=1" in page.url
     rows = page.locator("tbody tr")
-    assert rows.count() == 1
-    assert "Due in 1 day" in rows.first.inner_text()
-    assert "Jul 2, 2020" in rows.first.inner_text()
-    assert "Lee Okafor" in rows.first.inner_text()
+    # This request, and the demo's three follow-ups the lawyer is assigned to that no suit covers
+    # (the overdue one first: the soonest deadline leads).
+    assert rows.count() == 4
+    assert "Overdue" in rows.first.inner_text()
+    row = rows.filter(has_text="Clearview AI contracts")
+    assert "Due in 1 day" in row.inner_text()
+    assert "Jul 2, 2020" in row.inner_text()
+    assert "Lee Okafor" in row.inner_text()
     shot(page, "10-requests-mine-not-in-litigation")
-    rows.first.get_by_role("link", name=re.compile("Clearview")).click()
+    row.get_by_role("link", name=re.compile("Clearview")).click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name=re.compile("Clearview AI contracts")).count() >= 1
 

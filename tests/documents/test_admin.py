@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from documents import services
 from documents.models import Document, Exemption, Release
-from tests.documents.fixture_files import FIXTURES, upload
+from tests.documents.fixture_files import FIXTURES, release_form, upload
 from tests.factories import LawsuitFactory, RecordsRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +27,15 @@ def test_staff_upload_a_release_and_it_is_ingested(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             url,
-            {
-                "request": request.pk,
-                "lawsuit": lawsuit.pk,
-                "released_on": "2020-06-17",
-                "description": "DEA emails",
-                "pages_released": "12",
-                "pages_withheld_in_full": "3",
-                "pages_withheld_in_part": "2",
-                "uploads": [upload("mbox/release.mbox"), upload("pdf/truncated.pdf")],
-            },
+            release_form(
+                request,
+                lawsuit,
+                uploads=[upload("mbox/release.mbox"), upload("pdf/truncated.pdf")],
+                description="DEA emails",
+                pages_released="12",
+                pages_withheld_in_full="3",
+                pages_withheld_in_part="2",
+            ),
         )
     assert response.status_code == 302
     release = Release.objects.get()
@@ -75,14 +74,7 @@ def test_a_release_under_a_suit_that_does_not_cover_the_request_is_refused(staff
     lawsuit = LawsuitFactory()
     response = staff_client.post(
         reverse("admin:documents_release_add"),
-        {
-            "request": request.pk,
-            "lawsuit": lawsuit.pk,
-            "released_on": "2020-06-17",
-            "pages_released": "0",
-            "pages_withheld_in_full": "0",
-            "pages_withheld_in_part": "0",
-        },
+        release_form(request, lawsuit, uploads=[]),
     )
     assert response.status_code == 200
     assert "does not cover this request" in response.content.decode()
@@ -182,21 +174,16 @@ def test_save_says_the_files_were_read_when_they_were_read_in_the_request(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             reverse("admin:documents_release_add"),
-            {
-                "request": request.pk,
-                "lawsuit": lawsuit.pk,
-                "released_on": "2020-06-17",
-                "pages_released": "0",
-                "pages_withheld_in_full": "0",
-                "pages_withheld_in_part": "0",
-                "uploads": [upload("pdf/three_pages.pdf")],
-            },
+            release_form(request, lawsuit, uploads=[upload("pdf/three_pages.pdf")]),
         )
     assert response.status_code == 302
     said = [str(m) for m in response.wsgi_request._messages]
     assert len(said) == 2  # the file's, then the admin's own "added successfully"
     assert said[0].startswith("1 file(s) saved and read in this request")
     assert "no background worker" in said[0]
+    # A plain Save goes back to the list: the outcome is on the release's page, not below.
+    assert said[0].endswith("the release's page says what was found.")
+    assert response.url == reverse("admin:documents_release_changelist")
     release = Release.objects.get()
     assert release.ingestion == Release.Ingestion.DONE
     assert (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from documents import kept_uploads, tasks
+from documents import admin as admin_module
+from documents import kept_uploads, services, tasks
 from documents.kept_uploads import (
     KeptUploadsRefused,
     kept_root,
@@ -28,7 +30,7 @@ from documents.kept_uploads import (
 )
 from documents.models import Document, Release
 from documents.staging import staging_root
-from tests.documents.fixture_files import FIXTURES, upload
+from tests.documents.fixture_files import FIXTURES, release_form, upload
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +41,8 @@ TEXT = (FIXTURES / "email/msg_40.txt").read_bytes()
 
 
 def fields(request, **more) -> dict:
-    return {
-        "request": request.pk,
-        "released_on": "2020-06-17",
-        "pages_released": "0",
-        "pages_withheld_in_full": "0",
-        "pages_withheld_in_part": "0",
-        **more,
-    }
+    """The add form as a paralegal fills it, choosing no file unless `uploads` says."""
+    return release_form(request, **{"uploads": [], **more})
 
 
 def add(client: Client, data: dict):
@@ -119,11 +115,13 @@ def test_files_chosen_with_an_error_on_another_field_are_kept_and_listed(
     ]
     assert kept_bytes() == sorted([PDF, TEXT])
     assert kept.folder.parent == staging_root() / "kept"
-    # The form carries a signed reference, opaque: no path, not even the batch's folder name.
+    # The form carries a signed reference (its token and owner), not a path.
     reference = reference_of(response)
     assert f'name="kept" value="{reference}"' in page
-    assert "/" not in reference
-    assert kept.token not in reference
+    assert signing.loads(reference, salt="documents.kept_uploads") == {
+        "batch": kept.token,
+        "user": form_of(response).uploader_id,
+    }
 
 
 def test_the_add_page_shows_no_kept_list_when_nothing_is_kept(staff_client):
@@ -224,8 +222,8 @@ def test_the_same_form_sent_twice_saves_its_kept_files_once(staff_client, suit_a
 
     assert twin.status_code == 200
     assert upload_errors(twin) == [
-        "The files kept from your last try are no longer on the server (they were saved with a "
-        "release, or removed once expired): choose them again if they are still needed."
+        "The files kept from your last try are no longer held for this form (this form may have "
+        "been sent twice, or they expired): choose them again if they are still needed."
     ]
     assert Release.objects.count() == 1
     assert Document.objects.count() == 1
@@ -276,7 +274,7 @@ def test_a_file_removed_on_a_try_that_fails_again_leaves_the_list_at_once(
     # The list has a new reference; the one the first page carried finds nothing any more.
     assert reference_of(second) != reference_of(first)
     stale = add(staff_client, fields(request, released_on="", kept=reference_of(first)))
-    assert "no longer on the server" in upload_errors(stale)[0]
+    assert "no longer held for this form" in upload_errors(stale)[0]
 
 
 def test_a_disk_that_cannot_keep_the_files_says_to_choose_them_again(
@@ -341,9 +339,16 @@ def test_a_reference_altered_expired_or_another_user_s_is_refused_and_nothing_sa
     assert says in error
     assert not Release.objects.exists()
     assert not Document.objects.exists()
-    # Nothing kept from this form, no reference sent back; the owner's files are as they were.
-    assert reference_of(response) == ""
-    assert kept_bytes() == [PDF]
+    # The file chosen with it is kept for this user, under a reference of its own; the batch
+    # the refused reference named is as it was.
+    assert [f.name for f in form_of(response).kept_brought.files] == ["msg_40.txt"]
+    with time_machine.travel(at, tick=False):
+        mine = kept_uploads_open(
+            reference=reference_of(response), user_id=response.wsgi_request.user.pk
+        )
+    assert mine.files == form_of(response).kept_brought.files
+    # (the expired batch went with the sweep that this keep ran)
+    assert kept_bytes() == ([TEXT] if how == "expired" else sorted([PDF, TEXT]))
     if how != "expired":
         with time_machine.travel(at, tick=False):
             assert save(fields(request, kept=reference_of(first))).status_code == 302
@@ -359,18 +364,20 @@ def test_a_signed_reference_naming_a_path_is_refused(staff_user, settings):
         kept_uploads_open(reference=forged, user_id=staff_user.pk)
 
 
-def test_names_in_kept_uploads_never_choose_where_bytes_are_written(
-    staff_client, suit_and_request, settings, tmp_path
-):
-    _, request = suit_and_request
-    settings.MEDIA_ROOT = tmp_path / "media"  # so that everything written under tmp_path is ours
-    evil = SimpleUploadedFile("../../escape.eml", b"Subject: x\n\nbody")
+def test_names_in_kept_uploads_never_choose_where_bytes_are_written(staff_user, settings, tmp_path):
+    # Called directly: a browser (and the test client) sends only the base name, a hand-made
+    # request need not.
+    # Everything written under tmp_path is ours; the name climbs from the batch's folder
+    # (media/staging/kept/<token>) out of the media root, to tmp_path/outside.
+    settings.MEDIA_ROOT = tmp_path / "outside" / "media"
+    evil = SimpleUploadedFile("x.eml", b"Subject: x\n\nbody")
+    evil._name = "../../../../escape.eml"  # past the setter, which would strip the path
+    assert evil.name == "../../../../escape.eml"
 
-    response = add(staff_client, with_an_error(request, evil))
+    batch = kept_uploads_keep(user_id=staff_user.pk, kept=None, files=[evil])
 
-    (kept,) = form_of(response).kept_brought.files
+    (kept,) = batch.files
     assert kept.name == "escape.eml"
-    assert "escape.eml (" in response.content.decode()
     media = Path(settings.MEDIA_ROOT).resolve()
     written = [p.resolve() for p in tmp_path.rglob("*") if p.is_file()]
     assert written
@@ -433,7 +440,7 @@ def test_the_sweep_and_a_save_never_both_have_a_batch(staff_user):
         taken = kept_uploads_claim(kept=claimed)
     with time_machine.travel(FROZEN + 24 * HOUR + datetime.timedelta(seconds=1), tick=False):
         assert kept_uploads_sweep() == 1
-        with pytest.raises(KeptUploadsRefused, match="no longer on the server"):
+        with pytest.raises(KeptUploadsRefused, match="no longer held for this form"):
             kept_uploads_claim(kept=swept)
     assert taken.folder.is_dir()
     assert kept_bytes() == [b"b"]
@@ -559,3 +566,171 @@ def test_kept_files_count_towards_the_files_one_upload_may_carry(
     ]
     assert not Release.objects.exists()
     assert kept_bytes() == [b"a", b"b"]
+
+
+# --- a disk that fails --------------------------------------------------------------------------
+
+
+def _disk_full(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+def test_a_disk_full_while_saving_saves_nothing_and_keeps_every_file_for_the_next_try(
+    staff_client, suit_and_request, save, monkeypatch
+):
+    _, request = suit_and_request
+    first = add(staff_client, with_an_error(request, upload("pdf/three_pages.pdf")))
+    # The disk fills while the save writes the files chosen now into the release's folder.
+    monkeypatch.setattr(services, "stage_files", _disk_full)
+
+    response = save(fields(request, kept=reference_of(first), uploads=[upload("email/msg_40.txt")]))
+
+    assert response.status_code == 200
+    assert upload_errors(response) == [
+        "The release was not saved: the file(s) (msg_40.txt, three_pages.pdf) could not be "
+        "written on the server (its disk is full or cannot be written). Try saving again in a "
+        "moment."
+    ]
+    assert not Release.objects.exists()
+    # Nothing is left in a release's folder; both files are kept, listed, for the next try.
+    assert [p.name for p in staging_root().iterdir()] == ["kept"]
+    assert [f.name for f in form_of(response).kept_brought.files] == [
+        "three_pages.pdf",
+        "msg_40.txt",
+    ]
+    assert kept_bytes() == sorted([PDF, TEXT])
+
+    monkeypatch.undo()
+    assert save(fields(request, kept=reference_of(response))).status_code == 302
+    assert sorted(Document.objects.values_list("original_name", flat=True)) == [
+        "msg_40.txt",
+        "three_pages.pdf",
+    ]
+    assert kept_bytes() == []
+
+
+def test_a_save_rolled_back_after_the_hand_over_leaves_files_only_until_the_sweep(
+    staff_client, suit_and_request, save, monkeypatch
+):
+    _, request = suit_and_request
+    with time_machine.travel(FROZEN, tick=False):
+        first = add(staff_client, with_an_error(request, upload("pdf/three_pages.pdf")))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a failure after the files were staged")
+
+    monkeypatch.setattr(admin_module.ReleaseAdmin, "message_user", broken)
+    with time_machine.travel(FROZEN + HOUR, tick=False), pytest.raises(RuntimeError):
+        save(fields(request, kept=reference_of(first), uploads=[upload("email/msg_40.txt")]))
+
+    assert not Release.objects.exists()  # rolled back: its staging folder is an orphan
+    (orphan,) = [p for p in staging_root().iterdir() if p.name != "kept"]
+    assert sorted(p.read_bytes() for p in orphan.rglob("*") if p.name.isdigit()) == sorted(
+        [PDF, TEXT]
+    )
+    os.utime(orphan, (FROZEN.timestamp() + 3600, FROZEN.timestamp() + 3600))
+    with time_machine.travel(FROZEN + 25 * HOUR - datetime.timedelta(seconds=1), tick=False):
+        tasks.kept_uploads_sweep()
+    assert orphan.is_dir()  # a save could still be under way: never touched that early
+    with time_machine.travel(FROZEN + 25 * HOUR + datetime.timedelta(seconds=1), tick=False):
+        tasks.kept_uploads_sweep()
+    assert not orphan.exists()
+
+
+def test_the_sweep_leaves_the_staging_folders_of_releases_that_exist(suit_and_request):
+    release = services.release_create(
+        request=suit_and_request[1], released_on=datetime.date(2020, 6, 17)
+    )
+    folder = staging_root() / str(release.pk) / "batch"
+    folder.mkdir(parents=True)
+    (folder / "0000").write_bytes(b"waiting for its run")
+    os.utime(staging_root() / str(release.pk), (FROZEN.timestamp(), FROZEN.timestamp()))
+    with time_machine.travel(FROZEN + 48 * HOUR, tick=False):
+        tasks.kept_uploads_sweep()
+    assert (folder / "0000").read_bytes() == b"waiting for its run"
+
+
+def test_a_disk_that_cannot_be_written_when_saving_names_the_kept_files_and_keeps_them(
+    staff_client, suit_and_request, save, monkeypatch
+):
+    _, request = suit_and_request
+    first = add(staff_client, with_an_error(request, upload("pdf/three_pages.pdf")))
+    reference = reference_of(first)
+    monkeypatch.setattr(kept_uploads, "_record", _disk_full)  # refreshing its time, at claim
+
+    response = save(fields(request, kept=reference, uploads=[upload("email/msg_40.txt")]))
+
+    assert response.status_code == 200
+    assert upload_errors(response) == [
+        "The files kept from your last try (three_pages.pdf) could not be read or moved on the "
+        "server just now (its disk is full or cannot be written): they are still kept for this "
+        "form, try saving again in a moment.",
+        "The file(s) you chose now (msg_40.txt) were not kept: choose them again.",
+    ]
+    assert not Release.objects.exists()
+    assert reference_of(response) == reference  # not renamed: the reference still holds
+    monkeypatch.undo()
+    assert save(fields(request, kept=reference)).status_code == 302
+    assert Document.objects.get().original_name == "three_pages.pdf"
+
+
+def test_a_kept_batch_that_cannot_be_read_is_a_form_error(
+    staff_client, suit_and_request, save, monkeypatch
+):
+    _, request = suit_and_request
+    first = add(staff_client, with_an_error(request, upload("pdf/three_pages.pdf")))
+
+    def unreadable(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(kept_uploads, "staged_name", unreadable)
+    response = save(fields(request, kept=reference_of(first), uploads=[upload("email/msg_40.txt")]))
+
+    assert response.status_code == 200
+    errors = upload_errors(response)
+    assert errors[0].startswith("The files kept from your last try could not be read")
+    assert errors[1] == "The file(s) you chose now (msg_40.txt) were not kept: choose them again."
+    assert not Release.objects.exists()
+    assert reference_of(response) == reference_of(first)
+
+
+def test_one_entry_the_sweep_cannot_delete_fails_no_keep_and_no_sweep(staff_user, monkeypatch):
+    with time_machine.travel(FROZEN, tick=False):
+        expired = kept_uploads_keep(
+            user_id=staff_user.pk, kept=None, files=[SimpleUploadedFile("a.txt", b"a")]
+        )
+    stuck = kept_root() / "stuck"
+    stuck.mkdir()
+    os.utime(stuck, (FROZEN.timestamp(), FROZEN.timestamp()))
+    rename = Path.rename
+
+    def refused_for_stuck(self, target):
+        if self.name == "stuck":
+            raise PermissionError(13, "Permission denied", str(self))
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refused_for_stuck)
+    with time_machine.travel(FROZEN + 25 * HOUR, tick=False):
+        assert tasks.kept_uploads_sweep() == 1
+        kept = kept_uploads_keep(
+            user_id=staff_user.pk, kept=None, files=[SimpleUploadedFile("b.txt", b"b")]
+        )
+    assert not expired.folder.exists()
+    assert stuck.is_dir()
+    assert [f.name for f in kept.files] == ["b.txt"]
+
+
+def test_a_disk_full_when_the_kept_files_join_the_release_saves_nothing_and_keeps_them(
+    staff_client, suit_and_request, save, monkeypatch
+):
+    _, request = suit_and_request
+    first = add(staff_client, with_an_error(request, upload("pdf/three_pages.pdf")))
+    monkeypatch.setattr(kept_uploads, "kept_uploads_hand_over", _disk_full)
+
+    response = save(fields(request, kept=reference_of(first), uploads=[upload("email/msg_40.txt")]))
+
+    assert response.status_code == 200
+    assert upload_errors(response)[0].startswith("The release was not saved")
+    assert not Release.objects.exists()
+    assert [p.name for p in staging_root().iterdir()] == ["kept"]
+    assert kept_bytes() == sorted([PDF, TEXT])

@@ -17,7 +17,7 @@ from documents.kept_uploads import kept_root
 from documents.models import Document, Release
 from documents.services import _pages_without_text
 from foiatracker.celery import app as celery_app
-from tests.documents.fixture_files import FIXTURES, upload
+from tests.documents.fixture_files import FIXTURES, release_form, upload
 from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,15 +45,10 @@ def ingest(django_capture_on_commit_callbacks):
 
 
 def form_data(release: Release, **more) -> dict:
-    return {
-        "request": release.request_id,
-        "lawsuit": release.lawsuit_id or "",
-        "released_on": release.released_on.isoformat(),
-        "pages_released": "0",
-        "pages_withheld_in_full": "0",
-        "pages_withheld_in_part": "0",
-        **more,
-    }
+    """The release's change form as sent back unchanged, choosing no file unless `uploads`
+    says."""
+    sent = release_form(release.request, uploads=[], released_on=release.released_on.isoformat())
+    return {**sent, "lawsuit": release.lawsuit_id or "", **more}
 
 
 def change_page(client, release: Release) -> str:
@@ -186,14 +181,7 @@ def test_a_valid_form_with_files_ingests_them_and_keeps_nothing_aside(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             reverse("admin:documents_release_add"),
-            {
-                "request": request.pk,
-                "released_on": "2020-06-17",
-                "pages_released": "0",
-                "pages_withheld_in_full": "0",
-                "pages_withheld_in_part": "0",
-                "uploads": [upload("pdf/three_pages.pdf")],
-            },
+            release_form(request, uploads=[upload("pdf/three_pages.pdf")]),
         )
     assert response.status_code == 302
     assert Release.objects.get().documents.count() == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
@@ -47,14 +48,19 @@ D = datetime.date
 REGISTERED = sorted((m._meta.app_label, m._meta.model_name) for m in admin.site._registry)
 
 
+#: When the fixture loads the demo: its live strand is dated from that day.
+DEMO_LOADED = datetime.datetime(2026, 11, 30, 14, tzinfo=datetime.UTC)
+
+
 @pytest.fixture
 def demo(db):
-    demo_seed(password="pw-for-tests")
-    demo_release_seed()
+    with time_machine.travel(DEMO_LOADED, tick=False):
+        demo_seed(password="pw-for-tests")
+        demo_release_seed()
     Group.objects.get_or_create(name="staff")
     api_token_create(user=User.objects.get(username="demo"), name="Demo spreadsheet")
-    # The demo case has no administrative appeal (the suit followed the agencies' silence) and no
-    # court schedule (none is public): add one of each so that every page has a record to open.
+    # The demo has an appeal and a court schedule of its own (its live strand), dated from the
+    # day it is loaded; these, at fixed dates, keep the pages' records the same whatever the day.
     appeal = AppealFactory()
     FixityCheck.objects.create()
     # Nobody has downloaded the demo's originals yet.
@@ -63,7 +69,8 @@ def demo(db):
         user=User.objects.get(username="demo"),
         door=Download.Door.DASHBOARD,
     )
-    # The demo's deadlines are long past and settled: an open one gives the reminder outbox a row.
+    # No reminder goes out before the send hour: an open deadline and a sweep at a fixed moment
+    # give the reminder outbox a row whatever the time.
     DeadlineFactory(request=None, appeal=appeal, due_on=datetime.date(2026, 11, 30))
     outbox.reminders_sweep(now=datetime.datetime(2026, 11, 30, 14, tzinfo=datetime.UTC))
     court_schedule_create(
@@ -135,7 +142,7 @@ def test_every_add_page_renders_or_is_deliberately_closed(request, superuser_cli
 
 def test_changelist_filters_search_and_date_hierarchy(staff_client, demo):
     url = reverse("admin:requests_app_recordsrequest_changelist")
-    dea = RecordsRequest.objects.get(agency__abbreviation="DEA")
+    dea = RecordsRequest.objects.get(title="DEA face recognition and biometric tracking records")
     TrackingNumber.objects.create(
         request=dea, agency=dea.agency, number="19-00789-F", assigned_on=D(2019, 1, 25)
     )
@@ -143,11 +150,13 @@ def test_changelist_filters_search_and_date_hierarchy(staff_client, demo):
     for query, expected in [
         ({"q": "19-00789"}, 1),
         ({"q": "biometric"}, 4),
-        ({"status__exact": "in_litigation"}, 4),
+        # The DOJ, FBI, DEA and CBP requests, and the follow-up the demo's own suit covers.
+        ({"status__exact": "in_litigation"}, 5),
         ({"lawsuit": str(lawsuit.pk)}, 3),
-        ({"lawsuit": "none"}, 1),  # the appeal's request, added by the fixture
-        ({"agency__id__exact": str(dea.agency_id)}, 1),
-        ({"filed_on__year": "2019"}, 5),
+        # The appeal's request, added by the fixture, and three of the demo's follow-ups.
+        ({"lawsuit": "none"}, 4),
+        ({"agency__id__exact": str(dea.agency_id)}, 2),  # and the DEA follow-up
+        ({"filed_on__year": "2019"}, 5),  # the follow-ups were filed in 2026
         ({"filed_on__year": "2019", "filed_on__month": "11"}, 1),  # the CBP request
     ]:
         response = staff_client.get(url, query)

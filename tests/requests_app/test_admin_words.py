@@ -8,6 +8,7 @@ import html
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -26,7 +27,9 @@ D = datetime.date
 
 @pytest.fixture
 def demo(db):
-    demo_seed(password="pw-for-tests")
+    # The demo's live strand is dated from the day it is loaded: load it on a fixed one.
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 14, tzinfo=datetime.UTC), tick=False):
+        demo_seed(password="pw-for-tests")
 
 
 def text_of(response) -> str:
@@ -72,8 +75,16 @@ def test_the_deadline_list_filters_by_rule_names(lawyer_client, demo):
     changelist = response.context["cl"]
     (rule_filter,) = [spec for spec in changelist.filter_specs if spec.title == "rule"]
     choices = {c["display"]: c["query_string"] for c in rule_filter.choices(changelist)}
-    # The demo's deadlines are the federal response clocks: one rule, named, not "response".
-    assert set(choices) == {"All", "Determination on a FOIA request (US)"}
+    # The demo's rules by name, not by code ("response", "appeal_response", "foia_answer"): the
+    # response clocks, and its live strand's appeal and suit.
+    assert set(choices) == {
+        "All",
+        "Determination on a FOIA request (US)",
+        "Last day to file an administrative appeal (US)",
+        "Determination on an administrative appeal (US)",
+        "Agency's answer to a FOIA complaint (US)",
+        "Court-ordered schedule",
+    }
     page = text_of(response)
     assert "Determination on a FOIA request (US)" in page
     # Each choice lists exactly its rule's deadlines, of its jurisdiction.

@@ -15,8 +15,10 @@ from sample_data.demo_release import demo_release_seed
 class Command(BaseCommand):
     help = (
         "Load the demo case: the ACLU's face-recognition requests to the DOJ, FBI and DEA, the "
-        "October 2019 suit, the June 2020 DEA release and the March 2020 suit against DHS. "
-        "Creates the logins 'demo' (staff, all permissions) and 'lawyer'. Idempotent."
+        "October 2019 suit, the June 2020 DEA release and the March 2020 suit against DHS; "
+        "beside it, follow-up requests and a suit invented for the demo, dated from today. "
+        "Creates the logins 'demo' (staff, all permissions), 'lawyer' and 'reporter' (reporting "
+        "client). Idempotent."
     )
 
     def add_arguments(self, parser: Any) -> None:
