@@ -9,22 +9,26 @@ is this, written out; ``tests/api/test_api_permissions.py`` walks every endpoint
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from accounts.models import ApiToken
+from accounts.selectors import api_token_match
+from accounts.services import api_token_mark_used
+from core.links import absolute_url
 from core.roles import ROLES
 
 log = logging.getLogger(__name__)
@@ -86,9 +90,13 @@ def _count_in(counters: BaseCache, key: str) -> None:
 
 
 class ThrottledTokenAuthentication(TokenAuthentication):
-    """``Authorization: Token <key>``; after ``API_TOKEN_FAILURE_LIMIT`` failed attempts from one
-    client IP within ``API_TOKEN_FAILURE_WINDOW`` seconds, every token attempt from that IP gets
-    429 until the window ends, so keys cannot be guessed by brute force."""
+    """``Authorization: Token <key>``, the key one of the person's API tokens (``accounts``),
+    looked up by its SHA-256. After ``API_TOKEN_FAILURE_LIMIT`` failed attempts from one client
+    IP within ``API_TOKEN_FAILURE_WINDOW`` seconds, every token attempt from that IP gets 429
+    until the window ends, so keys cannot be guessed by brute force. An unknown, expired or
+    revoked token, or one whose holder is inactive, is a 401 and counts as a failure.
+
+    Still a subclass of DRF's class: the OpenAPI schema describes the scheme from it."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         words = get_authorization_header(request).split()
@@ -106,28 +114,44 @@ class ThrottledTokenAuthentication(TokenAuthentication):
             _count_failure(ip)
             raise
 
-    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        user = token_holder(key)
-        if user is None:
+    def authenticate_credentials(self, key: str) -> tuple[Any, ApiToken]:
+        token = token_holder(key)
+        if token is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
-        if not user.is_active:
+        if not token.user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
-        return (user, Token(key=key, user=user))
+        now = timezone.now()
+        refusal = token_refusal(token, now)
+        if refusal:
+            raise exceptions.AuthenticationFailed(refusal)
+        api_token_mark_used(token=token, now=now)
+        return (token.user, token)
 
 
-def token_holder(key: str) -> Any | None:
-    """The user holding this token, with the roles they hold, in one query (every API call
-    asks: a second query for the groups cost as much as the rest of a small list's work)."""
-    memberships = list(
-        get_user_model()
-        .objects.filter(auth_token__key=key)
-        .annotate(group_name=F("groups__name"))  # a LEFT JOIN: one row per group, or one row
-    )
-    if not memberships:
+def token_refusal(token: ApiToken, now: datetime.datetime) -> str | None:
+    """Why a known token no longer opens the API, in words its holder can act on; None if it
+    does."""
+    status = token.status(now)
+    if status == ApiToken.Status.ACTIVE:
         return None
-    user = memberships[0]
-    _remember_roles(user, (m.group_name for m in memberships))
-    return user
+    where = absolute_url(reverse("accounts:tokens"))
+    if status == ApiToken.Status.REVOKED:
+        assert token.revoked_at is not None
+        when = f"was revoked on {timezone.localdate(token.revoked_at):%Y-%m-%d}"
+    else:
+        when = f"expired at the end of {token.last_day:%Y-%m-%d}"
+    return f"This token ({token.prefix}…) {when}. Create a new one at {where}"
+
+
+def token_holder(key: str) -> ApiToken | None:
+    """The token with this key, its user loaded with the roles they hold, in one query (every
+    API call asks: a second query for the groups cost as much as the rest of a small list's
+    work)."""
+    match = api_token_match(key)
+    if match is None:
+        return None
+    _remember_roles(match.token.user, match.group_names)
+    return match.token
 
 
 def _remember_roles(user: Any, group_names: Iterable[str | None]) -> frozenset[str]:

@@ -46,7 +46,10 @@ ERROR_COMPONENT = {
 
 _DESCRIPTIONS = {
     "400": "A parameter or field is invalid; `fields` names each one.",
-    "401": "No credentials, or a bad token (send `Authorization: Token <key>`).",
+    "401": (
+        "No credentials, or a token that is unknown, expired or revoked (send "
+        "`Authorization: Token <key>`; make tokens at /accounts/tokens/)."
+    ),
     "403": "Your role does not allow this.",
     "404": "No such record, or a page past the end.",
     "406": "The Accept header asks for a format the API does not serve (JSON or CSV).",

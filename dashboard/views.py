@@ -2,8 +2,9 @@
 
 Views are thin: they check the role, parse the URL, call a selector in `dashboard.selectors` and
 render a template under `templates/dashboard/`. Editing happens in the admin; every page links
-there. Lawyers and staff may read it; reporting clients use the API and are refused here (403
-with a page that says so); anonymous visitors are sent to the login page.
+there. Lawyers and staff may read it; reporting clients use the API: the overview (where a login
+lands) sends them to their API tokens page, every other page refuses them (403 with a page that
+says so and links there); anonymous visitors are sent to the login page.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -34,13 +35,24 @@ View = Callable[..., HttpResponse]
 
 def dashboard_page(view: View) -> View:
     """Login required (anonymous → the login page); lawyers and staff only (others → 403)."""
+    return _for_lawyers_and_staff(
+        view, others=lambda request: render(request, "dashboard/forbidden.html", status=403)
+    )
 
+
+def landing_page(view: View) -> View:
+    """The page a login lands on: lawyers and staff see it; anyone else is sent to the page they
+    can use, their API tokens (with a link to the API's docs), instead of a refusal."""
+    return _for_lawyers_and_staff(view, others=lambda request: redirect("accounts:tokens"))
+
+
+def _for_lawyers_and_staff(view: View, *, others: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("login"))
         if not roles.user_has_role(request.user, roles.LAWYER, roles.STAFF):
-            return render(request, "dashboard/forbidden.html", status=403)
+            return others(request)
         return view(request, *args, **kwargs)
 
     return require_GET(wrapped)
@@ -56,7 +68,7 @@ def _mine(request: HttpRequest) -> bool:
     return request.GET.get("mine") == "1"
 
 
-@dashboard_page
+@landing_page
 def home(request: HttpRequest) -> HttpResponse:
     overview = selectors.home_overview(
         today=_today(), user=request.user if _mine(request) else None

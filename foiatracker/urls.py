@@ -1,5 +1,5 @@
-"""URL configuration: the admin, the lawyers' dashboard, reminder preferences and calendar
-feeds, the API under /api/v1/, its schema and docs, and /healthz."""
+"""URL configuration: the admin, the lawyers' dashboard, each person's API tokens, reminder
+preferences and calendar feeds, the API under /api/v1/, its schema and docs, and /healthz."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -48,6 +48,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+    # Every person's own API tokens (reporting clients' too, who have no dashboard).
+    path("accounts/", include("accounts.urls")),
     path("", include("reminders.urls")),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -104,12 +104,12 @@ cat <<MSG
   foiatracker is starting on http://$HOST:$PORT/
     dashboard  http://$HOST:$PORT/dashboard/   (lawyers and staff)
     admin      http://$HOST:$PORT/admin/
-    API        http://$HOST:$PORT/api/v1/   (docs: /api/docs/)
+    API        http://$HOST:$PORT/api/v1/   (docs: /api/docs/; your tokens: /accounts/tokens/)
     health     http://$HOST:$PORT/healthz
   logins (password ${DEMO_PASSWORD:-foiatracker-demo} for each):
     demo       Dana Reyes, staff and superuser: the admin
     lawyer     Lee Okafor, lawyer: the dashboard
-    reporter   Sam Ortiz, reporting client: the API
+    reporter   Sam Ortiz, reporting client: the API (lands on their tokens page)
   background:  $background
   links in emails and calendar feeds: ${SITE_URL:-SITE_URL from $env_file}
   Stop with Ctrl-C.

@@ -42,7 +42,7 @@ def reporting_user(db):
 @pytest.fixture
 def superuser(db):
     """The operator: a superuser in no group, for tests whose subject is the superuser (it holds
-    every role; it alone manages logins and API tokens)."""
+    every role; it alone manages logins, and everyone's API tokens in the admin)."""
 
     return UserFactory(username="root", is_staff=True, is_superuser=True)
 

@@ -9,6 +9,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from accounts.services import api_token_create
 from requests_app.models import Agency, Appeal, Deadline, Jurisdiction, Lawsuit, RecordsRequest
 from requests_app.workflow import RequestStatus
 
@@ -34,6 +35,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
         if create and extracted:
             obj.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+def api_key_for(user: Any, name: str = "tests", **options: Any) -> str:
+    """A new API token for ``user``, issued as people issue theirs; its key (``Token <key>``)."""
+    return api_token_create(user=user, name=name, **options).key
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):

@@ -22,7 +22,6 @@ import time_machine
 from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.tasks import waiting_work_requeue
@@ -39,7 +38,7 @@ from tests.celery_worker import (
     stop,
 )
 from tests.documents.fixture_files import FIXTURES, release_form, upload
-from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory
+from tests.factories import LawsuitFactory, RecordsRequestFactory, UserFactory, api_key_for
 from tests.reminders.test_reminder_delivery import (
     FROZEN,
     Inbox,
@@ -128,9 +127,7 @@ def test_redis_down_while_staff_upload_and_the_api_is_read_then_back(
     lawsuit = LawsuitFactory()
     lawsuit.requests.add(request)
     api = APIClient()
-    api.credentials(
-        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=UserFactory(roles=['staff'])).key}"
-    )
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(UserFactory(roles=['staff']))}")
     try:
         with sending_to(queue), broker_at(own_redis.url):
             assert api.get("/api/v1/requests/").status_code == 200  # Redis up: the usual way

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from sample_data.demo import demo_seed
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
 LISTS = ["jurisdictions", "agencies", "requests", "appeals", "lawsuits"]
@@ -22,9 +21,9 @@ def test_anonymous_callers_get_401(resource):
 @pytest.mark.parametrize("resource", LISTS)
 def test_token_holder_reads_the_list(resource):
     demo_seed(password="pw")
-    token = Token.objects.create(user=UserFactory(is_staff=False, roles=["reporting"]))
+    key = api_key_for(UserFactory(is_staff=False, roles=["reporting"]))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get(f"/api/v1/{resource}/")
     assert response.status_code == 200
     assert isinstance(response.json()["results"], list)

@@ -20,13 +20,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from documents import services
 from documents.models import Document, Download
 from tests.documents.fixture_files import FIXTURES
-from tests.factories import RecordsRequestFactory, UserFactory
+from tests.factories import RecordsRequestFactory, UserFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +89,7 @@ def reader():
 def api(reader):
     """The reader, with a personal token, as a script would call."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reader).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(reader)}")
     return client
 
 

@@ -1,30 +1,43 @@
-"""Personal API tokens: created and revoked in the admin; failed attempts are rate-limited."""
+"""Personal API tokens at the API's door: `Authorization: Token <key>` looked up by the key's hash;
+expired, revoked and unknown tokens refused with a 401 that says why (and counted as failures);
+failed attempts rate-limited; the token and its roles read in one query; the last-used time
+written at most once a minute. (The page where people make them: tests/accounts/.)"""
 
 from __future__ import annotations
 
+import datetime
 import socket
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
+from accounts.services import api_token_create, api_token_mark_used, api_token_revoke
 from api.access import token_failures, token_failures_reset
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
 
+# 10:00 in New York on a Monday.
+NOW = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
 
-def _with_token(key: str, ip: str = "127.0.0.1") -> int:
+
+def _call(key: str, ip: str = "127.0.0.1"):
     client = APIClient(REMOTE_ADDR=ip)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client.get("/api/v1/jurisdictions/").status_code
+    return client.get("/api/v1/jurisdictions/")
+
+
+def _with_token(key: str, ip: str = "127.0.0.1") -> int:
+    return _call(key, ip).status_code
 
 
 def test_repeated_failures_from_one_address_are_refused_with_429(settings):
     settings.API_TOKEN_FAILURE_LIMIT = 3
-    good = Token.objects.create(user=UserFactory(roles=["reporting"])).key
+    good = api_key_for(UserFactory(roles=["reporting"]))
     assert [_with_token("wrong") for _ in range(3)] == [401, 401, 401]
     assert token_failures("127.0.0.1") == 3
     # Now every token attempt from that address waits out the window, even a valid one.
@@ -48,48 +61,75 @@ def test_429_is_in_the_error_shape(settings):
     assert "Retry-After" in response
 
 
-def test_a_revoked_token_no_longer_works():
-    token = Token.objects.create(user=UserFactory(roles=["reporting"]))
-    assert _with_token(token.key) == 200
-    token.delete()
-    assert _with_token(token.key) == 401
-
-
-def test_tokens_are_managed_in_the_admin(superuser_client):
-    user = UserFactory(username="dashboard", roles=["reporting"])
-    response = superuser_client.post("/admin/authtoken/tokenproxy/add/", {"user": user.pk})
-    assert response.status_code == 302, response.content[:500]
-    token = Token.objects.get(user=user)
-    assert _with_token(token.key) == 200
-    deleted = superuser_client.post(
-        f"/admin/authtoken/tokenproxy/{user.pk}/delete/", {"post": "yes"}
+def test_a_revoked_token_is_refused_with_a_401_that_says_so():
+    with time_machine.travel(NOW, tick=False):
+        issued = api_token_create(user=UserFactory(roles=["reporting"]), name="script")
+        assert _with_token(issued.key) == 200
+        api_token_revoke(token_ids=[issued.token.pk])
+        response = _call(issued.key)
+        assert token_failures("127.0.0.1") == 1  # counted like any failure (in its window)
+    assert response.status_code == 401
+    error = response.json()["error"]
+    assert error["code"] == "authentication_failed"
+    assert error["message"] == (
+        f"This token ({issued.token.prefix}…) was revoked on 2026-03-02. "
+        "Create a new one at http://localhost:8000/accounts/tokens/"
     )
-    assert deleted.status_code == 302
-    assert not Token.objects.filter(user=user).exists()
+    assert response["WWW-Authenticate"] == "Token"
 
 
-def test_staff_cannot_issue_tokens(staff_client, superuser):
-    """Issuing a token is the operator's: whoever may issue one for any user may act as that
-    user, a superuser included."""
-    assert staff_client.get("/admin/authtoken/tokenproxy/add/").status_code == 403
-    response = staff_client.post("/admin/authtoken/tokenproxy/add/", {"user": superuser.pk})
-    assert response.status_code == 403
-    assert not Token.objects.exists()
+def test_a_token_works_through_its_last_day_and_is_refused_after_it():
+    with time_machine.travel(NOW, tick=False):
+        issued = api_token_create(
+            user=UserFactory(roles=["reporting"]),
+            name="one week",
+            last_day=datetime.date(2026, 3, 9),
+        )
+    # 23:59 on its last day, in New York (04:59 UTC the next morning): still works.
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 3, 59, tzinfo=datetime.UTC)):
+        assert _with_token(issued.key) == 200
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 4, 0, tzinfo=datetime.UTC)):
+        response = _call(issued.key)
+        assert token_failures("127.0.0.1") == 1
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == (
+        f"This token ({issued.token.prefix}…) expired at the end of 2026-03-09. "
+        "Create a new one at http://localhost:8000/accounts/tokens/"
+    )
+
+
+def test_the_key_is_never_stored_only_its_hash():
+    issued = api_token_create(user=UserFactory(roles=["reporting"]), name="script")
+    assert issued.key.startswith("ft_")
+    assert len(issued.key) == 46
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {ApiToken._meta.db_table}")
+        (row,) = cursor.fetchall()
+    assert not any(issued.key in str(value) for value in row)
+    assert issued.key[:10] in row  # the prefix, shown to recognise it
+    assert _with_token(issued.key) == 200
 
 
 def test_an_inactive_users_token_is_refused():
-    user = UserFactory(roles=["reporting"], is_active=False)
-    token = Token.objects.create(user=user)
-    assert _with_token(token.key) == 401
+    user = UserFactory(roles=["reporting"])
+    key = api_key_for(user)
+    user.is_active = False
+    user.save()
+    assert _with_token(key) == 401
 
 
 def test_a_token_and_its_roles_are_read_in_one_query():
-    """Every API call authenticates; the roles come in the same query as the user."""
+    """Every API call authenticates; the token, its user and their roles come in one query, as
+    before tokens were hashed: a call within a minute of the token's last use writes nothing."""
     user = UserFactory(roles=["reporting", "lawyer"])
-    token = Token.objects.create(user=user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    with CaptureQueriesContext(connection) as queries:
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
+    with time_machine.travel(NOW, tick=False):
+        assert client.get("/api/v1/").status_code == 200  # the first use is written
+    with (
+        time_machine.travel(NOW + datetime.timedelta(seconds=59), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
         response = client.get("/api/v1/")  # the API root reads nothing but the caller
     assert response.status_code == 200
     assert len(queries) == 1, [q["sql"] for q in queries]
@@ -97,22 +137,69 @@ def test_a_token_and_its_roles_are_read_in_one_query():
     assert client.post("/api/v1/deadlines/", {}, format="json").status_code == 400
 
 
+def test_the_last_use_is_written_at_most_once_a_minute():
+    issued = api_token_create(user=UserFactory(roles=["reporting"]), name="busy client")
+
+    def last_used() -> datetime.datetime | None:
+        return ApiToken.objects.get(pk=issued.token.pk).last_used_at
+
+    assert last_used() is None
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as first:
+        assert client.get("/api/v1/").status_code == 200
+    assert last_used() == NOW
+    # The first use in a minute costs one conditional UPDATE beside the read.
+    writes = [q["sql"] for q in first if q["sql"].startswith("UPDATE")]
+    assert len(writes) == 1, writes
+    assert '"last_used_at" <' in writes[0]
+    for seconds in (1, 30, 60):
+        with time_machine.travel(NOW + datetime.timedelta(seconds=seconds), tick=False):
+            assert client.get("/api/v1/").status_code == 200
+        assert last_used() == NOW  # within the minute: not written
+    later = NOW + datetime.timedelta(seconds=61)
+    with time_machine.travel(later, tick=False):
+        assert client.get("/api/v1/").status_code == 200
+    assert last_used() == later
+
+
+def test_of_two_calls_racing_past_the_check_only_one_writes_the_last_use():
+    """Both read the token before either wrote: the UPDATE's own condition lets one through."""
+    issued = api_token_create(user=UserFactory(roles=["reporting"]), name="racing")
+    seen_by_first = ApiToken.objects.get(pk=issued.token.pk)
+    seen_by_second = ApiToken.objects.get(pk=issued.token.pk)
+    assert api_token_mark_used(token=seen_by_first, now=NOW) is True
+    assert (
+        api_token_mark_used(token=seen_by_second, now=NOW + datetime.timedelta(seconds=5)) is False
+    )
+    assert ApiToken.objects.get(pk=issued.token.pk).last_used_at == NOW
+
+
 def test_a_token_whose_user_holds_no_role_is_refused_with_403():
-    token = Token.objects.create(user=UserFactory(roles=[]))
-    assert _with_token(token.key) == 403
+    assert _with_token(api_key_for(UserFactory(roles=[]))) == 403
 
 
 def test_a_superusers_token_holds_every_role_without_groups():
     superuser = UserFactory(is_superuser=True, is_staff=True)
-    token = Token.objects.create(user=superuser)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(superuser)}")
     assert client.get("/api/v1/jurisdictions/").status_code == 200
     # A lawyer's write is allowed: a 400 for the empty body, not a 403.
     assert client.post("/api/v1/deadlines/", {}, format="json").status_code == 400
     superuser.is_active = False
     superuser.save()
     assert client.get("/api/v1/jurisdictions/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "header", ["Token", "Token a b", "Token \x00", "Token " + "x" * 5000, "token ft_unknown"]
+)
+def test_a_malformed_or_unknown_key_is_a_401_in_the_error_shape(header):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get("/api/v1/jurisdictions/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
 
 
 @pytest.fixture
@@ -133,7 +220,7 @@ def cache_unreachable(settings):
 @pytest.mark.usefixtures("cache_unreachable")
 def test_with_the_cache_down_a_valid_token_works_and_failures_are_still_limited(settings, caplog):
     settings.API_TOKEN_FAILURE_LIMIT = 2
-    good = Token.objects.create(user=UserFactory(roles=["reporting"])).key
+    good = api_key_for(UserFactory(roles=["reporting"]))
     assert _with_token(good) == 200  # never refused because the counters are unreachable
     assert "the cache is unreachable" in caplog.text
     # Counted in this process meanwhile, so guessing is still bounded.

@@ -11,14 +11,13 @@ import datetime
 import re
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from requests_app.deadlines.calendars import JURISDICTIONS
 from requests_app.deadlines.rules import RULES
 from requests_app.models import ClosureDay
 from tests.api.calculator_client import ADMIN_PAGE, CALCULATE, RULES_URL, calculate
-from tests.factories import UserFactory, jurisdiction
+from tests.factories import UserFactory, api_key_for, jurisdiction
 
 pytestmark = pytest.mark.django_db
 
@@ -273,9 +272,9 @@ def test_anonymous_callers_get_401(url):
 
 
 def test_token_holder_can_calculate():
-    token = Token.objects.create(user=UserFactory(is_staff=False))
+    key = api_key_for(UserFactory(is_staff=False))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = calculate(client, jurisdiction="US", rule="response", start="2019-01-16")
     assert response.status_code == 200
     assert response.json()["due"] == "2019-02-14"

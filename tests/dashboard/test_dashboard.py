@@ -170,14 +170,23 @@ def test_lawyers_and_staff_see_every_page(request, case, persona):
         assert b"<main" in response.content, page
 
 
+#: Where a login lands: a reporting client is sent on to the page they can use instead.
+LANDING = {"home", "home_mine"}
+
+
 def test_reporting_users_are_refused_every_page_with_a_page_that_says_why(case, reporting_user):
     client = client_for(reporting_user)
     for page, url in page_urls(case).items():
         response = client.get(url)
+        if page in LANDING:
+            assert response.status_code == 302, page
+            assert response["Location"] == reverse("accounts:tokens"), page
+            continue
         assert response.status_code == 403, page
         text = response.content.decode()
         assert "This dashboard is for lawyers and staff" in text, page
         assert "REST API" in text, page
+        assert f'href="{reverse("accounts:tokens")}"' in text, page  # where they make a token
         assert case.caption not in text, page  # nothing of the case leaks into the refusal
         assert reverse("dashboard:lawsuits") not in text, page  # nor the navigation
 

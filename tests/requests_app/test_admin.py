@@ -12,8 +12,8 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_create
 from documents import services as document_services
 from documents.models import Document, Download, FixityCheck
 from reminders import outbox
@@ -58,7 +58,7 @@ def demo(db):
         demo_seed(password="pw-for-tests")
         demo_release_seed()
     Group.objects.get_or_create(name="staff")
-    Token.objects.get_or_create(user=User.objects.get(username="demo"))
+    api_token_create(user=User.objects.get(username="demo"), name="Demo spreadsheet")
     # The demo has an appeal and a court schedule of its own (its live strand), dated from the
     # day it is loaded; these, at fixed dates, keep the pages' records the same whatever the day.
     appeal = AppealFactory()
@@ -97,7 +97,7 @@ KEEPERS = {
     ("requests_app", "courtschedule"): "lawyer_user",
     ("auth", "group"): "superuser",
     ("auth", "user"): "superuser",
-    ("authtoken", "tokenproxy"): "superuser",
+    ("accounts", "apitoken"): "superuser",
     ("reminders", "reminderpreference"): "superuser",
     ("requests_app", "jurisdiction"): "superuser",
     ("documents", "exemption"): "superuser",
