@@ -235,11 +235,13 @@ def test_a_reporting_client_can_log_in_and_holds_only_the_reporting_role():
     assert [g.name for g in reporter.groups.all()] == ["reporting"]
     assert not reporter.is_staff
     assert not reporter.is_superuser
-    # The API answers the reporting client; the dashboard is for lawyers and staff.
+    # The API answers the reporting client; the dashboard is for lawyers and staff, so it sends
+    # them to the page where they make their API tokens.
     client = Client()
     client.force_login(reporter)
     assert client.get("/api/v1/requests/").status_code == 200
-    assert client.get(reverse("dashboard:home")).status_code == 403
+    response = client.get(reverse("dashboard:home"))
+    assert (response.status_code, response["Location"]) == (302, reverse("accounts:tokens"))
 
 
 def test_the_lawyers_calendar_feed_has_the_live_deadlines():
